@@ -1,0 +1,62 @@
+/**
+ * Build pipeline benchmark: wall time, zip size, and the cold-load cost of
+ * the built handler in a fresh node process.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { unzipSync } from 'fflate';
+import { build } from '../build/pipeline';
+import { median, timeAsync, timeProcess, type Row } from './lib';
+
+const ROOT = path.resolve(__dirname, '..');
+const TSX_CLI = require.resolve('tsx/cli');
+const RUNS = 5;
+const LOAD_RUNS = 15;
+
+export async function benchBuild(): Promise<Row[]> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-build-'));
+  try {
+    // Baseline: esbuild alone on the same entry, no zip, no manifest.
+    const bare = await sample(RUNS, () =>
+      esbuild.build({ entryPoints: [path.join(ROOT, 'src/function/index.ts')], bundle: true, platform: 'node', target: 'node22', minify: true, write: false, logLevel: 'silent' }),
+    );
+    const pipeline = await sample(RUNS, () => build({ root: ROOT, outDir: out }));
+    const emptyNode = sampleSync(3, () => timeProcess(process.execPath, ['-e', '0']));
+    const cli = sampleSync(3, () => timeProcess(process.execPath, [TSX_CLI, 'build/cli.ts', '--out-dir', out], { cwd: ROOT }));
+
+    const zip = fs.readFileSync(path.join(out, 'function.zip'));
+    const unpacked = path.join(out, 'unpacked');
+    for (const [name, data] of Object.entries(unzipSync(zip))) {
+      fs.mkdirSync(path.dirname(path.join(unpacked, name)), { recursive: true });
+      fs.writeFileSync(path.join(unpacked, name), data);
+    }
+    // Interleave the two so machine noise hits both alike.
+    const empty: number[] = [];
+    const load: number[] = [];
+    for (let i = 0; i < LOAD_RUNS; i += 1) {
+      empty.push(timeProcess(process.execPath, ['-e', '0']));
+      load.push(timeProcess(process.execPath, ['-e', 'require("./index.js")'], { cwd: unpacked }));
+    }
+
+    return [
+      { name: 'build() in process (median)', value: median(pipeline), unit: 'ms', baselineName: 'esbuild alone', baseline: median(bare) },
+      { name: '`npm run build` end to end (median)', value: median(cli), unit: 'ms', baselineName: 'empty node', baseline: median(emptyNode), target: { max: 1500, of: 'value' } },
+      { name: 'zip size', value: zip.byteLength / 1024, unit: 'KiB', baselineName: 'target', baseline: 400, target: { max: 400, of: 'value' } },
+      { name: 'cold load of the handler (median)', value: median(load), unit: 'ms', baselineName: 'empty node', baseline: median(empty), target: { max: 40, of: 'delta' } },
+    ];
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function sample(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) times.push(await timeAsync(fn));
+  return times;
+}
+
+function sampleSync(runs: number, fn: () => number): number[] {
+  return Array.from({ length: runs }, fn);
+}

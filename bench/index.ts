@@ -1,0 +1,13 @@
+/** `npm run bench`: every benchmark, each figure beside a baseline from the same run. */
+import { benchBuild } from './build.bench';
+import { formatRows } from './lib';
+
+async function main(): Promise<void> {
+  process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
+  process.stdout.write(`${formatRows('build pipeline', await benchBuild())}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,119 @@
+/**
+ * `npm run build [-- options]`: builds dist/function.zip and its manifest,
+ * locally or (with --container) inside the Lambda Node.js 22 image.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runContainerBuild } from './container';
+import { BuildError, invalidOption } from './errors';
+import { MANIFEST_NAME, resolveBuildOptions, type Architecture, type BuildOptions } from './options';
+import { build } from './pipeline';
+import { formatSummary } from './summary';
+
+const USAGE = `Usage: npm run build -- [options]
+
+  --entry <file>          handler module (default src/function/index.ts)
+  --out-dir <dir>         where function.zip and function.manifest.json go (default dist)
+  --arch <arm64|x86_64>   Lambda architecture (default arm64)
+  --size-budget-kb <n>    warn when the zip is larger (default 400)
+  --container             build inside ${'public.ecr.aws/lambda/nodejs:22'} with docker or podman
+  --image <ref>           image for --container (pin a digest for a bit-for-bit clean room)
+  --help                  show this text`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>;
+  try {
+    values = parse(argv);
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    const options = toBuildOptions(values);
+    if (values.container) {
+      const resolved = resolveBuildOptions(options);
+      runContainerBuild({
+        root: resolved.root,
+        outDir: resolved.outDir,
+        architecture: resolved.architecture,
+        image: values.image,
+        buildArgs: ['--size-budget-kb', String(resolved.sizeBudgetBytes / 1024), '--entry', resolved.entryRelative],
+      });
+      const manifest = JSON.parse(fs.readFileSync(path.join(resolved.outDir, MANIFEST_NAME), 'utf8'));
+      process.stdout.write(`container build done: source_code_hash ${manifest.source_code_hash}\n`);
+      return 0;
+    }
+    const result = await build(options);
+    process.stdout.write(
+      `${formatSummary({
+        manifest: result.manifest,
+        zipPath: path.relative(process.cwd(), result.zipPath) || result.zipPath,
+        largest: result.largestInputs,
+        bundleBytes: result.bundleBytes,
+        sizeBudgetBytes: result.sizeBudgetBytes,
+      })}\n`,
+    );
+    if (result.sizeWarning) process.stderr.write(`${result.sizeWarning}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof BuildError) {
+      process.stderr.write(`error [${error.code}]: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      entry: { type: 'string' },
+      'out-dir': { type: 'string' },
+      arch: { type: 'string' },
+      'size-budget-kb': { type: 'string' },
+      container: { type: 'boolean', default: false },
+      image: { type: 'string' },
+      // Set by the container script: native addons compiled there are packaged.
+      'in-container': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+}
+
+function toBuildOptions(values: ReturnType<typeof parse>): BuildOptions {
+  let sizeBudgetBytes: number | undefined;
+  if (values['size-budget-kb'] !== undefined) {
+    const kb = Number(values['size-budget-kb']);
+    if (!Number.isFinite(kb) || kb <= 0) {
+      throw invalidOption('--size-budget-kb', values['size-budget-kb'], 'Use a positive number of KiB, e.g. `--size-budget-kb 400`.');
+    }
+    sizeBudgetBytes = Math.round(kb * 1024);
+  }
+  return {
+    entry: values.entry,
+    outDir: values['out-dir'],
+    architecture: values.arch as Architecture | undefined,
+    sizeBudgetBytes,
+    nativeAddons: values['in-container'] ? 'include' : 'fail',
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * Options of the build pipeline, their defaults, and the one place where they
+ * are resolved into the fully-specified form every step consumes.
+ */
+import * as path from 'node:path';
+import { invalidOption } from './errors';
+
+/** Lambda instruction set the zip is meant for. Only matters for native addons and `--container`. */
+export type Architecture = 'arm64' | 'x86_64';
+
+/** What to do when the bundle graph reaches a native addon. */
+export type NativeAddonPolicy = 'fail' | 'include';
+
+export interface BuildOptions {
+  /**
+   * Project root; relative paths below resolve against it.
+   * @default - the current working directory
+   */
+  readonly root?: string;
+  /**
+   * Handler module to bundle, relative to `root`.
+   * @default 'src/function/index.ts'
+   */
+  readonly entry?: string;
+  /**
+   * Folder that receives the zip and its manifest, relative to `root`.
+   * @default 'dist'
+   */
+  readonly outDir?: string;
+  /**
+   * Lambda architecture the zip targets.
+   * @default 'arm64'
+   */
+  readonly architecture?: Architecture;
+  /**
+   * Warn when the zip is larger than this.
+   * @default 409600 (400 KiB)
+   * @unit bytes
+   */
+  readonly sizeBudgetBytes?: number;
+  /**
+   * `fail` stops the build when a native addon is reached; `include` packages it
+   * as a real `node_modules` folder beside the bundle, which is only correct
+   * inside the Lambda image (`--container` sets it).
+   * @default 'fail'
+   */
+  readonly nativeAddons?: NativeAddonPolicy;
+}
+
+/** Options with every default applied and every path absolute. */
+export interface ResolvedBuildOptions {
+  readonly root: string;
+  readonly entry: string;
+  readonly entryRelative: string;
+  readonly outDir: string;
+  readonly architecture: Architecture;
+  readonly sizeBudgetBytes: number;
+  readonly nativeAddons: NativeAddonPolicy;
+}
+
+export const DEFAULT_ENTRY = 'src/function/index.ts';
+export const DEFAULT_OUT_DIR = 'dist';
+export const DEFAULT_ARCHITECTURE: Architecture = 'arm64';
+export const DEFAULT_SIZE_BUDGET_BYTES = 400 * 1024;
+/** The zip and manifest names inside `outDir`. */
+export const ZIP_NAME = 'function.zip';
+export const MANIFEST_NAME = 'function.manifest.json';
+/** Bundle file name inside the zip; handlers are `index.handler` and `index.streamHandler`. */
+export const BUNDLE_NAME = 'index.js';
+/** esbuild target matching Lambda's `nodejs22.x` runtime. */
+export const NODE_TARGET = 'node22';
+
+const ARCHITECTURES: readonly Architecture[] = ['arm64', 'x86_64'];
+
+export function resolveBuildOptions(options: BuildOptions = {}): ResolvedBuildOptions {
+  const root = path.resolve(options.root ?? process.cwd());
+  const entryRelative = toPosix(options.entry ?? DEFAULT_ENTRY);
+  const architecture = options.architecture ?? DEFAULT_ARCHITECTURE;
+  if (!ARCHITECTURES.includes(architecture)) {
+    throw invalidOption('architecture', architecture, `Use one of: ${ARCHITECTURES.join(', ')}.`);
+  }
+  const sizeBudgetBytes = options.sizeBudgetBytes ?? DEFAULT_SIZE_BUDGET_BYTES;
+  if (!Number.isInteger(sizeBudgetBytes) || sizeBudgetBytes <= 0) {
+    throw invalidOption('sizeBudgetBytes', sizeBudgetBytes, 'Use a positive whole number of bytes.');
+  }
+  const nativeAddons = options.nativeAddons ?? 'fail';
+  if (nativeAddons !== 'fail' && nativeAddons !== 'include') {
+    throw invalidOption('nativeAddons', nativeAddons, 'Use `fail` or `include`.');
+  }
+  return {
+    root,
+    entry: path.resolve(root, entryRelative),
+    entryRelative,
+    outDir: path.resolve(root, options.outDir ?? DEFAULT_OUT_DIR),
+    architecture,
+    sizeBudgetBytes,
+    nativeAddons,
+  };
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}

@@ -1,0 +1,63 @@
+/**
+ * The build pipeline: bundle → deterministic zip → manifest, written
+ * atomically. Typed input, typed result; printing is the CLI's business.
+ */
+import * as path from 'node:path';
+import type { Metafile } from 'esbuild';
+import { writeFilesAtomically } from './atomic-write';
+import { bundle } from './bundle';
+import { createManifest, serializeManifest, type BuildManifest } from './manifest';
+import { nativePackageEntries } from './native-packages';
+import { BUNDLE_NAME, MANIFEST_NAME, ZIP_NAME, resolveBuildOptions, type BuildOptions } from './options';
+import { budgetWarning, largestInputs, type InputWeight } from './summary';
+import { deterministicZip, type ZipEntry } from './zip';
+
+export interface BuildResult {
+  readonly zipPath: string;
+  readonly manifestPath: string;
+  readonly manifest: BuildManifest;
+  readonly metafile: Metafile;
+  /** @unit bytes, the bundle before compression */
+  readonly bundleBytes: number;
+  readonly largestInputs: readonly InputWeight[];
+  readonly sizeBudgetBytes: number;
+  /** Set when the zip is over the size budget. */
+  readonly sizeWarning?: string;
+}
+
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const resolved = resolveBuildOptions(options);
+  const bundled = await bundle(resolved);
+
+  const entries: ZipEntry[] = [
+    { path: BUNDLE_NAME, data: bundled.code },
+    ...nativePackageEntries(bundled.nativePackages),
+  ];
+  const zip = deterministicZip(entries);
+  const manifest = createManifest({
+    zipName: ZIP_NAME,
+    zip,
+    entries: entries.map((e) => ({ path: e.path, size: e.data.byteLength })),
+    esbuildVersion: bundled.esbuildVersion,
+    architecture: resolved.architecture,
+    nativePackages: bundled.nativePackages.map((p) => p.name),
+  });
+
+  const zipPath = path.join(resolved.outDir, ZIP_NAME);
+  const manifestPath = path.join(resolved.outDir, MANIFEST_NAME);
+  writeFilesAtomically([
+    { path: zipPath, data: zip },
+    { path: manifestPath, data: serializeManifest(manifest) },
+  ]);
+
+  return {
+    zipPath,
+    manifestPath,
+    manifest,
+    metafile: bundled.metafile,
+    bundleBytes: bundled.code.byteLength,
+    largestInputs: largestInputs(bundled.metafile),
+    sizeBudgetBytes: resolved.sizeBudgetBytes,
+    sizeWarning: budgetWarning(zip.byteLength, resolved.sizeBudgetBytes),
+  };
+}

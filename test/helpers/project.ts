@@ -1,0 +1,58 @@
+/**
+ * Helpers that run the real build CLI in a child process, optionally from a
+ * fresh copy of the checkout, the way a user (or CI) would.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const TSX_CLI = require.resolve('tsx/cli');
+/** What a checkout needs for `npm run build`; node_modules is linked, not copied. */
+const CHECKOUT_PARTS = ['build', 'src', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `build/cli.ts` of `root` with `args`, under a shell so umask applies. */
+export function runBuildCli(
+  root: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; umask?: string } = {},
+): CliRun {
+  const command = [
+    `umask ${options.umask ?? '0022'}`,
+    `exec "${process.execPath}" "${TSX_CLI}" build/cli.ts ${args.map((a) => `'${a}'`).join(' ')}`,
+  ].join(' && ');
+  const run = spawnSync('/bin/sh', ['-c', command], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+    timeout: 120_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/**
+ * Copies the parts of the checkout the build reads into `dest`, gives every
+ * copied file the mtime `mtime`, and links the real node_modules.
+ */
+export function copyCheckout(dest: string, mtime: Date): void {
+  for (const part of CHECKOUT_PARTS) {
+    const from = path.join(REPO_ROOT, part);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(dest, part), { recursive: true });
+  }
+  touchAll(dest, mtime);
+  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dest, 'node_modules'), 'dir');
+}
+
+function touchAll(dir: string, mtime: Date): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) touchAll(full, mtime);
+    fs.utimesSync(full, mtime, mtime);
+  }
+}
