@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark, each figure beside a baseline from the same run. */
 import { benchBuild } from './build.bench';
 import { formatRows } from './lib';
+import { benchSynth } from './synth.bench';
 
 async function main(): Promise<void> {
   process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
   process.stdout.write(`${formatRows('build pipeline', await benchBuild())}\n`);
+  process.stdout.write(`${formatRows('synth', await benchSynth())}\n`);
 }
 
 main().catch((error: unknown) => {

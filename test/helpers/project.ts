@@ -9,7 +9,7 @@ import * as path from 'node:path';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const TSX_CLI = require.resolve('tsx/cli');
 /** What a checkout needs for `npm run build`; node_modules is linked, not copied. */
-const CHECKOUT_PARTS = ['build', 'src', 'package.json', 'package-lock.json', 'tsconfig.json'];
+const CHECKOUT_PARTS = ['build', 'src', 'main.ts', 'cdktf.json', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 export interface CliRun {
   readonly status: number | null;
@@ -55,4 +55,10 @@ function touchAll(dir: string, mtime: Date): void {
     if (entry.isDirectory()) touchAll(full, mtime);
     fs.utimesSync(full, mtime, mtime);
   }
+}
+
+/** Runs `main.ts` (the CDKTF app) in `root`, as `cdktf synth` would. */
+export function runSynth(root: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  const run = spawnSync(process.execPath, [TSX_CLI, 'main.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }

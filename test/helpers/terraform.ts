@@ -1,17 +1,141 @@
 /**
- * Finds the real `terraform` binary. Tests that need it fail loudly, naming
- * what is missing, rather than passing quietly without it.
+ * Real Terraform for the tests: finds the `terraform` binary and a local
+ * filesystem mirror of hashicorp/aws, and runs init / validate / plan / show
+ * offline. Missing tools fail loudly, naming what is missing.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Version the provider bindings were generated for; the mirror must hold it. */
+export const AWS_PROVIDER_VERSION = '5.100.0';
+const REGISTRY_SEGMENT = `${path.sep}registry.terraform.io${path.sep}`;
 
 export function requireTerraform(): string {
   const binary = process.env.TERRAFORM_BIN ?? 'terraform';
-  const probe = spawnSync(binary, ['version', '-json'], { encoding: 'utf8' });
+  const probe = spawnSync(binary, ['version', '-json'], { encoding: 'utf8', env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
   if (probe.status !== 0) {
     throw new Error(
       `This test needs the \`terraform\` CLI, but \`${binary} version\` failed ` +
-        `(${probe.error?.message ?? probe.stderr.trim()}). Install Terraform ≥ 1.5 or set TERRAFORM_BIN.`,
+        `(${probe.error?.message ?? probe.stderr.trim()}). Install Terraform >= 1.5 or set TERRAFORM_BIN.`,
     );
   }
   return binary;
+}
+
+/**
+ * Root of a filesystem mirror holding hashicorp/aws: `TF_PROVIDER_MIRROR` if
+ * set, else Terraform's implied local mirror folders, else a search of the
+ * local disk for `terraform-provider-aws_*`.
+ */
+export function locateAwsProviderMirror(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TF_PROVIDER_MIRROR) {
+    if (!hasAwsProvider(env.TF_PROVIDER_MIRROR)) {
+      throw new Error(`TF_PROVIDER_MIRROR is "${env.TF_PROVIDER_MIRROR}", but it holds no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}. Point it at the folder that contains registry.terraform.io/.`);
+    }
+    return env.TF_PROVIDER_MIRROR;
+  }
+  const home = os.homedir();
+  const implied = [
+    path.join(home, '.terraform.d', 'plugins'),
+    path.join(env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'terraform', 'plugins'),
+    '/usr/local/share/terraform/plugins',
+    '/usr/share/terraform/plugins',
+  ];
+  const hit = implied.find(hasAwsProvider);
+  if (hit) return hit;
+  const found = spawnSync('find', ['/', '-xdev', '-name', 'terraform-provider-aws_*', '-path', `*registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}*`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const first = found.stdout.split('\n').find((line) => line.includes(REGISTRY_SEGMENT));
+  if (!first) {
+    throw new Error(
+      `No filesystem mirror of hashicorp/aws ${AWS_PROVIDER_VERSION} was found (looked in ${implied.join(', ')} and searched the disk). ` +
+        'These tests plan offline: set TF_PROVIDER_MIRROR to a folder holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>/.',
+    );
+  }
+  return first.slice(0, first.indexOf(REGISTRY_SEGMENT));
+}
+
+function hasAwsProvider(root: string): boolean {
+  return fs.existsSync(path.join(root, 'registry.terraform.io', 'hashicorp', 'aws', AWS_PROVIDER_VERSION));
+}
+
+/** A CLI config that installs hashicorp/aws from the mirror and nothing from the network. */
+export function writeCliConfig(file: string, mirror: string): void {
+  fs.writeFileSync(
+    file,
+    [
+      'provider_installation {',
+      `  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }`,
+      '  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }',
+      '}',
+      '',
+    ].join('\n'),
+  );
+}
+
+export interface TfRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** One synthesized stack folder, driven by the real CLI. */
+export class TerraformWorkdir {
+  constructor(
+    readonly dir: string,
+    private readonly binary: string,
+    private readonly cliConfig: string,
+  ) {}
+
+  run(args: readonly string[]): Promise<TfRun> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.binary, [...args], {
+        cwd: this.dir,
+        env: { ...process.env, TF_CLI_CONFIG_FILE: this.cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+  }
+
+  async init(): Promise<void> {
+    const run = await this.run(['init', '-input=false', '-no-color']);
+    if (run.status !== 0) throw new Error(`terraform init failed:\n${run.stderr}${run.stdout}`);
+  }
+
+  /** Plans with `tfvars` (written to a file) and returns `terraform show -json` of the plan, or the failure. */
+  async plan(name: string, tfvars: string): Promise<{ run: TfRun; plan?: PlanJson }> {
+    const varFile = path.join(this.dir, `${name}.tfvars`);
+    const planFile = path.join(this.dir, `${name}.tfplan`);
+    fs.writeFileSync(varFile, tfvars);
+    const run = await this.run(['plan', '-input=false', '-no-color', '-lock=false', `-var-file=${varFile}`, `-out=${planFile}`]);
+    if (run.status !== 0) return { run };
+    const show = await this.run(['show', '-json', planFile]);
+    if (show.status !== 0) throw new Error(`terraform show failed:\n${show.stderr}`);
+    return { run, plan: JSON.parse(show.stdout) as PlanJson };
+  }
+}
+
+export interface PlannedResource {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly values: Record<string, unknown>;
+}
+
+export interface PlanJson {
+  readonly planned_values: {
+    readonly outputs?: Record<string, { value?: unknown }>;
+    readonly root_module: { readonly resources?: PlannedResource[] };
+  };
+}
+
+export function plannedResources(plan: PlanJson, type?: string): PlannedResource[] {
+  const all = plan.planned_values.root_module.resources ?? [];
+  return type ? all.filter((r) => r.type === type) : all;
 }

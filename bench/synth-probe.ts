@@ -1,0 +1,30 @@
+/**
+ * Run in a fresh process by the synth benchmark: synthesizes the agent stack
+ * into a temp folder and prints {ms, maxRssMb} as JSON. With --root-import it
+ * first loads @cdktf/provider-aws from its package root, the import style the
+ * project forbids, as the baseline.
+ */
+import './maybe-root-import';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { App } from 'cdktf';
+import { AgentStack } from '../src/stacks/agent-stack';
+import { loadArtifact } from '../src/stacks/artifact';
+
+function main(): void {
+  const manifest = process.argv[process.argv.indexOf('--manifest') + 1];
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-synth-'));
+  try {
+    const app = new App({ outdir });
+    new AgentStack(app, 'agent', { artifact: loadArtifact(manifest) });
+    app.synth();
+    // Time since this process started: module loading is most of the cost.
+    process.stdout.write(JSON.stringify({ ms: performance.now(), maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+main();

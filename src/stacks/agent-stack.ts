@@ -1,0 +1,65 @@
+/**
+ * The agent stack: variables, provider, backend, the function construct and
+ * the outputs. Everything a user changes between deploys is a variable; the
+ * synthesized JSON depends only on the source and the build's zip.
+ */
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformLocal, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AgentFunction } from './agent-function';
+import type { FunctionArtifact } from './artifact';
+import { LOCAL_STATE_PATH, applyBackend, type BackendConfig } from './backend';
+import { MODEL_LOCALS } from './model-locals';
+import { declareVariables, v } from './variables';
+
+export interface AgentStackProps {
+  /** The zip and hashes written by `npm run build`. */
+  readonly artifact: FunctionArtifact;
+  /**
+   * Where Terraform keeps state.
+   * @default - local state in `terraform.agent.tfstate` at the project root
+   */
+  readonly backend?: BackendConfig;
+}
+
+/** hashicorp/aws versions the emitted JSON works with: the bindings' 5.100.0 up to current 6.x. */
+export const AWS_PROVIDER_CONSTRAINT = '>= 5.100.0, < 7.0.0';
+/** Preconditions need 1.2; `nonsensitive` on derived values and S3 native locking are older than this. */
+export const TERRAFORM_VERSION_CONSTRAINT = '>= 1.5.0';
+
+export class AgentStack extends TerraformStack {
+  readonly agent: AgentFunction;
+
+  constructor(scope: Construct, id: string, props: AgentStackProps) {
+    super(scope, id);
+    applyBackend(this, props.backend ?? { kind: 'local', path: LOCAL_STATE_PATH });
+    this.addOverride('terraform.required_version', TERRAFORM_VERSION_CONSTRAINT);
+    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT });
+
+    declareVariables(this);
+    new AwsProvider(this, 'aws', {
+      region: v('aws_region'),
+      defaultTags: [{ tags: Token.asStringMap('${merge({ "managed-by" = "claude-agent-lambda" }, var.tags)}') }],
+    });
+    new DataAwsPartition(this, 'partition').overrideLogicalId('current');
+    new DataAwsCallerIdentity(this, 'caller').overrideLogicalId('current');
+    for (const [name, expression] of MODEL_LOCALS) new TerraformLocal(this, `local-${name}`, expression).overrideLogicalId(name);
+
+    this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact });
+
+    const outputs: Array<[string, string, string]> = [
+      ['function_url', this.agent.url.functionUrl, 'HTTPS endpoint of the agent (GET /health, POST /agent).'],
+      ['function_name', this.agent.function.functionName, 'Name of the Lambda function.'],
+      ['function_arn', this.agent.function.arn, 'ARN of the Lambda function.'],
+      ['role_arn', this.agent.role.arn, 'ARN of the function execution role.'],
+      ['log_group_name', this.agent.logGroup.name, 'CloudWatch log group holding the function logs.'],
+      ['source_code_hash', this.agent.function.sourceCodeHash, 'Base64 SHA-256 of the deployed zip; equals source_code_hash in dist/function.manifest.json.'],
+      ['model_id', '${local.model_id}', 'Model the function calls, after defaults.'],
+    ];
+    for (const [name, value, description] of outputs) {
+      new TerraformOutput(this, `output-${name}`, { value, description }).overrideLogicalId(name);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * A synthesized agent stack in a temporary folder, initialised against the
+ * local provider mirror, with dummy credentials and a local STS: ready for
+ * `terraform plan` with any tfvars, no AWS account involved.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startStsServer, type LocalServer } from '../fixtures/servers/sts';
+import { buildArtifact, synthAgentStack } from './stack';
+import { makeTempDir, removeDir } from './temp';
+import { locateAwsProviderMirror, requireTerraform, TerraformWorkdir, writeCliConfig } from './terraform';
+
+export interface OfflineStack {
+  readonly tf: TerraformWorkdir;
+  readonly sts: LocalServer;
+  readonly stackDir: string;
+  dispose(): Promise<void>;
+}
+
+export async function prepareOfflineStack(prefix: string): Promise<OfflineStack> {
+  const terraform = requireTerraform();
+  const mirror = locateAwsProviderMirror();
+  const root = makeTempDir(prefix);
+  const sts = await startStsServer();
+  try {
+    const stackDir = synthAgentStack(root, await buildArtifact(path.join(root, 'dist')));
+    fs.writeFileSync(
+      path.join(stackDir, 'zz_offline_override.tf.json'),
+      JSON.stringify({
+        provider: {
+          aws: [{
+            access_key: 'test', secret_key: 'test',
+            skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true,
+            endpoints: [{ sts: sts.url }],
+          }],
+        },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(stackDir, 'zz_test_outputs.tf.json'),
+      JSON.stringify({ output: { test_zip_filebase64sha256: { value: '${filebase64sha256(aws_lambda_function.agent.filename)}' } } }),
+    );
+    const cliConfig = path.join(root, 'terraform.rc');
+    writeCliConfig(cliConfig, mirror);
+    const tf = new TerraformWorkdir(stackDir, terraform, cliConfig);
+    await tf.init();
+    return {
+      tf,
+      sts,
+      stackDir,
+      dispose: async () => {
+        await sts.close();
+        removeDir(root);
+      },
+    };
+  } catch (error) {
+    await sts.close();
+    removeDir(root);
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The synthesized JSON belongs to the source, not to the machine: no absolute
+ * path of the host, and the same bytes from any checkout path.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { copyCheckout, REPO_ROOT, runBuildCli, runSynth } from '../helpers/project';
+import { makeTempDir, removeDir } from '../helpers/temp';
+
+describe('portable synthesis', () => {
+  let first: string;
+  let second: string;
+  let jsonA: string;
+  let jsonB: string;
+
+  beforeAll(() => {
+    first = makeTempDir('synth-a');
+    second = path.join(makeTempDir('synth-b'), 'nested', 'checkout');
+    fs.mkdirSync(second, { recursive: true });
+    for (const [root, mtime] of [[first, new Date('2010-01-01')], [second, new Date('2030-06-15')]] as const) {
+      copyCheckout(root, mtime);
+      const built = runBuildCli(root, []);
+      if (built.status !== 0) throw new Error(`build failed in ${root}: ${built.stderr}`);
+      const synth = runSynth(root);
+      if (synth.status !== 0) throw new Error(`synth failed in ${root}: ${synth.stderr}`);
+    }
+    jsonA = fs.readFileSync(path.join(first, 'cdktf.out', 'stacks', 'agent', 'cdk.tf.json'), 'utf8');
+    jsonB = fs.readFileSync(path.join(second, 'cdktf.out', 'stacks', 'agent', 'cdk.tf.json'), 'utf8');
+  }, 120_000);
+
+  afterAll(() => {
+    removeDir(first);
+    removeDir(path.resolve(second, '..', '..'));
+  });
+
+  test('two checkouts at different paths synthesize identical cdk.tf.json', () => {
+    expect(jsonB).toBe(jsonA);
+  });
+
+  test('the zip lands beside cdk.tf.json, at the relative path the function names', () => {
+    const fn = JSON.parse(jsonA).resource.aws_lambda_function.agent;
+    expect(path.isAbsolute(fn.filename)).toBe(false);
+    const zip = path.join(first, 'cdktf.out', 'stacks', 'agent', fn.filename);
+    expect(fs.readFileSync(zip).equals(fs.readFileSync(path.join(first, 'dist', 'function.zip')))).toBe(true);
+  });
+
+  test.each([
+    ['the checkout path', () => first],
+    ['the repository path', () => REPO_ROOT],
+    ['the temp folder', () => os.tmpdir()],
+    ['the home folder', () => os.homedir()],
+  ])('the JSON holds no absolute path: %s', (_label, hostPath) => {
+    expect(jsonA).not.toContain(hostPath());
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Every deploy-time choice is a tfvars edit on one synthesized folder: valid
+ * variants plan with the right shape, invalid values fail at plan with the
+ * variable's own message naming what is allowed.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TEST_ACCOUNT_ID } from '../fixtures/servers/sts';
+import { REPO_ROOT } from '../helpers/project';
+import { prepareOfflineStack, type OfflineStack } from '../helpers/offline-stack';
+import { plannedResources, type PlanJson, type TfRun } from '../helpers/terraform';
+
+const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
+const FAKE_KEY = 'sk-ant-test-0000-not-a-real-key';
+const GLOBAL_MODEL = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
+
+/** One invalid value per variable; all are planned together, since Terraform reports every failed validation. */
+const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]> = [
+  ['an unknown provider', 'llm_provider = "openai"', /llm_provider must be one of "anthropic", "bedrock"/],
+  ['memory outside 128-10240 MB', 'memory_size = 64', /memory_size must be a whole number of MB from 128 to 10240/],
+  ['a timeout over 900 seconds', 'timeout_seconds = 901', /timeout_seconds must be a whole number of seconds from 1 to 900/],
+  ['a malformed secret ARN', 'anthropic_api_key_secret_arn = "arn:aws:s3:::my-bucket"', /anthropic_api_key_secret_arn must be empty or a Secrets Manager secret ARN/],
+  ['an unknown auth type', 'function_url_auth_type = "COGNITO"', /function_url_auth_type must be one of "AWS_IAM", "NONE"/],
+  ['an unknown invoke mode', 'invoke_mode = "STREAM"', /invoke_mode must be one of "BUFFERED", "RESPONSE_STREAM"/],
+  ['an unsupported log retention', 'log_retention_days = 10', /log_retention_days must be one of 1, 3, 5, 7, 14, 30/],
+  ['an unknown architecture', 'architecture = "arm"', /architecture must be one of "arm64", "x86_64"/],
+  ['a deprecated runtime', 'runtime = "nodejs20.x"', /runtime must be one of "nodejs22.x", "nodejs24.x"/],
+  ['a CORS origin with a path', 'cors_allowed_origins = ["https://app.example.com/"]', /cors_allowed_origins must hold "\*" or origins like/],
+  ['a negative reserved concurrency', 'reserved_concurrency = -1', /reserved_concurrency must be a whole number of executions from 0 to 1000/],
+  ['a base URL without scheme', 'anthropic_base_url = "gateway.example.com"', /anthropic_base_url must be empty or an http\(s\) URL/],
+  ['a malformed Region', 'aws_region = "Frankfurt"', /aws_region must be a Region code such as "us-east-1"/],
+  ['a function name with spaces', 'function_name = "my agent"', /function_name must be 1-56 characters/],
+];
+
+/** Cross-variable rules are preconditions: they need otherwise valid variables, so each gets its own plan. */
+const INVALID_COMBINATIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
+  ['anthropic with no key at all', '', /llm_provider is "anthropic" but no API key is configured\. Set anthropic_api_key_secret_arn/],
+  ['both a secret ARN and a key', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nanthropic_api_key = "${FAKE_KEY}"`, /Both anthropic_api_key_secret_arn and anthropic_api_key are set/],
+];
+
+describe('tfvars variants of one synthesized stack', () => {
+  let stack: OfflineStack;
+  let publicStreaming: PlanJson;
+  let createdSecret: PlanJson;
+  let explicitRegions: PlanJson;
+  let exampleAsIs: { run: TfRun; plan?: PlanJson };
+  let invalidValues: TfRun;
+  let invalidCombinations: TfRun[];
+
+  beforeAll(async () => {
+    stack = await prepareOfflineStack('tf-vars');
+    const plans = await Promise.all([
+      stack.tf.plan('public-streaming', [
+        'llm_provider = "bedrock"', `model_id = "${GLOBAL_MODEL}"`, 'function_url_auth_type = "NONE"',
+        'invoke_mode = "RESPONSE_STREAM"', 'tracing_enabled = true', 'architecture = "x86_64"', 'memory_size = 1024',
+        'cors_allowed_origins = ["https://app.example.com"]',
+      ].join('\n')),
+      stack.tf.plan('created-secret', `anthropic_api_key = "${FAKE_KEY}"\n`),
+      stack.tf.plan('explicit-regions', ['llm_provider = "bedrock"', 'aws_region = "eu-west-1"', 'bedrock_inference_profile_regions = ["eu-west-1", "eu-west-3"]'].join('\n')),
+    ]);
+    // The example file with every line uncommented, and only the secret filled in.
+    const example = fs.readFileSync(path.join(REPO_ROOT, 'terraform.tfvars.example'), 'utf8')
+      .split('\n').filter((line) => /^# [a-z_]+ = /.test(line)).map((line) => line.slice(2))
+      .map((line) => (line.startsWith('anthropic_api_key_secret_arn =') ? `anthropic_api_key_secret_arn = "${SECRET_ARN}"` : line));
+    exampleAsIs = await stack.tf.plan('example', example.join('\n'));
+    const rejected = await Promise.all([
+      stack.tf.plan('invalid-values', INVALID_VALUES.map(([, assignment]) => assignment).join('\n')),
+      ...INVALID_COMBINATIONS.map(([, tfvars], i) => stack.tf.plan(`invalid-combination-${i}`, tfvars)),
+    ]);
+    [invalidValues, ...invalidCombinations] = rejected.map((r) => {
+      if (r.plan) throw new Error('an invalid tfvars file planned successfully');
+      return { ...r.run, stderr: r.run.stderr.replace(/[\s│]+/g, ' ') }; // Terraform wraps long messages
+    });
+    const failed = plans.find((p) => !p.plan);
+    if (failed) throw new Error(`a valid variant failed to plan:\n${failed.run.stderr}`);
+    [publicStreaming, createdSecret, explicitRegions] = plans.map((p) => p.plan!);
+  }, 240_000);
+
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  test('terraform.tfvars.example, uncommented, plans once a secret ARN is filled in', () => {
+    expect(exampleAsIs.run.stderr).toBe('');
+    expect(plannedResources(exampleAsIs.plan!, 'aws_lambda_function')).toHaveLength(1);
+  });
+
+  test('RESPONSE_STREAM selects the streaming export of the same zip', () => {
+    const [fn] = plannedResources(publicStreaming, 'aws_lambda_function');
+    expect(fn.values.handler).toBe('index.streamHandler');
+    const [url] = plannedResources(publicStreaming, 'aws_lambda_function_url');
+    expect(url.values.invoke_mode).toBe('RESPONSE_STREAM');
+  });
+
+  test('a NONE-auth URL gets a public InvokeFunctionUrl permission; AWS_IAM does not', () => {
+    const [permission] = plannedResources(publicStreaming, 'aws_lambda_permission');
+    expect(permission.values).toMatchObject({ action: 'lambda:InvokeFunctionUrl', principal: '*', function_url_auth_type: 'NONE' });
+    expect(plannedResources(createdSecret, 'aws_lambda_permission')).toEqual([]);
+  });
+
+  test('memory, architecture, tracing and CORS follow the variables', () => {
+    const [fn] = plannedResources(publicStreaming, 'aws_lambda_function');
+    expect(fn.values).toMatchObject({ memory_size: 1024, architectures: ['x86_64'], tracing_config: [{ mode: 'Active' }] });
+    const [url] = plannedResources(publicStreaming, 'aws_lambda_function_url');
+    expect(url.values.cors).toEqual([expect.objectContaining({ allow_origins: ['https://app.example.com'] })]);
+    const names = plannedResources(publicStreaming, 'aws_iam_role_policy').map((p) => p.values.name);
+    expect(names).toContain('xray');
+  });
+
+  test('a global inference profile grants the profile, the model in the source Region and the Region-less model', () => {
+    const policy = plannedResources(publicStreaming, 'aws_iam_role_policy').find((p) => p.values.name === 'bedrock-invoke')!;
+    const [profile, model] = JSON.parse(String(policy.values.policy)).Statement;
+    expect(profile.Resource).toEqual([`arn:aws:bedrock:us-east-1:${TEST_ACCOUNT_ID}:inference-profile/${GLOBAL_MODEL}`]);
+    expect(model.Resource).toEqual([
+      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ]);
+  });
+
+  test('listed destination Regions replace the documented ones', () => {
+    const policy = plannedResources(explicitRegions, 'aws_iam_role_policy').find((p) => p.values.name === 'bedrock-invoke')!;
+    const [profile, model] = JSON.parse(String(policy.values.policy)).Statement;
+    expect(profile.Resource).toEqual([`arn:aws:bedrock:eu-west-1:${TEST_ACCOUNT_ID}:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0`]);
+    expect(model.Resource).toEqual(['eu-west-1', 'eu-west-3'].map((r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`));
+  });
+
+  test('a key given as a variable becomes a new secret, and the function only sees its ARN', () => {
+    expect(plannedResources(createdSecret, 'aws_secretsmanager_secret')).toHaveLength(1);
+    expect(plannedResources(createdSecret, 'aws_secretsmanager_secret_version')).toHaveLength(1);
+    const [fn] = plannedResources(createdSecret, 'aws_lambda_function');
+    expect(JSON.stringify(fn.values)).not.toContain(FAKE_KEY);
+  });
+
+  test.each(INVALID_VALUES)('rejects %s at plan, naming what is allowed', (_label, _assignment, message) => {
+    expect(invalidValues.status).toBe(1);
+    expect(invalidValues.stderr).toMatch(message);
+  });
+
+  test('each invalid value is reported once, as its own variable error', () => {
+    expect(invalidValues.stderr.match(/Error: Invalid value for variable/g)).toHaveLength(INVALID_VALUES.length);
+  });
+
+  test.each(INVALID_COMBINATIONS.map((c, i) => [...c, i] as const))('rejects %s at plan, saying which variable to set', (_label, _tfvars, message, i) => {
+    expect(invalidCombinations[i].status).toBe(1);
+    expect(invalidCombinations[i].stderr).toMatch(message);
+  });
+});
