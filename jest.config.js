@@ -1,15 +1,21 @@
-/** Jest runs the TypeScript sources through ts-jest in transpile-only mode;
- * `npm test` type-checks the whole project with `tsc --noEmit` first. */
+/**
+ * Jest transpiles TypeScript with ts-jest (no type check here: `npm test`
+ * runs `tsc --noEmit` first) to CommonJS, so `import()` of bundled-lazily
+ * modules works inside Jest's VM. Markdown imports become strings, as with
+ * esbuild's text loader.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/setup-cdktf.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json', 'md'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', esModuleInterop: true } }],
+    '^.+\\.md$': '<rootDir>/test/markdown-transform.js',
   },
   // Builds and real terraform runs are CPU-heavy; two cores, two workers.
   maxWorkers: 2,
-  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -37,7 +37,7 @@ export async function benchBuild(): Promise<Row[]> {
     const load: number[] = [];
     for (let i = 0; i < LOAD_RUNS; i += 1) {
       empty.push(timeProcess(process.execPath, ['-e', '0']));
-      load.push(timeProcess(process.execPath, ['-e', 'require("./index.js")'], { cwd: unpacked }));
+      load.push(timeProcess(process.execPath, ['--input-type=module', '-e', 'await import("./index.mjs")'], { cwd: unpacked }));
     }
 
     return [

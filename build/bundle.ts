@@ -1,18 +1,39 @@
 /**
- * Step 1 of the pipeline: esbuild turns the handler entry into one minified
- * CommonJS file with every dependency inside it (the runtime's own AWS SDK
- * drifts between Lambda releases, so nothing is left external).
+ * Step 1 of the pipeline: esbuild turns the handler entry into a minified ES
+ * module with every dependency inside it (the runtime's own AWS SDK drifts
+ * between Lambda releases, so nothing is left external). Code reached only
+ * through `import()` — the Bedrock client — is split into chunks that load
+ * on first use, so the Anthropic path's cold start does not pay for it.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { bundleFailed, entryNotFound, nativeAddon } from './errors';
 import { nativeImportGuard, nativePackagesIn, type NativePackage } from './native-guard';
-import { BUNDLE_NAME, NODE_TARGET, type ResolvedBuildOptions } from './options';
+import { BUNDLE_NAME, CHUNK_DIR, NODE_TARGET, type ResolvedBuildOptions } from './options';
+
+export interface BundleFile {
+  /** Path inside the zip, e.g. `index.mjs` or `chunks/bedrock-XXXX.mjs`. */
+  readonly path: string;
+  readonly contents: Uint8Array;
+}
+
+/**
+ * CommonJS dependencies bundled into an ES module still call `require` for
+ * Node built-ins and read `__dirname`; give every output file both.
+ */
+const ESM_COMPAT_BANNER = [
+  "import{createRequire as __agentCreateRequire}from'node:module';",
+  "import{fileURLToPath as __agentFileURLToPath}from'node:url';",
+  "import{dirname as __agentDirname}from'node:path';",
+  'const require=__agentCreateRequire(import.meta.url);',
+  'const __filename=__agentFileURLToPath(import.meta.url);',
+  'const __dirname=__agentDirname(__filename);',
+].join('');
 
 export interface BundleResult {
-  /** The bundled `index.js`. */
-  readonly code: Uint8Array;
+  /** The entry module and its chunks, sorted by path. */
+  readonly files: readonly BundleFile[];
   /** esbuild's metafile, paths relative to the project root. */
   readonly metafile: esbuild.Metafile;
   readonly esbuildVersion: string;
@@ -53,13 +74,18 @@ async function runEsbuild(
     const result = await esbuild.build({
       entryPoints: [options.entry],
       absWorkingDir: options.root,
-      outfile: path.join(options.outDir, BUNDLE_NAME),
+      outdir: options.outDir,
+      entryNames: path.basename(BUNDLE_NAME, '.mjs'),
+      chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
+      outExtension: { '.js': '.mjs' },
       bundle: true,
+      splitting: true,
       write: false,
       metafile: true,
       platform: 'node',
       target: NODE_TARGET,
-      format: 'cjs',
+      format: 'esm',
+      banner: { js: ESM_COMPAT_BANNER },
       minify: true,
       treeShaking: true,
       sourcemap: false,
@@ -74,9 +100,11 @@ async function runEsbuild(
       plugins: [guard],
       logLevel: 'silent',
     });
-    const output = result.outputFiles.find((file) => file.path.endsWith(BUNDLE_NAME));
-    if (!output) throw bundleFailed('esbuild produced no output file.');
-    return { code: output.contents, metafile: result.metafile, esbuildVersion: esbuild.version };
+    const files = result.outputFiles
+      .map((file) => ({ path: path.relative(options.outDir, file.path).split(path.sep).join('/'), contents: file.contents }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (!files.some((file) => file.path === BUNDLE_NAME)) throw bundleFailed(`esbuild produced no ${BUNDLE_NAME}.`);
+    return { files, metafile: result.metafile, esbuildVersion: esbuild.version };
   } catch (error) {
     if (nativeImport) throw nativeAddon(nativeImport.name, nativeImport.evidence, options.architecture);
     if (isBuildFailure(error)) {

@@ -65,8 +65,10 @@ export const DEFAULT_SIZE_BUDGET_BYTES = 400 * 1024;
 /** The zip and manifest names inside `outDir`. */
 export const ZIP_NAME = 'function.zip';
 export const MANIFEST_NAME = 'function.manifest.json';
-/** Bundle file name inside the zip; handlers are `index.handler` and `index.streamHandler`. */
-export const BUNDLE_NAME = 'index.js';
+/** Entry module inside the zip (ES module); handlers are `index.handler` and `index.streamHandler`. */
+export const BUNDLE_NAME = 'index.mjs';
+/** Lazily imported code (e.g. the Bedrock client) is split into chunks under this folder. */
+export const CHUNK_DIR = 'chunks';
 /** esbuild target matching Lambda's `nodejs22.x` runtime. */
 export const NODE_TARGET = 'node22';
 

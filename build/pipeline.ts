@@ -8,7 +8,7 @@ import { writeFilesAtomically } from './atomic-write';
 import { bundle } from './bundle';
 import { createManifest, serializeManifest, type BuildManifest } from './manifest';
 import { nativePackageEntries } from './native-packages';
-import { BUNDLE_NAME, MANIFEST_NAME, ZIP_NAME, resolveBuildOptions, type BuildOptions } from './options';
+import { MANIFEST_NAME, ZIP_NAME, resolveBuildOptions, type BuildOptions } from './options';
 import { budgetWarning, largestInputs, type InputWeight } from './summary';
 import { deterministicZip, type ZipEntry } from './zip';
 
@@ -30,7 +30,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const bundled = await bundle(resolved);
 
   const entries: ZipEntry[] = [
-    { path: BUNDLE_NAME, data: bundled.code },
+    ...bundled.files.map((file) => ({ path: file.path, data: file.contents })),
     ...nativePackageEntries(bundled.nativePackages),
   ];
   const zip = deterministicZip(entries);
@@ -55,7 +55,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     manifestPath,
     manifest,
     metafile: bundled.metafile,
-    bundleBytes: bundled.code.byteLength,
+    bundleBytes: bundled.files.reduce((sum, file) => sum + file.contents.byteLength, 0),
     largestInputs: largestInputs(bundled.metafile),
     sizeBudgetBytes: resolved.sizeBudgetBytes,
     sizeWarning: budgetWarning(zip.byteLength, resolved.sizeBudgetBytes),

@@ -1,20 +1,19 @@
 /**
- * Lambda entry module. Placeholder until the agent runtime lands: answers
- * `GET /health` so the build, the zip and the stack have a real handler.
+ * Lambda entry module. One zip, two exports, chosen at deploy time by the
+ * Function URL's invoke mode:
+ * - `handler`: buffered JSON responses (BUFFERED);
+ * - `streamHandler`: server-sent events (RESPONSE_STREAM), wrapped with
+ *   `awslambda.streamifyResponse` when Lambda's runtime provides it.
  */
-import { VERSION } from './version';
+import { bufferedHandler } from './http/buffered-handler';
+import { awslambdaGlobal, type StreamingHandler } from './http/lambda-streaming';
+import { streamingHandler } from './http/stream-handler';
 
-interface FunctionUrlEvent {
-  readonly rawPath?: string;
-  readonly requestContext?: { readonly http?: { readonly method?: string } };
-}
+export const handler = bufferedHandler;
 
-export async function handler(event: FunctionUrlEvent): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
-  const method = event.requestContext?.http?.method ?? 'GET';
-  const ok = method === 'GET' && event.rawPath === '/health';
-  return {
-    statusCode: ok ? 200 : 404,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ok ? { status: 'ok', version: VERSION } : { error: { type: 'not_found', message: 'Not found' } }),
-  };
-}
+const lambda = awslambdaGlobal();
+export const streamHandler: StreamingHandler = lambda
+  ? lambda.streamifyResponse(streamingHandler as StreamingHandler)
+  : async () => {
+      throw new Error('streamHandler runs only where the Lambda runtime provides the `awslambda` global (deploy with invoke_mode = "RESPONSE_STREAM", or use `npm run dev`).');
+    };

@@ -6,9 +6,9 @@
  */
 
 /** Default model per provider when `model_id` is empty. */
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 /** Bedrock foundation model behind the default inference profile. */
-export const DEFAULT_BEDROCK_FOUNDATION_MODEL = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
+export const DEFAULT_BEDROCK_FOUNDATION_MODEL = 'anthropic.claude-sonnet-5-5';
 
 /**
  * Destination Regions of each geography's system inference profiles, as the

@@ -72,8 +72,8 @@ export const VARIABLE_SPECS: readonly VariableSpec[] = [
     group: 'Model',
     type: 'string',
     default: '',
-    description: 'Model to call. Empty means "claude-sonnet-4-5" on anthropic, and the Claude Sonnet 4.5 inference profile of the Region\'s geography (us./eu./apac.) on bedrock.',
-    validation: [{ condition: '${can(regex("^[A-Za-z0-9._:/-]*$", var.model_id))}', errorMessage: 'model_id may contain only letters, digits and ". _ : / -", e.g. "claude-sonnet-4-5" or "us.anthropic.claude-sonnet-4-5-20250929-v1:0".' }],
+    description: 'Model to call. Empty means "claude-sonnet-5-5" on anthropic, and the Claude Sonnet 5.5 inference profile of the Region\'s geography (us./eu./apac.) on bedrock.',
+    validation: [{ condition: '${can(regex("^[A-Za-z0-9._:/-]*$", var.model_id))}', errorMessage: 'model_id may contain only letters, digits and ". _ : / -", e.g. "claude-sonnet-5-5" or "us.anthropic.claude-sonnet-5-5".' }],
   },
   {
     name: 'bedrock_inference_profile_regions',

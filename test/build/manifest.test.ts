@@ -70,7 +70,7 @@ describe('build manifest', () => {
       // When a fresh node process requires it
       const probe = spawnSync(
         process.execPath,
-        ['-e', 'const m = require("./index.js"); process.stdout.write(typeof m.handler)'],
+        ['--input-type=module', '-e', 'const m = await import("./index.mjs"); process.stdout.write(typeof m.handler)'],
         { cwd: unpacked, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
       );
       // Then handler is a function

@@ -54,7 +54,7 @@ describe('native-addon guard', () => {
     const result = await build({ root: FIXTURE, entry, outDir, nativeAddons: 'include' });
     expect(result.manifest.native_packages).toEqual([pkg]);
     expect(result.manifest.entries.map((e) => e.path)).toEqual(
-      expect.arrayContaining(['index.js', `node_modules/${pkg}/index.js`, `node_modules/${pkg}/${binary}`]),
+      expect.arrayContaining(['index.mjs', `node_modules/${pkg}/index.js`, `node_modules/${pkg}/${binary}`]),
     );
   });
 });

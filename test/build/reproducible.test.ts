@@ -4,17 +4,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyCheckout, runBuildCli } from '../helpers/project';
-import { makeTempDir, removeDir } from '../helpers/temp';
+import { checkoutRoot, copyCheckout, runBuildCli } from '../helpers/project';
+import { removeDir } from '../helpers/temp';
 
 describe('reproducible build', () => {
   let first: string;
   let second: string;
 
   beforeAll(() => {
-    first = makeTempDir('checkout-a');
+    first = checkoutRoot('checkout-a');
     // A deeper, differently named path: nothing about it may reach the zip.
-    second = path.join(makeTempDir('checkout-b'), 'some', 'other place');
+    second = path.join(checkoutRoot('checkout-b'), 'some', 'other place');
     fs.mkdirSync(second, { recursive: true });
     copyCheckout(first, new Date('2001-02-03T04:05:06Z'));
     copyCheckout(second, new Date('2031-12-30T23:59:58Z'));

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -37,8 +38,11 @@ export function runBuildCli(
 }
 
 /**
- * Copies the parts of the checkout the build reads into `dest`, gives every
- * copied file the mtime `mtime`, and links the real node_modules.
+ * Copies the parts of the checkout the build reads into `dest` and gives every
+ * copied file the mtime `mtime`. node_modules is reproduced inside `dest` with
+ * hard links (a fresh `npm ci` would put real files there too; a symlink
+ * would make esbuild see paths outside the checkout). `dest` must be on the
+ * same filesystem as the repository: see checkoutRoot().
  */
 export function copyCheckout(dest: string, mtime: Date): void {
   for (const part of CHECKOUT_PARTS) {
@@ -46,7 +50,36 @@ export function copyCheckout(dest: string, mtime: Date): void {
     if (fs.existsSync(from)) fs.cpSync(from, path.join(dest, part), { recursive: true });
   }
   touchAll(dest, mtime);
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dest, 'node_modules'), 'dir');
+  linkTree(path.join(REPO_ROOT, 'node_modules'), path.join(dest, 'node_modules'));
+}
+
+/**
+ * A fresh folder for a checkout copy: under the system temp folder when it
+ * shares a filesystem with the repository (hard links work), else under the
+ * repository's own git-ignored `.tmp/`.
+ */
+export function checkoutRoot(prefix: string): string {
+  const probe = path.join(os.tmpdir(), `agent-link-probe-${process.pid}`);
+  let base = os.tmpdir();
+  try {
+    fs.linkSync(path.join(REPO_ROOT, 'package.json'), probe);
+    fs.rmSync(probe);
+  } catch {
+    base = path.join(REPO_ROOT, '.tmp');
+    fs.mkdirSync(base, { recursive: true });
+  }
+  return fs.mkdtempSync(path.join(base, `agent-${prefix}-`));
+}
+
+function linkTree(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) linkTree(source, target);
+    else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(source), target);
+    else fs.linkSync(source, target);
+  }
 }
 
 function touchAll(dir: string, mtime: Date): void {

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyCheckout, REPO_ROOT, runBuildCli, runSynth } from '../helpers/project';
-import { makeTempDir, removeDir } from '../helpers/temp';
+import { checkoutRoot, copyCheckout, REPO_ROOT, runBuildCli, runSynth } from '../helpers/project';
+import { removeDir } from '../helpers/temp';
 
 describe('portable synthesis', () => {
   let first: string;
@@ -15,8 +15,8 @@ describe('portable synthesis', () => {
   let jsonB: string;
 
   beforeAll(() => {
-    first = makeTempDir('synth-a');
-    second = path.join(makeTempDir('synth-b'), 'nested', 'checkout');
+    first = checkoutRoot('synth-a');
+    second = path.join(checkoutRoot('synth-b'), 'nested', 'checkout');
     fs.mkdirSync(second, { recursive: true });
     for (const [root, mtime] of [[first, new Date('2010-01-01')], [second, new Date('2030-06-15')]] as const) {
       copyCheckout(root, mtime);

@@ -77,10 +77,10 @@ describe('terraform plan of the agent stack (offline, real provider)', () => {
 
   test('the default Bedrock model is the Region’s geographic inference profile, bound to its destination Regions', () => {
     const [profile, model] = statementsOf(bedrock, 'bedrock-invoke');
-    const profileArn = `arn:aws:bedrock:us-east-1:${TEST_ACCOUNT_ID}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0`;
+    const profileArn = `arn:aws:bedrock:us-east-1:${TEST_ACCOUNT_ID}:inference-profile/us.anthropic.claude-sonnet-5-5`;
     expect(profile.Resource).toEqual([profileArn]);
     expect(model.Resource).toEqual(
-      ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'].map((r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`),
+      ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'].map((r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-5-5`),
     );
     expect(model.Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': profileArn } });
   });
@@ -95,7 +95,7 @@ describe('terraform plan of the agent stack (offline, real provider)', () => {
   test('the function environment carries the secret ARN, never a key', () => {
     const [fn] = plannedResources(anthropic, 'aws_lambda_function');
     expect(fn.values.environment).toEqual([
-      { variables: { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-4-5', ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN } },
+      { variables: { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN } },
     ]);
   });
 

@@ -120,8 +120,8 @@ describe('tfvars variants of one synthesized stack', () => {
   test('listed destination Regions replace the documented ones', () => {
     const policy = plannedResources(explicitRegions, 'aws_iam_role_policy').find((p) => p.values.name === 'bedrock-invoke')!;
     const [profile, model] = JSON.parse(String(policy.values.policy)).Statement;
-    expect(profile.Resource).toEqual([`arn:aws:bedrock:eu-west-1:${TEST_ACCOUNT_ID}:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0`]);
-    expect(model.Resource).toEqual(['eu-west-1', 'eu-west-3'].map((r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`));
+    expect(profile.Resource).toEqual([`arn:aws:bedrock:eu-west-1:${TEST_ACCOUNT_ID}:inference-profile/eu.anthropic.claude-sonnet-5-5`]);
+    expect(model.Resource).toEqual(['eu-west-1', 'eu-west-3'].map((r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-5-5`));
   });
 
   test('a key given as a variable becomes a new secret, and the function only sees its ARN', () => {

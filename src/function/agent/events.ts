@@ -1,0 +1,13 @@
+/** What the agent reports while it works; the streaming handler turns these into SSE events. */
+
+export interface ToolCallRecord {
+  readonly name: string;
+  readonly is_error: boolean;
+  readonly duration_ms: number;
+}
+
+export interface AgentEvents {
+  onText?(text: string): void;
+  onToolUse?(event: { id: string; name: string; input: unknown }): void;
+  onToolResult?(event: { id: string; name: string; is_error: boolean; duration_ms: number }): void;
+}

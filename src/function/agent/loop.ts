@@ -1,0 +1,175 @@
+/**
+ * The agent loop: Messages API tool use under per-request caps (iterations,
+ * tool calls, tokens) and the Lambda deadline. It streams every model call,
+ * so the streaming handler can forward tokens as they arrive; the buffered
+ * handler simply ignores the events.
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import type { RuntimeConfig } from '../config';
+import { HttpError } from '../errors';
+import type { AgentRequest } from '../http/agent-request';
+import type { MessagesClient, ModelProvider } from '../providers/model-client';
+import { isAuthError, toHttpError } from '../providers/upstream-errors';
+import { TOOLS } from '../tools';
+import { MIN_MODEL_CALL_MS, MIN_TOOL_MS, type Deadline } from './deadline';
+import type { AgentEvents, ToolCallRecord } from './events';
+import { estimateCostUsd } from './pricing';
+import { SUBMIT_TOOL_NAME, submitTool, validateResult } from './structured-output';
+import { runToolCalls } from './tool-runner';
+import { addUsage, budgetTokens, emptyUsage, type Usage } from './usage';
+
+export interface AgentResult {
+  request_id: string;
+  output: string;
+  /** The model's last stop reason, or why the agent stopped: max_iterations, max_tool_calls, token_budget, result_submitted. */
+  stop_reason: string;
+  model: string;
+  provider: string;
+  iterations: number;
+  tool_calls: ToolCallRecord[];
+  usage: Usage;
+  cost_usd: number | null;
+  result?: unknown;
+}
+
+export interface AgentRun {
+  readonly requestId: string;
+  readonly request: AgentRequest;
+  readonly config: RuntimeConfig;
+  readonly provider: ModelProvider;
+  readonly deadline: Deadline;
+  readonly events?: AgentEvents;
+}
+
+type MessageParam = Anthropic.MessageParam;
+
+export async function runAgent(run: AgentRun): Promise<AgentResult> {
+  const { request, config, provider, deadline } = run;
+  const events = run.events ?? {};
+  const { limits } = config;
+  const state: AgentResult = {
+    request_id: run.requestId,
+    output: '',
+    stop_reason: '',
+    model: provider.model,
+    provider: provider.name,
+    iterations: 0,
+    tool_calls: [],
+    usage: emptyUsage(),
+    cost_usd: null,
+  };
+  const messages: MessageParam[] = [...request.messages.map((m) => ({ role: m.role, content: m.content })), { role: 'user', content: request.input }];
+  let forceSubmit = false;
+  let invalidSubmissions = 0;
+
+  try {
+    for (;;) {
+      if (state.iterations >= limits.maxIterations) return finish(state, 'max_iterations');
+      const spent = budgetTokens(state.usage);
+      if (spent >= limits.tokenBudget) return finish(state, 'token_budget');
+      if (!deadline.canStart(MIN_MODEL_CALL_MS)) throw timeout(state, 'before another model call could start');
+
+      state.iterations += 1;
+      const message = await callModel(provider, deadline, events, {
+        model: provider.model,
+        max_tokens: Math.max(1, Math.min(request.maxTokens, limits.tokenBudget - spent)),
+        system: [{ type: 'text', text: config.systemPrompt, cache_control: { type: 'ephemeral' } }],
+        tools: toolDefinitions(request.outputSchema),
+        ...(request.outputSchema ? { tool_choice: forceSubmit ? { type: 'tool', name: SUBMIT_TOOL_NAME } : { type: 'any' } } : {}),
+        messages,
+      });
+      addUsage(state.usage, message.usage);
+      messages.push({ role: 'assistant', content: message.content });
+      const text = message.content.filter((b): b is Anthropic.TextBlock => b.type === 'text').map((b) => b.text).join('');
+      if (text) state.output = text;
+      state.stop_reason = message.stop_reason ?? 'end_turn';
+
+      const toolUses = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
+      const submission = request.outputSchema ? toolUses.find((t) => t.name === SUBMIT_TOOL_NAME) : undefined;
+      const results: Anthropic.ToolResultBlockParam[] = [];
+      if (request.outputSchema && submission) {
+        const problems = validateResult(request.outputSchema, submission.input);
+        if (problems.length === 0) {
+          state.result = submission.input;
+          return finish(state, 'result_submitted');
+        }
+        invalidSubmissions += 1;
+        if (invalidSubmissions > 1) {
+          throw new HttpError('upstream_error', `The model's result does not match output_schema after a retry: ${problems.join('; ')}`, { partial: partialOf(state) });
+        }
+        forceSubmit = true;
+        results.push({ type: 'tool_result', tool_use_id: submission.id, is_error: true, content: `The result does not match the schema. Fix these and call ${SUBMIT_TOOL_NAME} again:\n${problems.join('\n')}` });
+      }
+
+      const calls = toolUses.filter((t) => t !== submission);
+      if (calls.length === 0 && results.length === 0) {
+        if (!request.outputSchema || message.stop_reason === 'max_tokens') return finish(state, state.stop_reason);
+        forceSubmit = true; // answered in prose: ask for the structured result
+        messages.push({ role: 'user', content: `Now call ${SUBMIT_TOOL_NAME} with the answer.` });
+        continue;
+      }
+      if (state.tool_calls.length + calls.length > limits.maxToolCalls) return finish(state, 'max_tool_calls');
+      if (calls.length > 0) {
+        if (!deadline.canStart(MIN_TOOL_MS)) throw timeout(state, 'before the requested tools could run');
+        const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events });
+        state.tool_calls.push(...ran.records);
+        results.push(...ran.results);
+      }
+      messages.push({ role: 'user', content: results });
+    }
+  } catch (error) {
+    const mapped = toHttpError(error, deadline.remainingMs() === 0);
+    if (mapped.partial !== undefined || state.iterations === 0) throw mapped;
+    throw new HttpError(mapped.type, mapped.message, { cause: mapped.cause, headers: { ...mapped.headers }, partial: partialOf(state) });
+  }
+}
+
+function finish(state: AgentResult, stopReason: string): AgentResult {
+  state.stop_reason = stopReason;
+  state.cost_usd = estimateCostUsd(state.model, state.usage);
+  return state;
+}
+
+function partialOf(state: AgentResult) {
+  return {
+    output: state.output,
+    iterations: state.iterations,
+    tool_calls: state.tool_calls,
+    usage: state.usage,
+    cost_usd: estimateCostUsd(state.model, state.usage),
+  };
+}
+
+function timeout(state: AgentResult, when: string): HttpError {
+  return new HttpError('timeout', `The request ran out of time ${when}; the partial result is attached.`, { partial: partialOf(state) });
+}
+
+/** Tool definitions, the last one marked for prompt caching (which caches all of them). */
+function toolDefinitions(outputSchema: Record<string, unknown> | undefined): Anthropic.ToolUnion[] {
+  const tools: Anthropic.Tool[] = TOOLS.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
+  if (outputSchema) tools.push(submitTool(outputSchema));
+  tools[tools.length - 1] = { ...tools[tools.length - 1], cache_control: { type: 'ephemeral' } };
+  return tools;
+}
+
+/** One model call, streamed; on a 401 the credentials are fetched again and the call retried once. */
+async function callModel(
+  provider: ModelProvider,
+  deadline: Deadline,
+  events: AgentEvents,
+  body: Anthropic.MessageStreamParams,
+): Promise<Anthropic.Message> {
+  for (let attempt = 0; ; attempt += 1) {
+    const client: MessagesClient = await provider.client();
+    try {
+      return await deadline.abortable((signal) => {
+        const stream = client.messages.stream(body, { signal, timeout: Math.max(1, deadline.remainingMs()), maxRetries: deadline.retriesThatFit() });
+        if (events.onText) stream.on('text', (delta) => events.onText?.(delta));
+        return stream.finalMessage();
+      });
+    } catch (error) {
+      if (attempt === 0 && isAuthError(error) && (await provider.refreshCredentials())) continue;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The runtime's configuration, read from the environment once per container.
+ * Every default lives here; the stack sets these variables from tfvars.
+ */
+import { boolEnv, intEnv, oneOfEnv, optionalEnv, type Env } from './env';
+import { ConfigError } from './errors';
+import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
+
+export type LlmProvider = 'anthropic' | 'bedrock';
+
+export interface Limits {
+  /** Largest request body accepted, after base64 decoding. @unit bytes */
+  readonly maxRequestBytes: number;
+  /** Longest `input`. @unit characters */
+  readonly maxInputChars: number;
+  /** Most prior turns in `messages`. */
+  readonly maxMessages: number;
+  /** Largest `max_tokens` a caller may ask for, per model call. */
+  readonly maxTokensCap: number;
+  /** `max_tokens` per model call when the caller gives none. */
+  readonly defaultMaxTokens: number;
+  /** Model calls per request. */
+  readonly maxIterations: number;
+  /** Tool calls per request. */
+  readonly maxToolCalls: number;
+  /** Input plus output tokens per request, across all model calls. */
+  readonly tokenBudget: number;
+  /** Longest a single tool may run. @unit ms */
+  readonly toolTimeoutMs: number;
+}
+
+export interface RuntimeConfig {
+  readonly provider: LlmProvider;
+  readonly model: string;
+  /** Secrets Manager secret holding the Anthropic API key. */
+  readonly apiKeySecretArn?: string;
+  /** `ANTHROPIC_API_KEY`, honoured only outside Lambda (local development). */
+  readonly localApiKey?: string;
+  readonly anthropicBaseUrl?: string;
+  readonly bedrockBaseUrl?: string;
+  readonly awsRegion: string;
+  readonly systemPrompt: string;
+  readonly logContent: boolean;
+  readonly limits: Limits;
+}
+
+export const DEFAULT_MODELS: Readonly<Record<LlmProvider, string>> = {
+  anthropic: 'claude-sonnet-5-5',
+  bedrock: 'us.anthropic.claude-sonnet-5-5',
+};
+
+export const DEFAULT_LIMITS: Limits = {
+  maxRequestBytes: 64 * 1024,
+  maxInputChars: 16_000,
+  maxMessages: 40,
+  maxTokensCap: 4096,
+  defaultMaxTokens: 1024,
+  maxIterations: 8,
+  maxToolCalls: 16,
+  tokenBudget: 100_000,
+  toolTimeoutMs: 10_000,
+};
+
+export function resolveConfig(env: Env): RuntimeConfig {
+  const provider = oneOfEnv(env, 'LLM_PROVIDER', ['anthropic', 'bedrock'] as const, 'anthropic');
+  const inLambda = optionalEnv(env, 'AWS_EXECUTION_ENV')?.startsWith('AWS_Lambda_') ?? false;
+  const limits: Limits = {
+    maxRequestBytes: intEnv(env, 'MAX_REQUEST_BYTES', DEFAULT_LIMITS.maxRequestBytes, 1024, 6 * 1024 * 1024),
+    maxInputChars: intEnv(env, 'MAX_INPUT_CHARS', DEFAULT_LIMITS.maxInputChars, 1, 1_000_000),
+    maxMessages: intEnv(env, 'MAX_MESSAGES', DEFAULT_LIMITS.maxMessages, 0, 1000),
+    maxTokensCap: intEnv(env, 'MAX_TOKENS_CAP', DEFAULT_LIMITS.maxTokensCap, 1, 128_000),
+    defaultMaxTokens: intEnv(env, 'DEFAULT_MAX_TOKENS', DEFAULT_LIMITS.defaultMaxTokens, 1, 128_000),
+    maxIterations: intEnv(env, 'MAX_ITERATIONS', DEFAULT_LIMITS.maxIterations, 1, 100),
+    maxToolCalls: intEnv(env, 'MAX_TOOL_CALLS', DEFAULT_LIMITS.maxToolCalls, 0, 1000),
+    tokenBudget: intEnv(env, 'TOKEN_BUDGET', DEFAULT_LIMITS.tokenBudget, 1, 10_000_000),
+    toolTimeoutMs: intEnv(env, 'TOOL_TIMEOUT_MS', DEFAULT_LIMITS.toolTimeoutMs, 1, 900_000),
+  };
+  if (limits.defaultMaxTokens > limits.maxTokensCap) {
+    throw new ConfigError(`DEFAULT_MAX_TOKENS (${limits.defaultMaxTokens}) is above MAX_TOKENS_CAP (${limits.maxTokensCap}); lower it or raise the cap.`);
+  }
+  return {
+    provider,
+    model: optionalEnv(env, 'MODEL_ID') ?? DEFAULT_MODELS[provider],
+    apiKeySecretArn: optionalEnv(env, 'ANTHROPIC_API_KEY_SECRET_ARN'),
+    localApiKey: inLambda ? undefined : optionalEnv(env, 'ANTHROPIC_API_KEY'),
+    anthropicBaseUrl: optionalEnv(env, 'ANTHROPIC_BASE_URL'),
+    bedrockBaseUrl: optionalEnv(env, 'ANTHROPIC_BEDROCK_BASE_URL'),
+    awsRegion: optionalEnv(env, 'AWS_REGION') ?? optionalEnv(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1',
+    systemPrompt: optionalEnv(env, 'SYSTEM_PROMPT') ?? DEFAULT_SYSTEM_PROMPT.trim(),
+    logContent: boolEnv(env, 'LOG_CONTENT', false),
+    limits,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The body of `POST /agent`, parsed and validated before any model call:
+ * size, JSON, types, lengths and caps, each failure a 400 or 413 that says
+ * which field was wrong and what is allowed.
+ */
+import { Validator } from '@cfworker/json-schema';
+import type { Limits } from '../config';
+import { HttpError, InvalidRequestError } from '../errors';
+
+export interface PriorTurn {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface AgentRequest {
+  readonly input: string;
+  readonly messages: readonly PriorTurn[];
+  readonly outputSchema?: Record<string, unknown>;
+  readonly maxTokens: number;
+}
+
+/** Largest `output_schema`, serialized. @unit bytes */
+const MAX_SCHEMA_BYTES = 16 * 1024;
+const MAX_SCHEMA_DEPTH = 16;
+const KNOWN_FIELDS = new Set(['input', 'messages', 'output_schema', 'max_tokens']);
+
+export function parseAgentRequest(body: Buffer, limits: Limits): AgentRequest {
+  if (body.byteLength > limits.maxRequestBytes) {
+    throw new HttpError('payload_too_large', `The request body is ${body.byteLength} bytes; the limit is ${limits.maxRequestBytes}.`);
+  }
+  const text = decodeUtf8(body);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InvalidRequestError('The request body is not valid JSON. Send {"input": "your question"}.');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new InvalidRequestError('The request body must be a JSON object such as {"input": "your question"}.');
+  }
+  const fields = json as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((k) => !KNOWN_FIELDS.has(k));
+  if (unknown.length > 0) throw new InvalidRequestError(`Unknown field ${unknown.map((k) => `\`${k}\``).join(', ')}. Allowed: input, messages, output_schema, max_tokens.`);
+
+  const input = fields.input;
+  if (typeof input !== 'string') throw new InvalidRequestError('`input` is required and must be a string.');
+  if (input.trim() === '') throw new InvalidRequestError('`input` must not be empty.');
+  if (input.length > limits.maxInputChars) throw new InvalidRequestError(`\`input\` is ${input.length} characters; the limit is ${limits.maxInputChars}.`);
+
+  const messages = parseMessages(fields.messages, limits);
+  const outputSchema = fields.output_schema === undefined ? undefined : parseOutputSchema(fields.output_schema);
+
+  let maxTokens = limits.defaultMaxTokens;
+  if (fields.max_tokens !== undefined) {
+    const value = fields.max_tokens;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > limits.maxTokensCap) {
+      throw new InvalidRequestError(`\`max_tokens\` must be a whole number from 1 to ${limits.maxTokensCap}.`);
+    }
+    maxTokens = value;
+  }
+  return { input, messages, outputSchema, maxTokens };
+}
+
+function parseMessages(value: unknown, limits: Limits): PriorTurn[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InvalidRequestError('`messages` must be an array of {"role": "user"|"assistant", "content": string}.');
+  if (value.length > limits.maxMessages) throw new InvalidRequestError(`\`messages\` has ${value.length} turns; the limit is ${limits.maxMessages}.`);
+  let total = 0;
+  return value.map((turn, i) => {
+    if (typeof turn !== 'object' || turn === null) throw new InvalidRequestError(`\`messages[${i}]\` must be an object with role and content.`);
+    const { role, content } = turn as Record<string, unknown>;
+    if (role !== 'user' && role !== 'assistant') throw new InvalidRequestError(`\`messages[${i}].role\` must be "user" or "assistant".`);
+    if (typeof content !== 'string' || content.trim() === '') throw new InvalidRequestError(`\`messages[${i}].content\` must be a non-empty string.`);
+    total += content.length;
+    if (total > limits.maxInputChars * 4) throw new InvalidRequestError(`\`messages\` hold more than ${limits.maxInputChars * 4} characters in all.`);
+    return { role, content };
+  });
+}
+
+function parseOutputSchema(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidRequestError('`output_schema` must be a JSON Schema object such as {"type": "object", "properties": {...}}.');
+  }
+  const schema = value as Record<string, unknown>;
+  if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES) throw new InvalidRequestError(`\`output_schema\` is larger than ${MAX_SCHEMA_BYTES} bytes.`);
+  if (depth(schema) > MAX_SCHEMA_DEPTH) throw new InvalidRequestError(`\`output_schema\` nests deeper than ${MAX_SCHEMA_DEPTH} levels.`);
+  if (schema.type !== 'object') throw new InvalidRequestError('`output_schema` must have "type": "object" at its root.');
+  try {
+    // Compiling and running once surfaces unknown types and broken $refs.
+    new Validator(schema as never, '2020-12', false).validate({});
+  } catch (error) {
+    throw new InvalidRequestError(`\`output_schema\` is not a usable JSON Schema: ${(error as Error).message}`);
+  }
+  const types = collectTypes(schema);
+  const bad = types.find((t) => !['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'].includes(t));
+  if (bad !== undefined) throw new InvalidRequestError(`\`output_schema\` uses unknown type "${bad}".`);
+  return schema;
+}
+
+function decodeUtf8(body: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new InvalidRequestError('The request body is not valid UTF-8.');
+  }
+}
+
+function depth(value: unknown, level = 0): number {
+  if (level > MAX_SCHEMA_DEPTH) return level;
+  if (typeof value !== 'object' || value === null) return level;
+  let max = level;
+  for (const child of Object.values(value)) max = Math.max(max, depth(child, level + 1));
+  return max;
+}
+
+function collectTypes(value: unknown, out: string[] = []): string[] {
+  if (typeof value !== 'object' || value === null) return out;
+  const record = value as Record<string, unknown>;
+  if (typeof record.type === 'string') out.push(record.type);
+  if (Array.isArray(record.type)) out.push(...record.type.map(String));
+  for (const [key, child] of Object.entries(record)) if (key !== 'enum' && key !== 'const' && key !== 'default' && key !== 'examples') collectTypes(child, out);
+  return out;
+}

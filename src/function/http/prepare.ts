@@ -1,0 +1,69 @@
+/**
+ * Everything that happens before the agent runs, shared by both exports:
+ * decode the event, route it, answer /health, validate the /agent body.
+ * All of it throws HttpError, so no model call starts on bad input.
+ */
+import type { AgentResult } from '../agent/loop';
+import { HttpError } from '../errors';
+import { logRequest } from '../logging';
+import { getRuntime, type Runtime } from '../runtime';
+import { VERSION } from '../version';
+import { parseAgentRequest, type AgentRequest } from './agent-request';
+import type { DecodedRequest } from './event';
+import { matchRoute } from './routes';
+
+export type Prepared =
+  | { readonly kind: 'health'; readonly body: Record<string, string> }
+  | { readonly kind: 'agent'; readonly runtime: Runtime; readonly request: AgentRequest };
+
+export function prepare(request: DecodedRequest): Prepared {
+  if (request.malformed) throw new HttpError('invalid_request', request.malformed);
+  const route = matchRoute(request);
+  const runtime = getRuntime();
+  if (route === 'health') {
+    return { kind: 'health', body: { status: 'ok', provider: runtime.provider.name, model: runtime.provider.model, version: VERSION } };
+  }
+  return { kind: 'agent', runtime, request: parseAgentRequest(request.body, runtime.config.limits) };
+}
+
+export function asHttpError(error: unknown): HttpError {
+  return error instanceof HttpError ? error : new HttpError('internal_error', 'The agent failed unexpectedly.', { cause: error });
+}
+
+/** Writes the request's log line once it has an outcome. */
+export function logOutcome(
+  request: DecodedRequest,
+  startedAt: number,
+  streaming: boolean,
+  outcome: { status: number; result?: AgentResult; error?: HttpError; prepared?: Prepared },
+): void {
+  let runtime: Runtime | undefined;
+  try {
+    runtime = outcome.prepared?.kind === 'agent' ? outcome.prepared.runtime : getRuntime();
+  } catch {
+    runtime = undefined; // misconfigured: the error itself is logged
+  }
+  const { result, error } = outcome;
+  const agentInput = outcome.prepared?.kind === 'agent' ? outcome.prepared.request.input : undefined;
+  const logContent = runtime?.config.logContent ?? false;
+  logRequest({
+    request_id: request.requestId,
+    method: request.method,
+    path: request.path.slice(0, 128),
+    status: outcome.status,
+    outcome: error ? 'error' : 'ok',
+    ...(error ? { error_type: error.type } : {}),
+    provider: runtime?.provider.name,
+    model: runtime?.provider.model,
+    iterations: result?.iterations,
+    tool_calls: result?.tool_calls.length,
+    tool_errors: result?.tool_calls.filter((t) => t.is_error).length,
+    usage: result?.usage,
+    cost_usd: result?.cost_usd,
+    stop_reason: result?.stop_reason,
+    duration_ms: Date.now() - startedAt,
+    streaming,
+    ...(logContent && agentInput !== undefined ? { input: agentInput } : {}),
+    ...(logContent && result ? { output: result.output } : {}),
+  });
+}

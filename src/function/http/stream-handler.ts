@@ -1,0 +1,68 @@
+/**
+ * The streaming export (`index.streamHandler`): server-sent events. Status
+ * and headers are committed just before the first byte: a failure before
+ * any model output still gets its real status (e.g. 429); after that it
+ * becomes an `error` event on the open stream.
+ */
+import { Deadline } from '../agent/deadline';
+import { runAgent } from '../agent/loop';
+import type { HttpError } from '../errors';
+import { remainingTime } from './buffered-handler';
+import { decodeEvent, type LambdaContext } from './event';
+import { awslambdaGlobal, type ResponseStream } from './lambda-streaming';
+import { asHttpError, logOutcome, prepare, type Prepared } from './prepare';
+import { baseHeaders, errorBody } from './response';
+
+export async function streamingHandler(event: unknown, responseStream: ResponseStream, context: LambdaContext): Promise<void> {
+  const startedAt = Date.now();
+  const request = decodeEvent(event, context);
+  const runtime = awslambdaGlobal();
+  if (!runtime) throw new Error('streamHandler needs the `awslambda` global of the Lambda Node.js runtime.');
+  let sse: ResponseStream | undefined;
+  const open = (): ResponseStream => {
+    sse ??= runtime.HttpResponseStream.from(responseStream, { statusCode: 200, headers: { ...baseHeaders(request.requestId, 'text/event-stream; charset=utf-8'), 'x-accel-buffering': 'no' } });
+    return sse;
+  };
+  const send = (name: string, data: unknown) => open().write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  const sendJson = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const stream = runtime.HttpResponseStream.from(responseStream, { statusCode: status, headers: { ...baseHeaders(request.requestId), ...headers } });
+    stream.write(JSON.stringify(body));
+    return stream;
+  };
+
+  let prepared: Prepared | undefined;
+  let finalStream: ResponseStream;
+  try {
+    prepared = prepare(request);
+    if (prepared.kind === 'health') {
+      finalStream = sendJson(200, prepared.body);
+      logOutcome(request, startedAt, true, { status: 200, prepared });
+    } else {
+      const result = await runAgent({
+        requestId: request.requestId,
+        request: prepared.request,
+        config: prepared.runtime.config,
+        provider: prepared.runtime.provider,
+        deadline: new Deadline(remainingTime(context)),
+        events: {
+          onText: (text) => send('text', { text }),
+          onToolUse: (e) => send('tool_use', e),
+          onToolResult: (e) => send('tool_result', e),
+        },
+      });
+      send('done', result);
+      finalStream = open();
+      logOutcome(request, startedAt, true, { status: 200, result, prepared });
+    }
+  } catch (caught) {
+    const error: HttpError = asHttpError(caught);
+    if (sse) {
+      send('error', errorBody(error, request.requestId));
+      finalStream = sse;
+    } else {
+      finalStream = sendJson(error.status, errorBody(error, request.requestId), { ...error.headers });
+    }
+    logOutcome(request, startedAt, true, { status: sse ? 200 : error.status, error, prepared });
+  }
+  await new Promise<void>((resolve) => finalStream.end(resolve));
+}

@@ -1,0 +1,73 @@
+/**
+ * The model client for the configured provider: Anthropic's API with the key
+ * from Secrets Manager (or ANTHROPIC_API_KEY locally), or Amazon Bedrock with
+ * the function's IAM credentials. The Bedrock SDK is imported only when
+ * Bedrock is used, so the Anthropic path does not load it.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import type { RuntimeConfig } from '../config';
+import type { Env } from '../env';
+import { HttpError } from '../errors';
+import { getApiKey } from './secrets';
+
+/** What the agent loop needs from either SDK. */
+export type MessagesClient = Pick<Anthropic, 'messages'>;
+
+export interface ModelProvider {
+  readonly name: RuntimeConfig['provider'];
+  readonly model: string;
+  client(): Promise<MessagesClient>;
+  /** After a 401: fetch credentials again. True when there is something new to try. */
+  refreshCredentials(): Promise<boolean>;
+}
+
+export function createProvider(config: RuntimeConfig, env: Env): ModelProvider {
+  return config.provider === 'bedrock' ? bedrockProvider(config) : anthropicProvider(config, env);
+}
+
+function anthropicProvider(config: RuntimeConfig, env: Env): ModelProvider {
+  let client: { key: string; instance: Anthropic } | undefined;
+  const source = config.apiKeySecretArn ? { secretArn: config.apiKeySecretArn, region: config.awsRegion, env } : undefined;
+  const build = (key: string) => {
+    // Retries and timeouts are set per call, sized to the request's deadline.
+    if (client?.key !== key) client = { key, instance: new Anthropic({ apiKey: key, baseURL: config.anthropicBaseUrl ?? null, maxRetries: 0 }) };
+    return client.instance;
+  };
+  return {
+    name: 'anthropic',
+    model: config.model,
+    async client() {
+      if (source) return build(await getApiKey(source));
+      if (config.localApiKey) return build(config.localApiKey);
+      throw new HttpError(
+        'upstream_error',
+        'No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN to a Secrets Manager secret (deployed), or ANTHROPIC_API_KEY (local development).',
+      );
+    },
+    async refreshCredentials() {
+      if (!source) return false;
+      const before = client?.key;
+      build(await getApiKey(source, true));
+      return client?.key !== before;
+    },
+  };
+}
+
+function bedrockProvider(config: RuntimeConfig): ModelProvider {
+  let instance: MessagesClient | undefined;
+  return {
+    name: 'bedrock',
+    model: config.model,
+    async client() {
+      if (!instance) {
+        const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk');
+        instance = new AnthropicBedrock({ awsRegion: config.awsRegion, baseURL: config.bedrockBaseUrl, maxRetries: 0 }) as unknown as MessagesClient;
+      }
+      return instance;
+    },
+    async refreshCredentials() {
+      // The IAM role's credentials are refreshed by the runtime; nothing to fetch.
+      return false;
+    },
+  };
+}
