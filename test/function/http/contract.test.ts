@@ -35,7 +35,7 @@ describe('HTTP contract (buffered export)', () => {
   });
   beforeEach(() => {
     env = applyAgentEnv(anthropicEnv(api.url));
-    api.requests.length = 0;
+    api.reset();
   });
   afterEach(() => env.restore());
 

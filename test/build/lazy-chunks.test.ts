@@ -1,0 +1,55 @@
+/**
+ * The Bedrock SDK sits in a lazily imported chunk: loading the handler for
+ * the Anthropic path does not load (or parse) it.
+ */
+import * as path from 'node:path';
+import { build, type BuildResult } from '../../build/pipeline';
+import { REPO_ROOT } from '../helpers/project';
+import { makeTempDir, removeDir } from '../helpers/temp';
+
+describe('lazy chunks', () => {
+  let outDir: string;
+  let result: BuildResult;
+  beforeAll(async () => {
+    outDir = makeTempDir('chunks');
+    result = await build({ root: REPO_ROOT, outDir });
+  });
+  afterAll(() => removeDir(outDir));
+
+  /** Files reachable from index.mjs through static imports only. */
+  function staticClosure(): Set<string> {
+    const outputs = result.metafile.outputs;
+    const byName = (p: string) => Object.keys(outputs).find((k) => path.resolve(REPO_ROOT, k) === path.resolve(REPO_ROOT, p)) ?? p;
+    const entry = Object.keys(outputs).find((k) => k.endsWith('index.mjs'))!;
+    const seen = new Set<string>([entry]);
+    const queue = [entry];
+    while (queue.length > 0) {
+      for (const imported of outputs[queue.shift()!].imports) {
+        if (imported.kind !== 'import-statement' || imported.external) continue;
+        const name = byName(imported.path);
+        if (!seen.has(name)) {
+          seen.add(name);
+          queue.push(name);
+        }
+      }
+    }
+    return seen;
+  }
+
+  test('no statically imported output contains the Bedrock SDK', () => {
+    const closure = staticClosure();
+    const withBedrock = [...closure].filter((out) => Object.keys(result.metafile.outputs[out].inputs).some((i) => i.includes('@anthropic-ai/bedrock-sdk')));
+    expect(closure.size).toBeGreaterThan(1);
+    expect(withBedrock).toEqual([]);
+  });
+
+  test('the Bedrock SDK is in the zip, in a chunk of its own', () => {
+    const bedrock = Object.entries(result.metafile.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes('@anthropic-ai/bedrock-sdk')));
+    expect(bedrock).toHaveLength(1);
+    expect(bedrock[0][0]).toMatch(/chunks\/.*\.mjs$/);
+  });
+
+  test('the zip stays within the 400 KiB budget', () => {
+    expect(result.sizeWarning).toBeUndefined();
+  });
+});

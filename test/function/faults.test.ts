@@ -1,0 +1,109 @@
+/**
+ * Upstream faults from the local Messages API, for both exports: each maps
+ * to its status in the HTTP contract, within the Lambda deadline, without
+ * leaking the upstream body.
+ */
+import { startMessagesApi, type MessagesApiServer, type Reply } from '../fixtures/servers/messages-api';
+import { anthropicEnv, applyAgentEnv, type AgentEnv } from '../helpers/agent-env';
+import { agentEvent, invokeBuffered, invokeStreaming, lambdaContext } from '../helpers/lambda';
+
+const FAULTS: Array<[label: string, reply: Reply, status: number, type: string]> = [
+  ['429 rate limit', { kind: 'error', status: 429, errorType: 'rate_limit_error', message: 'secret upstream detail', headers: { 'retry-after': '7', 'retry-after-ms': '5' } }, 429, 'rate_limited'],
+  ['529 overloaded', { kind: 'error', status: 529, errorType: 'overloaded_error', message: 'secret upstream detail', headers: { 'retry-after-ms': '5' } }, 503, 'overloaded'],
+  ['500 api error', { kind: 'error', status: 500, errorType: 'api_error', message: 'secret upstream detail', headers: { 'retry-after-ms': '5' } }, 502, 'upstream_error'],
+  ['a connection reset', { kind: 'reset' }, 502, 'upstream_error'],
+];
+
+describe('upstream faults', () => {
+  let api: MessagesApiServer;
+  let env: AgentEnv;
+  beforeAll(async () => {
+    api = await startMessagesApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  beforeEach(() => {
+    api.reset();
+    env = applyAgentEnv(anthropicEnv(api.url));
+  });
+  afterEach(() => env.restore());
+
+  describe.each([['buffered'], ['streaming']])('%s export', (mode) => {
+    const invoke = async (event: unknown, context = lambdaContext()) => {
+      if (mode === 'buffered') {
+        const r = await invokeBuffered(event, context);
+        return { status: r.statusCode, headers: r.headers, json: r.json, raw: r.body };
+      }
+      const s = await invokeStreaming(event, context);
+      const isJson = s.prelude.headers['content-type'] === 'application/json';
+      return { status: s.prelude.statusCode, headers: s.prelude.headers, json: isJson ? JSON.parse(s.body) : { events: s.events }, raw: s.body };
+    };
+
+    test.each(FAULTS)('%s that outlasts the retries maps to its status', async (_label, reply, status, type) => {
+      api.setDefault(reply);
+      const response = await invoke(agentEvent({ input: 'hi' }));
+      expect(response.status).toBe(status);
+      expect(response.json.error).toEqual({ type, message: expect.any(String), request_id: expect.any(String) });
+      expect(response.raw).not.toContain('secret upstream detail');
+      if (status === 429) expect(response.headers['retry-after']).toBe('7');
+    });
+
+    test('a transient 529 is retried by the SDK within the deadline', async () => {
+      api.enqueue({ kind: 'error', status: 529, errorType: 'overloaded_error', headers: { 'retry-after-ms': '5' } }, { kind: 'message', content: [{ type: 'text', text: 'second try' }] });
+      const response = await invoke(agentEvent({ input: 'hi' }));
+      expect(response.status).toBe(200);
+      expect(api.requests).toHaveLength(2);
+    });
+
+    test('a model that never answers is cut at the deadline: 504 before Lambda’s timeout', async () => {
+      api.setDefault({ kind: 'hang' });
+      const remainingMs = 4_000;
+      const started = Date.now();
+      const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
+      expect(response.status).toBe(504);
+      expect(response.json.error.type).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(remainingMs);
+    });
+
+    test('with too little time left, no model call starts and the answer is 504', async () => {
+      const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(1_500));
+      expect(response.status).toBe(504);
+      expect(api.requests).toHaveLength(0);
+    });
+
+    test('a slow first byte within the deadline still succeeds', async () => {
+      api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'slow but fine' }], firstByteDelayMs: 300 });
+      const response = await invoke(agentEvent({ input: 'hi' }));
+      expect(response.status).toBe(200);
+    });
+  });
+
+  test('buffered: an error event in the middle of the stream is a 503 for overloaded_error', async () => {
+    api.setDefault({ kind: 'stream-error', textBefore: 'Partial ', errorType: 'overloaded_error' });
+    const response = await invokeBuffered(agentEvent({ input: 'hi' }));
+    expect(response.statusCode).toBe(503);
+    expect(response.json.error.type).toBe('overloaded');
+  });
+
+  test('streaming: an error event after the first tokens becomes an SSE error event on the open stream', async () => {
+    api.setDefault({ kind: 'stream-error', textBefore: 'Partial ', errorType: 'overloaded_error' });
+    const streamed = await invokeStreaming(agentEvent({ input: 'hi' }));
+    expect(streamed.prelude.statusCode).toBe(200);
+    const names = streamed.events.map((e) => e.event);
+    expect(names[0]).toBe('text');
+    expect(names.at(-1)).toBe('error');
+    expect(streamed.events.at(-1)!.data.error).toMatchObject({ type: 'overloaded', request_id: expect.any(String) });
+  });
+
+  test('a timeout after a tool turn carries the partial result', async () => {
+    // Given a first turn that uses a tool, and a second call that never answers
+    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Working on it.' }, { type: 'tool_use', id: 't', name: 'calculator', input: { expression: '2+2' } }] });
+    api.setDefault({ kind: 'hang' });
+    // When the deadline passes
+    const response = await invokeBuffered(agentEvent({ input: 'hi' }), lambdaContext(4_000));
+    // Then the 504 says what had been produced
+    expect(response.statusCode).toBe(504);
+    expect(response.json.partial).toMatchObject({ output: 'Working on it.', iterations: 2, tool_calls: [{ name: 'calculator', is_error: false }] });
+  });
+});
