@@ -20,7 +20,7 @@ export async function benchBuild(): Promise<Row[]> {
   try {
     // Baseline: esbuild alone on the same entry, no zip, no manifest.
     const bare = await sample(RUNS, () =>
-      esbuild.build({ entryPoints: [path.join(ROOT, 'src/function/index.ts')], bundle: true, platform: 'node', target: 'node22', minify: true, write: false, logLevel: 'silent' }),
+      esbuild.build({ entryPoints: [path.join(ROOT, 'src/function/index.ts')], bundle: true, platform: 'node', target: 'node22', format: 'esm', splitting: true, outdir: out, minify: true, write: false, loader: { '.md': 'text' }, logLevel: 'silent' }),
     );
     const pipeline = await sample(RUNS, () => build({ root: ROOT, outDir: out }));
     const emptyNode = sampleSync(3, () => timeProcess(process.execPath, ['-e', '0']));

@@ -1,12 +1,15 @@
 /** `npm run bench`: every benchmark, each figure beside a baseline from the same run. */
+import './markdown-hook';
 import { benchBuild } from './build.bench';
 import { formatRows } from './lib';
+import { benchRuntime } from './runtime.bench';
 import { benchSynth } from './synth.bench';
 
 async function main(): Promise<void> {
   process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
   process.stdout.write(`${formatRows('build pipeline', await benchBuild())}\n`);
   process.stdout.write(`${formatRows('synth', await benchSynth())}\n`);
+  process.stdout.write(`${formatRows('runtime (zero-latency local Messages API)', await benchRuntime())}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -9,8 +9,14 @@ import type { Metafile, Plugin } from 'esbuild';
 
 /** Packages whose presence in `dependencies` means "loads a compiled addon". */
 const NATIVE_LOADERS = ['node-gyp-build', 'bindings', 'prebuild-install', '@mapbox/node-pre-gyp', 'node-pre-gyp', 'nan'];
-/** How deep to look for shipped `.node` files inside one package. */
-const MAX_SCAN_DEPTH = 4;
+/**
+ * How deep to look for shipped `.node` files inside one package: deep enough
+ * for `build/Release/x.node` and `prebuilds/<platform>/x.node`. Deeper layouts
+ * (node-pre-gyp's lib/binding/...) are caught by their loader dependency.
+ */
+const MAX_SCAN_DEPTH = 2;
+/** Folders that hold types, docs or tests, never a loadable addon. */
+const SKIPPED_DIRS = new Set(['node_modules', 'dist-types', 'types', 'docs', 'doc', 'test', 'tests', '__tests__', 'examples']);
 
 export interface PackageRef {
   readonly name: string;
@@ -52,14 +58,19 @@ export function nativeEvidence(dir: string): string | undefined {
 
 /** Every distinct native package among the bundle's inputs, sorted by name. */
 export function nativePackagesIn(metafile: Metafile, absWorkingDir: string): NativePackage[] {
-  const found = new Map<string, NativePackage>();
-  for (const input of Object.keys(metafile.inputs)) {
-    const owner = owningPackage(path.resolve(absWorkingDir, input));
-    if (!owner || found.has(owner.dir)) continue;
-    const evidence = nativeEvidence(owner.dir);
-    if (evidence) found.set(owner.dir, { ...owner, evidence });
+  // Many inputs share a folder and many folders share a package: look each up once.
+  const inputDirs = new Set(Object.keys(metafile.inputs).map((input) => path.dirname(path.resolve(absWorkingDir, input))));
+  const packages = new Map<string, PackageRef>();
+  for (const dir of inputDirs) {
+    const owner = owningPackage(path.join(dir, 'x'));
+    if (owner) packages.set(owner.dir, owner);
   }
-  return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const found: NativePackage[] = [];
+  for (const owner of packages.values()) {
+    const evidence = nativeEvidence(owner.dir);
+    if (evidence) found.push({ ...owner, evidence });
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
@@ -107,7 +118,7 @@ function findNodeFile(dir: string, depth: number): string | undefined {
   }
   if (depth === 0) return undefined;
   for (const entry of entries) {
-    if (entry.isDirectory() && entry.name !== 'node_modules') {
+    if (entry.isDirectory() && !SKIPPED_DIRS.has(entry.name)) {
       const hit = findNodeFile(path.join(dir, entry.name), depth - 1);
       if (hit) return hit;
     }
