@@ -12,11 +12,13 @@ import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { TerraformAsset, TerraformLocal, Token, AssetType, type TerraformResource } from 'cdktf';
+import { AssetType, TerraformAsset, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
 import { BEDROCK_POLICY, LAMBDA_TRUST_POLICY, LOGS_POLICY, SECRET_POLICY, TRACING_POLICY } from './iam-policies';
+import { countIf as when, named } from './terraform-helpers';
 import { v } from './variables';
+import { FUNCTION_SECURITY_GROUP_ID, VpcAccess } from './vpc-access';
 
 export interface AgentFunctionProps {
   /** The zip and hashes written by `npm run build`. */
@@ -27,7 +29,6 @@ export interface AgentFunctionProps {
 const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'];
 const CORS_MAX_AGE_SECONDS = 300;
 
-const when = (condition: string): number => Token.asNumber(`\${${condition} ? 1 : 0}`);
 
 export class AgentFunction extends Construct {
   readonly role: IamRole;
@@ -81,6 +82,8 @@ export class AgentFunction extends Construct {
       policy: TRACING_POLICY,
     }), 'tracing');
 
+    const vpc = new VpcAccess(this, 'vpc', { roleId: this.role.id });
+
     this.logGroup = named(new CloudwatchLogGroup(this, 'log-group', {
       name: `/aws/lambda/${v('function_name')}`,
       retentionInDays: Token.asNumber(v('log_retention_days')),
@@ -105,7 +108,7 @@ export class AgentFunction extends Construct {
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
       tracingConfig: { mode: '${var.tracing_enabled ? "Active" : "PassThrough"}' },
       environment: { variables: Token.asStringMap(FUNCTION_ENVIRONMENT) },
-      dependsOn: [this.logGroup, logsPolicy],
+      dependsOn: [this.logGroup, logsPolicy, vpc.policy],
       lifecycle: {
         precondition: [
           {
@@ -119,6 +122,11 @@ export class AgentFunction extends Construct {
         ],
       },
     }), 'agent');
+    // In a VPC only: a dynamic block, so an empty vpc_id plans no vpc_config at all.
+    this.function.addOverride('dynamic.vpc_config', {
+      for_each: '${var.vpc_id != "" ? [1] : []}',
+      content: { subnet_ids: '${var.vpc_subnet_ids}', security_group_ids: [FUNCTION_SECURITY_GROUP_ID] },
+    });
 
     this.url = named(new LambdaFunctionUrl(this, 'url', {
       functionName: this.function.functionName,
@@ -152,8 +160,3 @@ const FUNCTION_ENVIRONMENT = `\${merge(
   var.anthropic_base_url != "" ? { ANTHROPIC_BASE_URL = var.anthropic_base_url } : {}
 )}`;
 
-/** Gives a resource a stable, readable Terraform address (e.g. `aws_iam_role.agent`). */
-function named<T extends TerraformResource | TerraformLocal>(element: T, logicalId: string): T {
-  element.overrideLogicalId(logicalId);
-  return element;
-}

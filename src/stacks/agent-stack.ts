@@ -26,8 +26,8 @@ export interface AgentStackProps {
 
 /** hashicorp/aws versions the emitted JSON works with: the bindings' 5.100.0 up to current 6.x. */
 export const AWS_PROVIDER_CONSTRAINT = '>= 5.100.0, < 7.0.0';
-/** Preconditions need 1.2; `nonsensitive` on derived values and S3 native locking are older than this. */
-export const TERRAFORM_VERSION_CONSTRAINT = '>= 1.5.0';
+/** Validations that refer to other variables (e.g. no streaming in a VPC) need Terraform 1.9. */
+export const TERRAFORM_VERSION_CONSTRAINT = '>= 1.9.0';
 
 export class AgentStack extends TerraformStack {
   readonly agent: AgentFunction;
@@ -57,6 +57,7 @@ export class AgentStack extends TerraformStack {
       ['log_group_name', this.agent.logGroup.name, 'CloudWatch log group holding the function logs.'],
       ['source_code_hash', this.agent.function.sourceCodeHash, 'Base64 SHA-256 of the deployed zip; equals source_code_hash in dist/function.manifest.json.'],
       ['model_id', '${local.model_id}', 'Model the function calls, after defaults.'],
+      ['function_security_group_id', '${join("", aws_security_group.function[*].id)}', 'Security group of the function in the VPC; empty outside a VPC.'],
     ];
     for (const [name, value, description] of outputs) {
       new TerraformOutput(this, `output-${name}`, { value, description }).overrideLogicalId(name);

@@ -18,7 +18,7 @@ export function requireTerraform(): string {
   if (probe.status !== 0) {
     throw new Error(
       `This test needs the \`terraform\` CLI, but \`${binary} version\` failed ` +
-        `(${probe.error?.message ?? probe.stderr.trim()}). Install Terraform >= 1.5 or set TERRAFORM_BIN.`,
+        `(${probe.error?.message ?? probe.stderr.trim()}). Install Terraform >= 1.9 or set TERRAFORM_BIN.`,
     );
   }
   return binary;
@@ -129,6 +129,7 @@ export interface PlannedResource {
 }
 
 export interface PlanJson {
+  readonly resource_changes?: ReadonlyArray<{ address: string; type: string; change: { after_unknown?: Record<string, unknown> } }>;
   readonly planned_values: {
     readonly outputs?: Record<string, { value?: unknown }>;
     readonly root_module: { readonly resources?: PlannedResource[] };

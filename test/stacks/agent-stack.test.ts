@@ -8,6 +8,8 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Testing } from 'cdktf';
 import type { FunctionArtifact } from '../../src/stacks/artifact';
 import { AgentStack, AWS_PROVIDER_CONSTRAINT } from '../../src/stacks/agent-stack';
@@ -114,7 +116,7 @@ describe('AgentStack', () => {
 
   test('every variable with a closed set of values has a validation block', () => {
     const closed = ['llm_provider', 'function_url_auth_type', 'invoke_mode', 'architecture', 'runtime', 'log_retention_days', 'memory_size', 'timeout_seconds', 'reserved_concurrency'];
-    for (const name of closed) expect({ name, validations: json.variable[name].validation?.length ?? 0 }).toEqual({ name, validations: 1 });
+    for (const name of closed) expect({ name, validated: (json.variable[name].validation?.length ?? 0) > 0 }).toEqual({ name, validated: true });
   });
 
   test('the API key variable is sensitive', () => {
@@ -127,6 +129,32 @@ describe('AgentStack', () => {
     expect(satisfies('6.21.0', AWS_PROVIDER_CONSTRAINT)).toBe(true);
     expect(satisfies('5.99.1', AWS_PROVIDER_CONSTRAINT)).toBe(false);
     expect(satisfies('7.0.0', AWS_PROVIDER_CONSTRAINT)).toBe(false);
+  });
+
+  test('the function security group is counted in only with a vpc_id', () => {
+    expect(synthesized).toHaveResourceWithProperties(SecurityGroup, { name: '${var.function_name}-function', count: '${var.vpc_id != "" ? 1 : 0}' });
+  });
+
+  test('interface endpoints are one per service in local.vpc_endpoint_services', () => {
+    expect(synthesized).toHaveResourceWithProperties(VpcEndpoint, {
+      for_each: '${toset(local.vpc_endpoint_services)}',
+      vpc_endpoint_type: 'Interface',
+      private_dns_enabled: true,
+      service_name: 'com.amazonaws.${var.aws_region}.${each.key}',
+    });
+  });
+
+  test('vpc_config is a dynamic block that exists only with a vpc_id', () => {
+    expect(json.resource.aws_lambda_function.agent.dynamic).toEqual({
+      vpc_config: {
+        for_each: '${var.vpc_id != "" ? [1] : []}',
+        content: { subnet_ids: '${var.vpc_subnet_ids}', security_group_ids: ['${aws_security_group.function[0].id}'] },
+      },
+    });
+  });
+
+  test('the function waits for its ENI permissions', () => {
+    expect(json.resource.aws_lambda_function.agent.depends_on).toContain('aws_iam_role_policy.vpc_access');
   });
 
   test('the default backend is local state at a relative path', () => {

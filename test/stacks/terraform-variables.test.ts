@@ -21,7 +21,6 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
   ['a timeout over 900 seconds', 'timeout_seconds = 901', /timeout_seconds must be a whole number of seconds from 1 to 900/],
   ['a malformed secret ARN', 'anthropic_api_key_secret_arn = "arn:aws:s3:::my-bucket"', /anthropic_api_key_secret_arn must be empty or a Secrets Manager secret ARN/],
   ['an unknown auth type', 'function_url_auth_type = "COGNITO"', /function_url_auth_type must be one of "AWS_IAM", "NONE"/],
-  ['an unknown invoke mode', 'invoke_mode = "STREAM"', /invoke_mode must be one of "BUFFERED", "RESPONSE_STREAM"/],
   ['an unsupported log retention', 'log_retention_days = 10', /log_retention_days must be one of 1, 3, 5, 7, 14, 30/],
   ['an unknown architecture', 'architecture = "arm"', /architecture must be one of "arm64", "x86_64"/],
   ['a deprecated runtime', 'runtime = "nodejs20.x"', /runtime must be one of "nodejs22.x", "nodejs24.x"/],
@@ -32,8 +31,13 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
   ['a function name with spaces', 'function_name = "my agent"', /function_name must be 1-56 characters/],
 ];
 
-/** Cross-variable rules are preconditions: they need otherwise valid variables, so each gets its own plan. */
+/**
+ * Rules that refer to other variables (preconditions, and validations such as
+ * invoke_mode's) are checked only once the plain validations pass, so each
+ * gets its own plan.
+ */
 const INVALID_COMBINATIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
+  ['an unknown invoke mode', 'invoke_mode = "STREAM"', /invoke_mode must be one of "BUFFERED", "RESPONSE_STREAM"/],
   ['anthropic with no key at all', '', /llm_provider is "anthropic" but no API key is configured\. Set anthropic_api_key_secret_arn/],
   ['both a secret ARN and a key', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nanthropic_api_key = "${FAKE_KEY}"`, /Both anthropic_api_key_secret_arn and anthropic_api_key are set/],
 ];
