@@ -119,7 +119,8 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
     }
   } catch (error) {
     const mapped = toHttpError(error, deadline.remainingMs() === 0);
-    if (mapped.partial !== undefined || state.iterations === 0) throw mapped;
+    const produced = state.output !== '' || state.tool_calls.length > 0 || budgetTokens(state.usage) > 0;
+    if (mapped.partial !== undefined || !produced) throw mapped;
     throw new HttpError(mapped.type, mapped.message, { cause: mapped.cause, headers: { ...mapped.headers }, partial: partialOf(state) });
   }
 }

@@ -14,7 +14,7 @@ export interface FunctionUrlEvent {
   readonly queryStringParameters?: Readonly<Record<string, string | undefined>> | null;
   readonly requestContext?: {
     readonly requestId?: string;
-    readonly http?: { readonly method?: string; readonly path?: string; readonly sourceIp?: string };
+    readonly http?: { readonly method?: string; readonly path?: string; readonly protocol?: string; readonly sourceIp?: string; readonly userAgent?: string };
     readonly [key: string]: unknown;
   } | null;
   readonly body?: string | null;

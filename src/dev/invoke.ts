@@ -1,0 +1,107 @@
+/**
+ * `npm run invoke -- "question" [options]`: asks the agent, locally or on AWS,
+ * and prints the answer as it streams in. SigV4 for AWS_IAM Function URLs,
+ * a bearer token for NONE, nothing for the local dev server.
+ */
+import { parseArgs } from 'node:util';
+import { regionOfFunctionUrl, signForFunctionUrl } from './sign';
+import { SseReader } from './sse-reader';
+
+const USAGE = `Usage: npm run invoke -- "your question" [options]
+
+  --url <url>        Function URL, or the local dev server (default AGENT_URL, else http://127.0.0.1:3000)
+  --auth <mode>      iam, token or none (default: iam for *.lambda-url.*.on.aws, token when a token is set, else none)
+  --token <token>    bearer token for NONE-auth URLs (default AGENT_TOKEN)
+  --region <region>  Region for SigV4 (default: from the URL, else AWS_REGION)
+  --json             print the final JSON instead of the streamed text`;
+
+export interface InvokeOptions {
+  readonly question: string;
+  readonly url: string;
+  readonly auth: 'iam' | 'token' | 'none';
+  readonly token?: string;
+  readonly region?: string;
+  readonly json?: boolean;
+  readonly out?: (text: string) => void;
+  readonly err?: (text: string) => void;
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** Returns the process exit code: 0 for an answer, 1 for an error response. */
+export async function invoke(options: InvokeOptions): Promise<number> {
+  const out = options.out ?? ((t: string) => process.stdout.write(t));
+  const err = options.err ?? ((t: string) => process.stderr.write(t));
+  const url = new URL('/agent', options.url);
+  const body = JSON.stringify({ input: options.question });
+  let headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream, application/json' };
+  if (options.auth === 'token') {
+    if (!options.token) throw new Error('--auth token needs --token or AGENT_TOKEN.');
+    headers.authorization = `Bearer ${options.token}`;
+  } else if (options.auth === 'iam') {
+    const region = options.region ?? regionOfFunctionUrl(url) ?? process.env.AWS_REGION;
+    if (!region) throw new Error(`Cannot tell the Region of ${url.host}: pass --region.`);
+    headers = await signForFunctionUrl({ url, method: 'POST', headers, body, region, credentials: options.credentials });
+  }
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const type = response.headers.get('content-type') ?? '';
+  if (type.startsWith('text/event-stream') && response.body) {
+    const reader = new SseReader();
+    const decoder = new TextDecoder();
+    let failed = false;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      for (const event of reader.push(decoder.decode(chunk, { stream: true }))) {
+        const data = JSON.parse(event.data) as Record<string, any>;
+        if (event.event === 'text' && !options.json) out(data.text);
+        else if (event.event === 'tool_use') err(`\n[tool ${data.name} ${JSON.stringify(data.input)}]\n`);
+        else if (event.event === 'done') {
+          if (options.json) out(`${JSON.stringify(data, null, 2)}\n`);
+          else err(`\n[${data.iterations} model call(s), ${data.tool_calls.length} tool call(s), ${data.usage.input_tokens} in / ${data.usage.output_tokens} out tokens, ~$${data.cost_usd ?? '?'}]\n`);
+        } else if (event.event === 'error') {
+          failed = true;
+          err(`\nerror (${data.error.type}): ${data.error.message}\n`);
+        }
+      }
+    }
+    return failed ? 1 : 0;
+  }
+  const text = await response.text();
+  let json: Record<string, any> | undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    err(`error ${response.status}${json?.error ? ` (${json.error.type}): ${json.error.message}` : `: ${text.slice(0, 500)}`}\n`);
+    return 1;
+  }
+  out(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${json?.output ?? text}\n`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { url: { type: 'string' }, auth: { type: 'string' }, token: { type: 'string' }, region: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const url = values.url ?? process.env.AGENT_URL ?? 'http://127.0.0.1:3000';
+  const token = values.token ?? process.env.AGENT_TOKEN;
+  const auth = (values.auth ?? (regionOfFunctionUrl(new URL(url)) && !token ? 'iam' : token ? 'token' : 'none')) as InvokeOptions['auth'];
+  if (!['iam', 'token', 'none'].includes(auth)) throw new Error(`--auth is "${auth}"; use iam, token or none.`);
+  return invoke({ question: positionals.join(' '), url, auth, token, region: values.region, json: values.json });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * `npm run dev` end to end: the real CLI builds the zip and serves it on a
+ * free port, against the local Messages API, in both invoke modes.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { invoke } from '../../src/dev/invoke';
+import { regionOfFunctionUrl } from '../../src/dev/sign';
+import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
+import { startDevCli, type RunningDevServer } from '../helpers/dev-server';
+
+describe('npm run dev', () => {
+  let api: MessagesApiServer;
+  let buffered: RunningDevServer;
+  let streaming: RunningDevServer;
+  let keyless: RunningDevServer;
+
+  beforeAll(async () => {
+    api = await startMessagesApi();
+    const env = { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY: 'sk-ant-dev', ANTHROPIC_BASE_URL: api.url };
+    [buffered, streaming, keyless] = await Promise.all([
+      startDevCli([], env),
+      startDevCli(['--invoke-mode', 'RESPONSE_STREAM'], env),
+      startDevCli([], { LLM_PROVIDER: 'anthropic' }),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([buffered?.stop(), streaming?.stop(), keyless?.stop()]);
+    await api?.close();
+  });
+
+  beforeEach(() => api.reset());
+
+  test.each([['buffered'], ['streaming']])('GET /health answers 200 (%s)', async (mode) => {
+    const server = mode === 'buffered' ? buffered : streaming;
+    const response = await fetch(`${server.url}/health`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toMatchObject({ status: 'ok', provider: 'anthropic', model: 'claude-sonnet-5-5' });
+  });
+
+  test('POST /agent answers JSON in buffered mode', async () => {
+    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Hello from the mock.' }] });
+    const response = await fetch(`${buffered.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'hi' }) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ output: 'Hello from the mock.', provider: 'anthropic' });
+    expect(api.requests[0].headers.authorization).toBe('Bearer sk-ant-dev');
+  });
+
+  test('in streaming mode the first event arrives before the mock has produced its last token', async () => {
+    // Given a model that emits eight tokens, 60 ms apart
+    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'a b c d e f g h' }], tokenDelayMs: 60 });
+    // When the client reads the stream
+    const response = await fetch(`${streaming.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'letters' }) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    let firstEventAt: number | undefined;
+    let text = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      firstEventAt ??= Date.now();
+      text += new TextDecoder().decode(chunk);
+    }
+    // Then the first bytes came before the last token was written, and the stream is complete
+    expect(firstEventAt).toBeLessThan(api.lastEventAt()!);
+    expect(text.startsWith('event: text\n')).toBe(true);
+    expect(text).toContain('event: done\n');
+  });
+
+  test('in streaming mode an error before the first token keeps its status', async () => {
+    const response = await fetch(`${streaming.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input": ""}' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { type: string } }).error.type).toBe('invalid_request');
+  });
+
+  test('without a key or AWS credentials the server starts and /agent answers 502 naming what is missing', async () => {
+    expect(keyless.output()).toMatch(/model access: none configured/);
+    const response = await fetch(`${keyless.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'hi' }) });
+    expect(response.status).toBe(502);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN .* or ANTHROPIC_API_KEY/);
+  });
+
+  describe('npm run invoke', () => {
+    const capture = (sink: string[]) => (text: string) => void sink.push(text);
+
+    test('prints the streamed answer piece by piece as it arrives', async () => {
+      api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one two three' }], tokenDelayMs: 10 });
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await invoke({ question: 'count', url: streaming.url, auth: 'none', out: capture(out), err: capture(err) });
+      expect(code).toBe(0);
+      expect(out).toEqual(['one ', 'two ', 'three']);
+      expect(err.join('')).toMatch(/1 model call\(s\), 0 tool call\(s\)/);
+    });
+
+    test('prints the output of a buffered answer', async () => {
+      api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Buffered answer.' }] });
+      const out: string[] = [];
+      expect(await invoke({ question: 'q', url: buffered.url, auth: 'none', out: capture(out), err: () => undefined })).toBe(0);
+      expect(out.join('')).toBe('Buffered answer.\n');
+    });
+
+    test('an error response is printed with its type and exits 1', async () => {
+      const err: string[] = [];
+      expect(await invoke({ question: 'q', url: keyless.url, auth: 'none', out: () => undefined, err: capture(err) })).toBe(1);
+      expect(err.join('')).toMatch(/^error 502 \(upstream_error\): No Anthropic API key/);
+    });
+
+    describe('authentication', () => {
+      let seen: http.IncomingHttpHeaders[];
+      let server: http.Server;
+      let url: string;
+      beforeAll(async () => {
+        seen = [];
+        server = http.createServer((req, res) => {
+          seen.push(req.headers);
+          req.resume();
+          req.on('end', () => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ output: 'signed ok' }));
+          });
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      });
+      afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+      test('AWS_IAM: the request is SigV4-signed for the lambda service in the URL’s Region', async () => {
+        await invoke({ question: 'q', url, auth: 'iam', region: 'eu-west-1', credentials: { accessKeyId: 'AKIDINVOKETEST', secretAccessKey: 'secret', sessionToken: 'token' }, out: () => undefined, err: () => undefined });
+        const headers = seen.at(-1)!;
+        expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDINVOKETEST\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+        expect(headers['x-amz-security-token']).toBe('token');
+        expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+      });
+
+      test('NONE: a token is sent as a bearer token', async () => {
+        await invoke({ question: 'q', url, auth: 'token', token: 'tok-123', out: () => undefined, err: () => undefined });
+        expect(seen.at(-1)!.authorization).toBe('Bearer tok-123');
+      });
+
+      test('the Region is read from a Function URL host', () => {
+        expect(regionOfFunctionUrl(new URL('https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.ap-southeast-2.on.aws/'))).toBe('ap-southeast-2');
+        expect(regionOfFunctionUrl(new URL('http://127.0.0.1:3000'))).toBeUndefined();
+      });
+    });
+  });
+});
