@@ -3,6 +3,7 @@
  * Every default lives here; the stack sets these variables from tfvars.
  */
 import { boolEnv, intEnv, oneOfEnv, optionalEnv, type Env } from './env';
+import type { AuthMode } from './http/auth';
 import { ConfigError } from './errors';
 import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
 
@@ -41,6 +42,7 @@ export interface RuntimeConfig {
   readonly awsRegion: string;
   readonly systemPrompt: string;
   readonly logContent: boolean;
+  readonly auth: AuthMode;
   readonly limits: Limits;
 }
 
@@ -88,6 +90,23 @@ export function resolveConfig(env: Env): RuntimeConfig {
     awsRegion: optionalEnv(env, 'AWS_REGION') ?? optionalEnv(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1',
     systemPrompt: optionalEnv(env, 'SYSTEM_PROMPT') ?? DEFAULT_SYSTEM_PROMPT.trim(),
     logContent: boolEnv(env, 'LOG_CONTENT', false),
+    auth: resolveAuth(env),
     limits,
   };
+}
+
+/**
+ * FUNCTION_URL_AUTH_TYPE=NONE requires AUTH_TOKEN_SHA256 (comma-separated hex
+ * digests) unless ALLOW_UNAUTHENTICATED=true; AWS_IAM (the default) is
+ * checked by the Function URL itself.
+ */
+function resolveAuth(env: Env): AuthMode {
+  const type = oneOfEnv(env, 'FUNCTION_URL_AUTH_TYPE', ['AWS_IAM', 'NONE'] as const, 'AWS_IAM');
+  if (type === 'AWS_IAM') return { kind: 'iam' };
+  const digests = (optionalEnv(env, 'AUTH_TOKEN_SHA256') ?? '').split(',').map((d) => d.trim().toLowerCase()).filter((d) => d.length > 0);
+  const bad = digests.find((d) => !/^[0-9a-f]{64}$/.test(d));
+  if (bad !== undefined) throw new ConfigError(`AUTH_TOKEN_SHA256 holds "${bad.slice(0, 16)}…", which is not a hex SHA-256 digest (64 characters 0-9a-f).`);
+  if (digests.length > 0) return { kind: 'token', digests: digests.map((d) => Buffer.from(d, 'hex')) };
+  if (boolEnv(env, 'ALLOW_UNAUTHENTICATED', false)) return { kind: 'open' };
+  throw new ConfigError('FUNCTION_URL_AUTH_TYPE is NONE but AUTH_TOKEN_SHA256 is empty: set token digests, or ALLOW_UNAUTHENTICATED=true to serve without a token.');
 }

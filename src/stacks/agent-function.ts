@@ -23,6 +23,11 @@ import { FUNCTION_SECURITY_GROUP_ID, VpcAccess } from './vpc-access';
 export interface AgentFunctionProps {
   /** The zip and hashes written by `npm run build`. */
   readonly artifact: FunctionArtifact;
+  /**
+   * Major version of hashicorp/aws the JSON targets; 6 adds `invoked_via_function_url`.
+   * @default 5
+   */
+  readonly awsProviderMajor?: 5 | 6;
 }
 
 /** Headers a browser may send to the Function URL (SigV4 headers included). */
@@ -141,22 +146,48 @@ export class AgentFunction extends Construct {
       },
     }), 'agent');
 
-    // A public (NONE) URL still needs a resource-policy statement allowing anyone to call it.
+    // A public (NONE) URL needs two statements since October 2025: InvokeFunctionUrl and
+    // InvokeFunction. (The provider also adds its own untracked FunctionURLAllowPublicAccess
+    // statement; ours have other ids, so they never collide with it.)
     named(new LambdaPermission(this, 'public-url', {
       count: when('var.function_url_auth_type == "NONE"'),
-      statementId: 'FunctionUrlAllowPublicAccess',
+      statementId: 'AgentFunctionUrlPublicAccess',
       action: 'lambda:InvokeFunctionUrl',
       functionName: this.function.functionName,
       principal: '*',
       functionUrlAuthType: 'NONE',
     }), 'public_url');
+    const publicInvoke = named(new LambdaPermission(this, 'public-invoke', {
+      count: when('var.function_url_auth_type == "NONE"'),
+      statementId: 'AgentFunctionUrlPublicInvoke',
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.functionName,
+      principal: '*',
+    }), 'public_invoke');
+    // hashicorp/aws >= 6.29 can bind it to Function URL calls (lambda:InvokedViaFunctionUrl); 5.100 cannot.
+    if (props.awsProviderMajor === 6) publicInvoke.addOverride('invoked_via_function_url', true);
   }
 }
 
 /** The runtime's configuration. Only references to secrets, never their values. */
 const FUNCTION_ENVIRONMENT = `\${merge(
-  { LLM_PROVIDER = var.llm_provider, MODEL_ID = local.model_id },
+  {
+    LLM_PROVIDER           = var.llm_provider
+    MODEL_ID               = local.model_id
+    FUNCTION_URL_AUTH_TYPE = var.function_url_auth_type
+    MAX_REQUEST_BYTES      = tostring(var.max_request_bytes)
+    MAX_INPUT_CHARS        = tostring(var.max_input_chars)
+    MAX_TOKENS_CAP         = tostring(var.max_tokens_cap)
+    DEFAULT_MAX_TOKENS     = tostring(min(1024, var.max_tokens_cap))
+    TOKEN_BUDGET           = tostring(var.token_budget)
+    MAX_ITERATIONS         = tostring(var.max_iterations)
+    MAX_TOOL_CALLS         = tostring(var.max_tool_calls)
+    LOG_CONTENT            = tostring(var.log_content)
+  },
   var.llm_provider == "anthropic" ? { ANTHROPIC_API_KEY_SECRET_ARN = local.anthropic_api_key_secret_arn } : {},
-  var.anthropic_base_url != "" ? { ANTHROPIC_BASE_URL = var.anthropic_base_url } : {}
+  var.anthropic_base_url != "" ? { ANTHROPIC_BASE_URL = var.anthropic_base_url } : {},
+  var.function_url_auth_type == "NONE" && length(var.auth_token_sha256) > 0 ? { AUTH_TOKEN_SHA256 = join(",", var.auth_token_sha256) } : {},
+  var.function_url_auth_type == "NONE" && length(var.auth_token_sha256) == 0 ? { ALLOW_UNAUTHENTICATED = tostring(var.allow_unauthenticated) } : {},
+  var.system_prompt != "" ? { SYSTEM_PROMPT = var.system_prompt } : {}
 )}`;
 

@@ -22,10 +22,18 @@ export interface AgentStackProps {
    * @default - local state in `terraform.agent.tfstate` at the project root
    */
   readonly backend?: BackendConfig;
+  /**
+   * Major version of hashicorp/aws to target. 6 requires >= 6.29.0 and scopes the
+   * public InvokeFunction permission of NONE-auth URLs to Function URL calls.
+   * @default 5 - admits 5.100.0 and every 6.x
+   */
+  readonly awsProviderMajor?: 5 | 6;
 }
 
 /** hashicorp/aws versions the emitted JSON works with: the bindings' 5.100.0 up to current 6.x. */
 export const AWS_PROVIDER_CONSTRAINT = '>= 5.100.0, < 7.0.0';
+/** With `awsProviderMajor: 6`: the first release with `invoked_via_function_url` on aws_lambda_permission. */
+export const AWS_PROVIDER_6_CONSTRAINT = '>= 6.29.0, < 7.0.0';
 /** Validations that refer to other variables (e.g. no streaming in a VPC) need Terraform 1.9. */
 export const TERRAFORM_VERSION_CONSTRAINT = '>= 1.9.0';
 
@@ -36,7 +44,8 @@ export class AgentStack extends TerraformStack {
     super(scope, id);
     applyBackend(this, props.backend ?? { kind: 'local', path: LOCAL_STATE_PATH });
     this.addOverride('terraform.required_version', TERRAFORM_VERSION_CONSTRAINT);
-    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT });
+    const providerConstraint = props.awsProviderMajor === 6 ? AWS_PROVIDER_6_CONSTRAINT : AWS_PROVIDER_CONSTRAINT;
+    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: providerConstraint });
 
     declareVariables(this);
     new AwsProvider(this, 'aws', {
@@ -47,7 +56,7 @@ export class AgentStack extends TerraformStack {
     new DataAwsCallerIdentity(this, 'caller').overrideLogicalId('current');
     for (const [name, expression] of MODEL_LOCALS) new TerraformLocal(this, `local-${name}`, expression).overrideLogicalId(name);
 
-    this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact });
+    this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact, awsProviderMajor: props.awsProviderMajor });
 
     const outputs: Array<[string, string, string]> = [
       ['function_url', this.agent.url.functionUrl, 'HTTPS endpoint of the agent (GET /health, POST /agent).'],

@@ -95,7 +95,22 @@ describe('terraform plan of the agent stack (offline, real provider)', () => {
   test('the function environment carries the secret ARN, never a key', () => {
     const [fn] = plannedResources(anthropic, 'aws_lambda_function');
     expect(fn.values.environment).toEqual([
-      { variables: { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN } },
+      {
+        variables: {
+          LLM_PROVIDER: 'anthropic',
+          MODEL_ID: 'claude-sonnet-5-5',
+          ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN,
+          FUNCTION_URL_AUTH_TYPE: 'AWS_IAM',
+          MAX_REQUEST_BYTES: '65536',
+          MAX_INPUT_CHARS: '16000',
+          MAX_TOKENS_CAP: '4096',
+          DEFAULT_MAX_TOKENS: '1024',
+          TOKEN_BUDGET: '100000',
+          MAX_ITERATIONS: '8',
+          MAX_TOOL_CALLS: '16',
+          LOG_CONTENT: 'false',
+        },
+      },
     ]);
   });
 

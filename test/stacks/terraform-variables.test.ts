@@ -13,6 +13,8 @@ import { plannedResources, type PlanJson, type TfRun } from '../helpers/terrafor
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const FAKE_KEY = 'sk-ant-test-0000-not-a-real-key';
 const GLOBAL_MODEL = 'global.anthropic.claude-sonnet-4-5-20250929-v1:0';
+/** sha256("test-token") */
+const TOKEN_DIGEST = '4c5dc9b7708905f77f5e5d16316b5dfb425e68cb326dcd55a860e90a7707031e';
 
 /** One invalid value per variable; all are planned together, since Terraform reports every failed validation. */
 const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]> = [
@@ -20,7 +22,6 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
   ['memory outside 128-10240 MB', 'memory_size = 64', /memory_size must be a whole number of MB from 128 to 10240/],
   ['a timeout over 900 seconds', 'timeout_seconds = 901', /timeout_seconds must be a whole number of seconds from 1 to 900/],
   ['a malformed secret ARN', 'anthropic_api_key_secret_arn = "arn:aws:s3:::my-bucket"', /anthropic_api_key_secret_arn must be empty or a Secrets Manager secret ARN/],
-  ['an unknown auth type', 'function_url_auth_type = "COGNITO"', /function_url_auth_type must be one of "AWS_IAM", "NONE"/],
   ['an unsupported log retention', 'log_retention_days = 10', /log_retention_days must be one of 1, 3, 5, 7, 14, 30/],
   ['an unknown architecture', 'architecture = "arm"', /architecture must be one of "arm64", "x86_64"/],
   ['a deprecated runtime', 'runtime = "nodejs20.x"', /runtime must be one of "nodejs22.x", "nodejs24.x"/],
@@ -29,6 +30,8 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
   ['a base URL without scheme', 'anthropic_base_url = "gateway.example.com"', /anthropic_base_url must be empty or an http\(s\) URL/],
   ['a malformed Region', 'aws_region = "Frankfurt"', /aws_region must be a Region code such as "us-east-1"/],
   ['a function name with spaces', 'function_name = "my agent"', /function_name must be 1-56 characters/],
+  ['a token instead of its digest', 'auth_token_sha256 = ["my-secret-token"]', /auth_token_sha256 must hold lower-case hex SHA-256 digests/],
+  ['a token budget of zero', 'token_budget = 0', /token_budget must be a whole number of tokens from 1 to 10000000/],
 ];
 
 /**
@@ -38,8 +41,10 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
  */
 const INVALID_COMBINATIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
   ['an unknown invoke mode', 'invoke_mode = "STREAM"', /invoke_mode must be one of "BUFFERED", "RESPONSE_STREAM"/],
+  ['an unknown auth type', 'function_url_auth_type = "COGNITO"', /function_url_auth_type must be one of "AWS_IAM", "NONE"/],
   ['anthropic with no key at all', '', /llm_provider is "anthropic" but no API key is configured\. Set anthropic_api_key_secret_arn/],
   ['both a secret ARN and a key', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nanthropic_api_key = "${FAKE_KEY}"`, /Both anthropic_api_key_secret_arn and anthropic_api_key are set/],
+  ['a public URL without tokens or the opt-out', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nfunction_url_auth_type = "NONE"`, /function_url_auth_type "NONE" makes the URL public: set auth_token_sha256 .* or set allow_unauthenticated = true/],
 ];
 
 describe('tfvars variants of one synthesized stack', () => {
@@ -55,7 +60,7 @@ describe('tfvars variants of one synthesized stack', () => {
     stack = await prepareOfflineStack('tf-vars');
     const plans = await Promise.all([
       stack.tf.plan('public-streaming', [
-        'llm_provider = "bedrock"', `model_id = "${GLOBAL_MODEL}"`, 'function_url_auth_type = "NONE"',
+        'llm_provider = "bedrock"', `model_id = "${GLOBAL_MODEL}"`, 'function_url_auth_type = "NONE"', `auth_token_sha256 = ["${TOKEN_DIGEST}"]`,
         'invoke_mode = "RESPONSE_STREAM"', 'tracing_enabled = true', 'architecture = "x86_64"', 'memory_size = 1024',
         'cors_allowed_origins = ["https://app.example.com"]',
       ].join('\n')),
@@ -64,7 +69,7 @@ describe('tfvars variants of one synthesized stack', () => {
     ]);
     // The example file with every line uncommented, and only the secret filled in.
     const example = fs.readFileSync(path.join(REPO_ROOT, 'terraform.tfvars.example'), 'utf8')
-      .split('\n').filter((line) => /^# [a-z_]+ = /.test(line)).map((line) => line.slice(2))
+      .split('\n').filter((line) => /^# [a-z0-9_]+ = /.test(line)).map((line) => line.slice(2))
       .map((line) => (line.startsWith('anthropic_api_key_secret_arn =') ? `anthropic_api_key_secret_arn = "${SECRET_ARN}"` : line));
     exampleAsIs = await stack.tf.plan('example', example.join('\n'));
     const rejected = await Promise.all([
@@ -96,10 +101,20 @@ describe('tfvars variants of one synthesized stack', () => {
     expect(url.values.invoke_mode).toBe('RESPONSE_STREAM');
   });
 
-  test('a NONE-auth URL gets a public InvokeFunctionUrl permission; AWS_IAM does not', () => {
-    const [permission] = plannedResources(publicStreaming, 'aws_lambda_permission');
-    expect(permission.values).toMatchObject({ action: 'lambda:InvokeFunctionUrl', principal: '*', function_url_auth_type: 'NONE' });
+  test('a NONE-auth URL gets public InvokeFunctionUrl and InvokeFunction permissions; AWS_IAM gets none', () => {
+    const permissions = plannedResources(publicStreaming, 'aws_lambda_permission').map((p) => p.values);
+    expect(permissions).toEqual([
+      expect.objectContaining({ statement_id: 'AgentFunctionUrlPublicInvoke', action: 'lambda:InvokeFunction', principal: '*' }),
+      expect.objectContaining({ statement_id: 'AgentFunctionUrlPublicAccess', action: 'lambda:InvokeFunctionUrl', principal: '*', function_url_auth_type: 'NONE' }),
+    ]);
     expect(plannedResources(createdSecret, 'aws_lambda_permission')).toEqual([]);
+  });
+
+  test('with NONE, only token digests reach the environment', () => {
+    const [fn] = plannedResources(publicStreaming, 'aws_lambda_function');
+    const env = (fn.values.environment as Array<{ variables: Record<string, string> }>)[0].variables;
+    expect(env).toMatchObject({ FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: TOKEN_DIGEST });
+    expect(env.ALLOW_UNAUTHENTICATED).toBeUndefined();
   });
 
   test('memory, architecture, tracing and CORS follow the variables', () => {

@@ -13,7 +13,7 @@ describe('terraform.tfvars.example', () => {
   });
 
   test('lists every variable once, in the order they are declared', () => {
-    const listed = [...example.matchAll(/^# ([a-z_]+) = /gm)].map((m) => m[1]);
+    const listed = [...example.matchAll(/^# ([a-z0-9_]+) = /gm)].map((m) => m[1]);
     expect(listed).toEqual(VARIABLE_SPECS.map((s) => s.name));
   });
 

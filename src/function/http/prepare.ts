@@ -9,6 +9,7 @@ import { logRequest } from '../logging';
 import { getRuntime, type Runtime } from '../runtime';
 import { VERSION } from '../version';
 import { parseAgentRequest, type AgentRequest } from './agent-request';
+import { verifyRequest } from './auth';
 import type { DecodedRequest } from './event';
 import { matchRoute } from './routes';
 
@@ -18,8 +19,10 @@ export type Prepared =
 
 export function prepare(request: DecodedRequest): Prepared {
   if (request.malformed) throw new HttpError('invalid_request', request.malformed);
-  const route = matchRoute(request);
   const runtime = getRuntime();
+  // Before routing, so an unauthenticated caller learns nothing about the routes.
+  verifyRequest(runtime.config.auth, request.headers);
+  const route = matchRoute(request);
   if (route === 'health') {
     return { kind: 'health', body: { status: 'ok', provider: runtime.provider.name, model: runtime.provider.model, version: VERSION } };
   }

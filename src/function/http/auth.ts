@@ -1,0 +1,33 @@
+/**
+ * Bearer-token check for public (NONE-auth) Function URLs. Only SHA-256
+ * digests of the tokens are configured; the presented token is hashed and
+ * compared with every digest in constant time, so neither the tokens nor
+ * the comparison leak through the environment, the state or timing.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { HttpError } from '../errors';
+
+export type AuthMode =
+  /** The Function URL checks SigV4 itself (AWS_IAM): nothing to do here. */
+  | { readonly kind: 'iam' }
+  /** NONE with tokens: a valid `Authorization: Bearer <token>` is required. */
+  | { readonly kind: 'token'; readonly digests: readonly Buffer[] }
+  /** NONE with the explicit `allow_unauthenticated` opt-out. */
+  | { readonly kind: 'open' };
+
+const BEARER = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
+
+export function verifyRequest(mode: AuthMode, headers: Readonly<Record<string, string>>): void {
+  if (mode.kind !== 'token') return;
+  const match = BEARER.exec(headers.authorization ?? '');
+  if (!match) throw unauthorized('Send `Authorization: Bearer <token>`.');
+  const presented = createHash('sha256').update(match[1], 'utf8').digest();
+  // Compare against every digest, without stopping early.
+  let matched = false;
+  for (const digest of mode.digests) matched = timingSafeEqual(presented, digest) || matched;
+  if (!matched) throw unauthorized('The bearer token is not valid.');
+}
+
+function unauthorized(message: string): HttpError {
+  return new HttpError('unauthorized', message, { headers: { 'www-authenticate': 'Bearer' } });
+}
