@@ -3,9 +3,10 @@
  * hashicorp/aws provider schema, offline: provider credentials are dummies
  * and STS is a local server, so no AWS account is touched.
  */
-import { TEST_ACCOUNT_ID, type LocalServer } from '../fixtures/servers/sts';
-import { prepareOfflineStack, type OfflineStack } from '../helpers/offline-stack';
-import { plannedResources, type PlanJson, type TerraformWorkdir } from '../helpers/terraform';
+import { TEST_ACCOUNT_ID, type LocalServer } from '../../src/check/local-sts';
+import { prepareOfflineStack, type OfflineStack } from '../../src/check/offline-stack';
+import { evaluatePlan } from '../../src/check/rules';
+import { plannedResources, type PlanJson, type TerraformWorkdir } from '../../src/check/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const ANTHROPIC_TFVARS = `anthropic_api_key_secret_arn = "${SECRET_ARN}"\n`;
@@ -120,6 +121,11 @@ describe('terraform plan of the agent stack (offline, real provider)', () => {
     expect(trust.Statement).toHaveLength(1);
     expect(trust.Statement[0].Principal).toEqual({ Service: 'lambda.amazonaws.com' });
     expect(trust.Statement[0].Action).toBe('sts:AssumeRole');
+  });
+
+  test.each([['anthropic'], ['bedrock']])('the policy rules of `npm run check` pass (%s)', (provider) => {
+    const report = evaluatePlan(provider === 'anthropic' ? anthropic : bedrock);
+    expect(report).toEqual({ violations: [], unevaluated: [] });
   });
 
   test('only the local STS was asked anything, and only who the caller is', () => {

@@ -5,10 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TEST_ACCOUNT_ID } from '../fixtures/servers/sts';
+import { TEST_ACCOUNT_ID } from '../../src/check/local-sts';
 import { REPO_ROOT } from '../helpers/project';
-import { prepareOfflineStack, type OfflineStack } from '../helpers/offline-stack';
-import { plannedResources, type PlanJson, type TfRun } from '../helpers/terraform';
+import { prepareOfflineStack, type OfflineStack } from '../../src/check/offline-stack';
+import { evaluatePlan } from '../../src/check/rules';
+import { plannedResources, type PlanJson, type TfRun } from '../../src/check/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const FAKE_KEY = 'sk-ant-test-0000-not-a-real-key';
@@ -92,6 +93,14 @@ describe('tfvars variants of one synthesized stack', () => {
   test('terraform.tfvars.example, uncommented, plans once a secret ARN is filled in', () => {
     expect(exampleAsIs.run.stderr).toBe('');
     expect(plannedResources(exampleAsIs.plan!, 'aws_lambda_function')).toHaveLength(1);
+  });
+
+  test('the policy rules pass on a public, traced, streaming deployment', () => {
+    expect(evaluatePlan(publicStreaming)).toEqual({ violations: [], unevaluated: [] });
+  });
+
+  test('a secret created in the same apply leaves its policy unevaluated until then, and nothing fails', () => {
+    expect(evaluatePlan(createdSecret)).toEqual({ violations: [], unevaluated: ['aws_iam_role_policy.anthropic_api_key[0]'] });
   });
 
   test('RESPONSE_STREAM selects the streaming export of the same zip', () => {

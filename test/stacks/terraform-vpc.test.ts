@@ -3,9 +3,10 @@
  * security group, interface endpoints only where needed and enabled, no
  * ingress from anywhere, and a non-VPC plan exactly as before.
  */
-import { TEST_ACCOUNT_ID } from '../fixtures/servers/sts';
-import { prepareOfflineStack, type OfflineStack } from '../helpers/offline-stack';
-import { plannedResources, type PlanJson, type TfRun } from '../helpers/terraform';
+import { TEST_ACCOUNT_ID } from '../../src/check/local-sts';
+import { prepareOfflineStack, type OfflineStack } from '../../src/check/offline-stack';
+import { evaluatePlan } from '../../src/check/rules';
+import { plannedResources, type PlanJson, type TfRun } from '../../src/check/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const VPC = ['vpc_id = "vpc-0123456789abcdef0"', 'vpc_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]'];
@@ -143,6 +144,10 @@ describe('VPC placement', () => {
 
   test('the ENI policy exists only in a VPC', () => {
     expect(plannedResources(plans.noVpc, 'aws_iam_role_policy').map((p) => p.values.name)).not.toContain('vpc-access');
+  });
+
+  test.each([['noVpc'], ['anthropic'], ['bedrock'], ['bedrockNoEndpoints'], ['existingEndpoints']])('the policy rules of `npm run check` pass (%s)', (name) => {
+    expect(evaluatePlan(plans[name])).toEqual({ violations: [], unevaluated: [] });
   });
 
   test('streaming in a VPC is refused at plan, saying why', () => {

@@ -129,6 +129,7 @@ export interface PlannedResource {
 }
 
 export interface PlanJson {
+  readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
   readonly resource_changes?: ReadonlyArray<{ address: string; type: string; change: { after_unknown?: Record<string, unknown> } }>;
   readonly planned_values: {
     readonly outputs?: Record<string, { value?: unknown }>;

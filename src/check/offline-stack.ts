@@ -4,10 +4,10 @@
  * `terraform plan` with any tfvars, no AWS account involved.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { startStsServer, type LocalServer } from '../fixtures/servers/sts';
-import { buildArtifact, synthAgentStack } from './stack';
-import { makeTempDir, removeDir } from './temp';
+import { startStsServer, type LocalServer } from './local-sts';
+import { buildArtifact, synthAgentStack } from './synth';
 import { locateAwsProviderMirror, requireTerraform, TerraformWorkdir, writeCliConfig } from './terraform';
 
 export interface OfflineStack {
@@ -17,13 +17,16 @@ export interface OfflineStack {
   dispose(): Promise<void>;
 }
 
-export async function prepareOfflineStack(prefix: string): Promise<OfflineStack> {
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+export async function prepareOfflineStack(prefix: string, projectRoot: string = PROJECT_ROOT): Promise<OfflineStack> {
   const terraform = requireTerraform();
   const mirror = locateAwsProviderMirror();
-  const root = makeTempDir(prefix);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `agent-${prefix}-`));
+  const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
   const sts = await startStsServer();
   try {
-    const stackDir = synthAgentStack(root, await buildArtifact(path.join(root, 'dist')));
+    const stackDir = synthAgentStack(root, await buildArtifact(projectRoot, path.join(root, 'dist')));
     fs.writeFileSync(
       path.join(stackDir, 'zz_offline_override.tf.json'),
       JSON.stringify({

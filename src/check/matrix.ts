@@ -1,0 +1,33 @@
+/**
+ * The tfvars combinations `npm run check` and the tests plan: both providers,
+ * both auth types, VPC off and on. Values are placeholders that only need to
+ * be well-formed; nothing is deployed.
+ */
+
+export const CHECK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:anthropic-api-key-AbCdEf';
+/** sha256("check-token"): a digest, never a token, as tfvars should hold. */
+export const CHECK_TOKEN_DIGEST = '3a479c4cedd0abd361f3537fbd5546ea193e4a6fb3efb5271bafa5f5e682857a';
+
+export interface Combination {
+  readonly name: string;
+  readonly tfvars: string;
+}
+
+export function checkMatrix(): Combination[] {
+  const combos: Combination[] = [];
+  for (const provider of ['anthropic', 'bedrock'] as const) {
+    for (const auth of ['AWS_IAM', 'NONE'] as const) {
+      for (const vpc of [false, true]) {
+        const lines = [`llm_provider = "${provider}"`, `function_url_auth_type = "${auth}"`];
+        if (provider === 'anthropic') lines.push(`anthropic_api_key_secret_arn = "${CHECK_SECRET_ARN}"`);
+        if (auth === 'NONE') lines.push(`auth_token_sha256 = ["${CHECK_TOKEN_DIGEST}"]`);
+        if (vpc) {
+          lines.push('vpc_id = "vpc-0123456789abcdef0"', 'vpc_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]');
+          if (provider === 'anthropic') lines.push('nat_egress_enabled = true');
+        }
+        combos.push({ name: `${provider}-${auth === 'NONE' ? 'none' : 'iam'}-${vpc ? 'vpc' : 'novpc'}`, tfvars: `${lines.join('\n')}\n` });
+      }
+    }
+  }
+  return combos;
+}
