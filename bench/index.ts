@@ -3,6 +3,7 @@ import './markdown-hook';
 import { benchBuild } from './build.bench';
 import { formatRows } from './lib';
 import { benchRuntime } from './runtime.bench';
+import { benchSoak } from './soak.bench';
 import { benchSynth } from './synth.bench';
 
 async function main(): Promise<void> {
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatRows('build pipeline', await benchBuild())}\n`);
   process.stdout.write(`${formatRows('synth', await benchSynth())}\n`);
   process.stdout.write(`${formatRows('runtime (zero-latency local Messages API)', await benchRuntime())}\n`);
+  process.stdout.write(`${formatRows('soak (one warm process)', await benchSoak())}\n`);
 }
 
 main().catch((error: unknown) => {

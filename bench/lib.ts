@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 export interface Row {
   readonly name: string;
   readonly value: number;
-  readonly unit: 'ms' | 'KiB' | 'MB';
+  readonly unit: 'ms' | 'KiB' | 'MB' | 'count';
   readonly baselineName: string;
   readonly baseline: number;
   /** Target for `value`, when the issue sets one. */

@@ -7,36 +7,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
-import { unzipSync } from 'fflate';
-import { build } from '../build/pipeline';
-import { installAwslambdaGlobal, RuntimeResponseStream } from '../src/dev/lambda-runtime';
+import { RuntimeResponseStream } from '../src/dev/lambda-runtime';
 import { Deadline } from '../src/function/agent/deadline';
 import { runToolCalls } from '../src/function/agent/tool-runner';
 import type { Tool } from '../src/function/tools/types';
 import { startMessagesApi } from '../test/fixtures/servers/messages-api';
+import { benchContext, functionUrlEvent, loadBuiltHandler } from './built-handler';
 import { median, percentile, type Row } from './lib';
 
 const REQUESTS = 400;
 const STREAM_RUNS = 40;
-const event = (input: string) => ({
-  version: '2.0', rawPath: '/agent', rawQueryString: '', headers: { 'content-type': 'application/json' },
-  requestContext: { requestId: 'bench', http: { method: 'POST', path: '/agent', sourceIp: '127.0.0.1' } },
-  body: JSON.stringify({ input }), isBase64Encoded: false,
-});
-const context = () => ({ awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 });
-
-async function loadBuiltHandler(dir: string): Promise<typeof import('../src/function/index')> {
-  const { zipPath } = await build({ root: path.resolve(__dirname, '..'), outDir: dir });
-  for (const [name, data] of Object.entries(unzipSync(fs.readFileSync(zipPath)))) {
-    fs.mkdirSync(path.dirname(path.join(dir, 'unpacked', name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'unpacked', name), data);
-  }
-  // A real dynamic import (tsx would otherwise turn it into require).
-  const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<typeof import('../src/function/index')>;
-  return importModule(pathToFileURL(path.join(dir, 'unpacked', 'index.mjs')).href);
-}
+const event = functionUrlEvent;
+const context = benchContext;
 
 export async function benchRuntime(): Promise<Row[]> {
   const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-runtime-'));
@@ -50,8 +33,6 @@ export async function benchRuntime(): Promise<Row[]> {
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'The answer is forty-two.' }] });
     Object.assign(process.env, { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY: 'sk-bench', ANTHROPIC_BASE_URL: api.url });
     delete process.env.AWS_EXECUTION_ENV;
-    installAwslambdaGlobal();
-    // The handler as deployed: the built zip, unpacked and imported as an ES module.
     const { handler, streamHandler } = await loadBuiltHandler(unpacked);
 
     // Baseline: the SDK alone, the same streamed call the agent makes.

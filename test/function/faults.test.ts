@@ -66,6 +66,28 @@ describe('upstream faults', () => {
       expect(Date.now() - started).toBeLessThan(remainingMs);
     });
 
+    test('under deadline pressure a 429 with a long retry-after is answered at once, not waited out', async () => {
+      api.setDefault({ kind: 'error', status: 429, errorType: 'rate_limit_error', headers: { 'retry-after': '30' } });
+      const remainingMs = 5_000;
+      const started = Date.now();
+      const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
+      expect(response.status).toBe(429);
+      expect(response.headers['retry-after']).toBe('30');
+      expect(Date.now() - started).toBeLessThan(remainingMs);
+      expect(api.requests).toHaveLength(1);
+    });
+
+    test('a slow stream that outlives the deadline is cut: 504 within it', async () => {
+      api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'one two three four five six seven eight nine ten' }], tokenDelayMs: 800 });
+      const remainingMs = 4_000;
+      const started = Date.now();
+      const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
+      expect(Date.now() - started).toBeLessThan(remainingMs);
+      if (mode === 'buffered') expect(response.status).toBe(504);
+      // Streaming already committed 200 with the first tokens: the timeout arrives as the last event.
+      else expect(response.json.events.at(-1)).toMatchObject({ event: 'error', data: { error: { type: 'timeout' } } });
+    });
+
     test('with too little time left, no model call starts and the answer is 504', async () => {
       const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(1_500));
       expect(response.status).toBe(504);

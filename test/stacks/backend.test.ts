@@ -1,7 +1,7 @@
 /** The state backend is chosen at synth time from the environment, with clear errors. */
 import { Testing } from 'cdktf';
 import { AgentStack } from '../../src/stacks/agent-stack';
-import { DEFAULT_S3_STATE_KEY, LOCAL_STATE_PATH, resolveBackend } from '../../src/stacks/backend';
+import { DEFAULT_S3_STATE_KEY, LOCAL_STATE_PATH, resolveAwsProviderMajor, resolveBackend } from '../../src/stacks/backend';
 import { SynthError } from '../../src/stacks/errors';
 
 const ARTIFACT = {
@@ -47,5 +47,25 @@ describe('resolveBackend', () => {
   ])('rejects %s', (_label, env, message) => {
     expect(() => resolveBackend(env)).toThrow(SynthError);
     expect(() => resolveBackend(env)).toThrow(message);
+  });
+});
+
+describe('provider target (AGENT_AWS_PROVIDER_MAJOR)', () => {
+  const synth = (awsProviderMajor: 5 | 6) => JSON.parse(Testing.synth(new AgentStack(Testing.app(), 'agent', { artifact: ARTIFACT, awsProviderMajor })));
+
+  test('by default the public InvokeFunction permission has no Function URL condition, and 5.100.0 is admitted', () => {
+    const json = synth(resolveAwsProviderMajor({}));
+    expect(json.resource.aws_lambda_permission.public_invoke.invoked_via_function_url).toBeUndefined();
+    expect(json.terraform.required_providers.aws.version).toBe('>= 5.100.0, < 7.0.0');
+  });
+
+  test('with 6 the permission is bound to Function URL calls and the provider pinned to >= 6.29.0', () => {
+    const json = synth(resolveAwsProviderMajor({ AGENT_AWS_PROVIDER_MAJOR: '6' }));
+    expect(json.resource.aws_lambda_permission.public_invoke).toMatchObject({ action: 'lambda:InvokeFunction', principal: '*', invoked_via_function_url: true });
+    expect(json.terraform.required_providers.aws.version).toBe('>= 6.29.0, < 7.0.0');
+  });
+
+  test('another value is refused, naming the allowed ones', () => {
+    expect(() => resolveAwsProviderMajor({ AGENT_AWS_PROVIDER_MAJOR: '7' })).toThrow('AGENT_AWS_PROVIDER_MAJOR is "7"; use 5');
   });
 });
