@@ -3,8 +3,8 @@
  * to its status in the HTTP contract, within the Lambda deadline, without
  * leaking the upstream body.
  */
-import { startMessagesApi, type MessagesApiServer, type Reply } from '../fixtures/servers/messages-api';
-import { anthropicEnv, applyAgentEnv, type AgentEnv } from '../helpers/agent-env';
+import type { Reply } from '../fixtures/servers/messages-api';
+import { withAgentRuntime } from '../helpers/agent-env';
 import { agentEvent, invokeBuffered, invokeStreaming, lambdaContext } from '../helpers/lambda';
 
 const FAULTS: Array<[label: string, reply: Reply, status: number, type: string]> = [
@@ -15,19 +15,7 @@ const FAULTS: Array<[label: string, reply: Reply, status: number, type: string]>
 ];
 
 describe('upstream faults', () => {
-  let api: MessagesApiServer;
-  let env: AgentEnv;
-  beforeAll(async () => {
-    api = await startMessagesApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.reset();
-    env = applyAgentEnv(anthropicEnv(api.url));
-  });
-  afterEach(() => env.restore());
+  const ctx = withAgentRuntime();
 
   describe.each([['buffered'], ['streaming']])('%s export', (mode) => {
     const invoke = async (event: unknown, context = lambdaContext()) => {
@@ -41,7 +29,7 @@ describe('upstream faults', () => {
     };
 
     test.each(FAULTS)('%s that outlasts the retries maps to its status', async (_label, reply, status, type) => {
-      api.setDefault(reply);
+      ctx.api.setDefault(reply);
       const response = await invoke(agentEvent({ input: 'hi' }));
       expect(response.status).toBe(status);
       expect(response.json.error).toEqual({ type, message: expect.any(String), request_id: expect.any(String) });
@@ -50,14 +38,14 @@ describe('upstream faults', () => {
     });
 
     test('a transient 529 is retried by the SDK within the deadline', async () => {
-      api.enqueue({ kind: 'error', status: 529, errorType: 'overloaded_error', headers: { 'retry-after-ms': '5' } }, { kind: 'message', content: [{ type: 'text', text: 'second try' }] });
+      ctx.api.enqueue({ kind: 'error', status: 529, errorType: 'overloaded_error', headers: { 'retry-after-ms': '5' } }, { kind: 'message', content: [{ type: 'text', text: 'second try' }] });
       const response = await invoke(agentEvent({ input: 'hi' }));
       expect(response.status).toBe(200);
-      expect(api.requests).toHaveLength(2);
+      expect(ctx.api.requests).toHaveLength(2);
     });
 
     test('a model that never answers is cut at the deadline: 504 before Lambda’s timeout', async () => {
-      api.setDefault({ kind: 'hang' });
+      ctx.api.setDefault({ kind: 'hang' });
       const remainingMs = 4_000;
       const started = Date.now();
       const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
@@ -67,18 +55,18 @@ describe('upstream faults', () => {
     });
 
     test('under deadline pressure a 429 with a long retry-after is answered at once, not waited out', async () => {
-      api.setDefault({ kind: 'error', status: 429, errorType: 'rate_limit_error', headers: { 'retry-after': '30' } });
+      ctx.api.setDefault({ kind: 'error', status: 429, errorType: 'rate_limit_error', headers: { 'retry-after': '30' } });
       const remainingMs = 5_000;
       const started = Date.now();
       const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
       expect(response.status).toBe(429);
       expect(response.headers['retry-after']).toBe('30');
       expect(Date.now() - started).toBeLessThan(remainingMs);
-      expect(api.requests).toHaveLength(1);
+      expect(ctx.api.requests).toHaveLength(1);
     });
 
     test('a slow stream that outlives the deadline is cut: 504 within it', async () => {
-      api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'one two three four five six seven eight nine ten' }], tokenDelayMs: 800 });
+      ctx.api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'one two three four five six seven eight nine ten' }], tokenDelayMs: 800 });
       const remainingMs = 4_000;
       const started = Date.now();
       const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
@@ -91,25 +79,25 @@ describe('upstream faults', () => {
     test('with too little time left, no model call starts and the answer is 504', async () => {
       const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(1_500));
       expect(response.status).toBe(504);
-      expect(api.requests).toHaveLength(0);
+      expect(ctx.api.requests).toHaveLength(0);
     });
 
     test('a slow first byte within the deadline still succeeds', async () => {
-      api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'slow but fine' }], firstByteDelayMs: 300 });
+      ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'slow but fine' }], firstByteDelayMs: 300 });
       const response = await invoke(agentEvent({ input: 'hi' }));
       expect(response.status).toBe(200);
     });
   });
 
   test('buffered: an error event in the middle of the stream is a 503 for overloaded_error', async () => {
-    api.setDefault({ kind: 'stream-error', textBefore: 'Partial ', errorType: 'overloaded_error' });
+    ctx.api.setDefault({ kind: 'stream-error', textBefore: 'Partial ', errorType: 'overloaded_error' });
     const response = await invokeBuffered(agentEvent({ input: 'hi' }));
     expect(response.statusCode).toBe(503);
     expect(response.json.error.type).toBe('overloaded');
   });
 
   test('streaming: an error event after the first tokens becomes an SSE error event on the open stream', async () => {
-    api.setDefault({ kind: 'stream-error', textBefore: 'Partial ', errorType: 'overloaded_error' });
+    ctx.api.setDefault({ kind: 'stream-error', textBefore: 'Partial ', errorType: 'overloaded_error' });
     const streamed = await invokeStreaming(agentEvent({ input: 'hi' }));
     expect(streamed.prelude.statusCode).toBe(200);
     const names = streamed.events.map((e) => e.event);
@@ -120,8 +108,8 @@ describe('upstream faults', () => {
 
   test('a timeout after a tool turn carries the partial result', async () => {
     // Given a first turn that uses a tool, and a second call that never answers
-    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Working on it.' }, { type: 'tool_use', id: 't', name: 'calculator', input: { expression: '2+2' } }] });
-    api.setDefault({ kind: 'hang' });
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Working on it.' }, { type: 'tool_use', id: 't', name: 'calculator', input: { expression: '2+2' } }] });
+    ctx.api.setDefault({ kind: 'hang' });
     // When the deadline passes
     const response = await invokeBuffered(agentEvent({ input: 'hi' }), lambdaContext(4_000));
     // Then the 504 says what had been produced

@@ -4,6 +4,7 @@
  * dropped so each test starts cold.
  */
 import { setLogSink } from '../../src/function/logging';
+import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
 import { resetSecretCache } from '../../src/function/providers/secrets';
 import { resetRuntime } from '../../src/function/runtime';
 
@@ -46,4 +47,50 @@ export function applyAgentEnv(values: Record<string, string>): AgentEnv {
 /** The usual environment: Anthropic provider, a local key, the mock API as base URL. */
 export function anthropicEnv(baseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY: 'sk-ant-local-test', ANTHROPIC_BASE_URL: baseUrl, ...extra };
+}
+
+export interface AgentTestContext {
+  /** The local Messages API of this describe block, reset before each test. */
+  readonly api: MessagesApiServer;
+  /** This test's environment (log lines included). */
+  readonly env: AgentEnv;
+  /** Replaces this test's environment with `envFor(api.url)` merged with `extra`. */
+  useEnv(extra: Record<string, string>): void;
+}
+
+/**
+ * Registers the hooks most handler tests share: one local Messages API for
+ * the describe block (closed in afterAll), and a fresh, cold environment per
+ * test (restored in afterEach).
+ */
+export function withAgentRuntime(envFor: (apiUrl: string) => Record<string, string> = (url) => anthropicEnv(url)): AgentTestContext {
+  let api: MessagesApiServer | undefined;
+  let env: AgentEnv | undefined;
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is only available inside a test`);
+    return value;
+  };
+  beforeAll(async () => {
+    api = await startMessagesApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  beforeEach(() => {
+    ready(api, 'api').reset();
+    env = applyAgentEnv(envFor(ready(api, 'api').url));
+  });
+  afterEach(() => env?.restore());
+  return {
+    get api() {
+      return ready(api, 'api');
+    },
+    get env() {
+      return ready(env, 'env');
+    },
+    useEnv(extra) {
+      env?.restore();
+      env = applyAgentEnv({ ...envFor(ready(api, 'api').url), ...extra });
+    },
+  };
 }

@@ -11,9 +11,10 @@ export interface RunningDevServer {
 const TSX_CLI = require.resolve('tsx/cli');
 const READY = /dev server listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
-export function startDevCli(args: readonly string[], env: Record<string, string>): Promise<RunningDevServer> {
-  const child: ChildProcess = spawn(process.execPath, [TSX_CLI, 'src/dev/cli.ts', '--port', '0', '--no-watch', ...args], {
-    cwd: REPO_ROOT,
+/** Starts the CLI of the checkout at `cwd` with `--port 0`, and `--no-watch` unless `watch` is set. */
+export function startDevCli(args: readonly string[], env: Record<string, string>, options: { cwd?: string; watch?: boolean } = {}): Promise<RunningDevServer> {
+  const child: ChildProcess = spawn(process.execPath, [TSX_CLI, 'src/dev/cli.ts', '--port', '0', ...(options.watch ? [] : ['--no-watch']), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,14 +3,16 @@
  * decode the event, route it, answer /health, validate the /agent body.
  * All of it throws HttpError, so no model call starts on bad input.
  */
-import type { AgentResult } from '../agent/loop';
+import { Deadline } from '../agent/deadline';
+import type { AgentEvents } from '../agent/events';
+import { runAgent, type AgentResult } from '../agent/loop';
 import { HttpError } from '../errors';
 import { logRequest } from '../logging';
 import { getRuntime, type Runtime } from '../runtime';
 import { VERSION } from '../version';
 import { parseAgentRequest, type AgentRequest } from './agent-request';
 import { verifyRequest } from './auth';
-import type { DecodedRequest } from './event';
+import type { DecodedRequest, LambdaContext } from './event';
 import { matchRoute } from './routes';
 
 export type Prepared =
@@ -27,6 +29,34 @@ export function prepare(request: DecodedRequest): Prepared {
     return { kind: 'health', body: { status: 'ok', provider: runtime.provider.name, model: runtime.provider.model, version: VERSION } };
   }
   return { kind: 'agent', runtime, request: parseAgentRequest(request.body, runtime.config.limits) };
+}
+
+/** Runs the agent for a prepared /agent request, with the deadline from Lambda's context. */
+export function runPrepared(
+  prepared: Extract<Prepared, { kind: 'agent' }>,
+  request: DecodedRequest,
+  context: Partial<LambdaContext> | undefined,
+  events?: AgentEvents,
+): Promise<AgentResult> {
+  return runAgent({
+    requestId: request.requestId,
+    request: prepared.request,
+    config: prepared.runtime.config,
+    provider: prepared.runtime.provider,
+    deadline: new Deadline(remainingTime(context)),
+    events,
+  });
+}
+
+/** Lambda's remaining time; a generous default when run outside Lambda without a context. */
+export function remainingTime(context: Partial<LambdaContext> | undefined): number {
+  const fallbackMs = 60_000;
+  try {
+    const value = context?.getRemainingTimeInMillis?.();
+    return typeof value === 'number' && Number.isFinite(value) ? value : fallbackMs;
+  } catch {
+    return fallbackMs;
+  }
 }
 
 export function asHttpError(error: unknown): HttpError {

@@ -4,13 +4,10 @@
  * any model output still gets its real status (e.g. 429); after that it
  * becomes an `error` event on the open stream.
  */
-import { Deadline } from '../agent/deadline';
-import { runAgent } from '../agent/loop';
 import type { HttpError } from '../errors';
-import { remainingTime } from './buffered-handler';
 import { decodeEvent, type LambdaContext } from './event';
 import { awslambdaGlobal, type ResponseStream } from './lambda-streaming';
-import { asHttpError, logOutcome, prepare, type Prepared } from './prepare';
+import { asHttpError, logOutcome, prepare, runPrepared, type Prepared } from './prepare';
 import { baseHeaders, errorBody } from './response';
 
 export async function streamingHandler(event: unknown, responseStream: ResponseStream, context: LambdaContext): Promise<void> {
@@ -38,17 +35,10 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
       finalStream = sendJson(200, prepared.body);
       logOutcome(request, startedAt, true, { status: 200, prepared });
     } else {
-      const result = await runAgent({
-        requestId: request.requestId,
-        request: prepared.request,
-        config: prepared.runtime.config,
-        provider: prepared.runtime.provider,
-        deadline: new Deadline(remainingTime(context)),
-        events: {
-          onText: (text) => send('text', { text }),
-          onToolUse: (e) => send('tool_use', e),
-          onToolResult: (e) => send('tool_result', e),
-        },
+      const result = await runPrepared(prepared, request, context, {
+        onText: (text) => send('text', { text }),
+        onToolUse: (e) => send('tool_use', e),
+        onToolResult: (e) => send('tool_result', e),
       });
       send('done', result);
       finalStream = open();

@@ -3,8 +3,7 @@
  * its input is validated, one invalid attempt is retried with the errors,
  * a second is a 502 naming them.
  */
-import { startMessagesApi, type MessagesApiServer } from '../../fixtures/servers/messages-api';
-import { anthropicEnv, applyAgentEnv, type AgentEnv } from '../../helpers/agent-env';
+import { withAgentRuntime } from '../../helpers/agent-env';
 import { agentEvent, invokeBuffered } from '../../helpers/lambda';
 
 const SCHEMA = {
@@ -16,35 +15,23 @@ const SCHEMA = {
 const submit = (input: unknown, id = 'toolu_submit') => ({ type: 'tool_use' as const, id, name: 'submit_result', input });
 
 describe('structured output', () => {
-  let api: MessagesApiServer;
-  let env: AgentEnv;
-  beforeAll(async () => {
-    api = await startMessagesApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    env = applyAgentEnv(anthropicEnv(api.url));
-    api.reset();
-  });
-  afterEach(() => env.restore());
+  const ctx = withAgentRuntime();
 
   test('a valid submission becomes `result`, and the submit tool carries the caller’s schema', async () => {
-    api.enqueue({ kind: 'message', content: [submit({ city: 'Paris', population: 2102650 })] });
+    ctx.api.enqueue({ kind: 'message', content: [submit({ city: 'Paris', population: 2102650 })] });
     const response = await invokeBuffered(agentEvent({ input: 'Largest French city?', output_schema: SCHEMA }));
     expect(response.statusCode).toBe(200);
     expect(response.json).toMatchObject({ result: { city: 'Paris', population: 2102650 }, stop_reason: 'result_submitted' });
-    const body = api.requests[0].body as any;
+    const body = ctx.api.requests[0].body as any;
     expect(body.tools.at(-1)).toMatchObject({ name: 'submit_result', input_schema: SCHEMA });
     expect(body.tool_choice).toEqual({ type: 'any' });
   });
 
   test('one invalid submission is answered with the validation errors and the submit tool is forced', async () => {
-    api.enqueue({ kind: 'message', content: [submit({ city: 'Paris', population: 'lots' }, 'toolu_bad')] }, { kind: 'message', content: [submit({ city: 'Paris', population: 2 })] });
+    ctx.api.enqueue({ kind: 'message', content: [submit({ city: 'Paris', population: 'lots' }, 'toolu_bad')] }, { kind: 'message', content: [submit({ city: 'Paris', population: 2 })] });
     const response = await invokeBuffered(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.json.result).toEqual({ city: 'Paris', population: 2 });
-    const retry = api.requests[1].body as any;
+    const retry = ctx.api.requests[1].body as any;
     expect(retry.tool_choice).toEqual({ type: 'tool', name: 'submit_result' });
     const feedback = retry.messages.at(-1).content[0];
     expect(feedback).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_bad', is_error: true });
@@ -52,7 +39,7 @@ describe('structured output', () => {
   });
 
   test('a second invalid submission is a 502 that names the validation errors', async () => {
-    api.enqueue({ kind: 'message', content: [submit({ city: 7 })] }, { kind: 'message', content: [submit({ city: 'Rome', extra: true })] });
+    ctx.api.enqueue({ kind: 'message', content: [submit({ city: 7 })] }, { kind: 'message', content: [submit({ city: 'Rome', extra: true })] });
     const response = await invokeBuffered(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.statusCode).toBe(502);
     expect(response.json.error.type).toBe('upstream_error');
@@ -61,14 +48,14 @@ describe('structured output', () => {
   });
 
   test('a prose answer without submission is followed by a forced submit', async () => {
-    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Paris, about 2 million.' }], stop_reason: 'end_turn' }, { kind: 'message', content: [submit({ city: 'Paris', population: 2000000 })] });
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Paris, about 2 million.' }], stop_reason: 'end_turn' }, { kind: 'message', content: [submit({ city: 'Paris', population: 2000000 })] });
     const response = await invokeBuffered(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.json.result).toEqual({ city: 'Paris', population: 2000000 });
-    expect((api.requests[1].body as any).tool_choice).toEqual({ type: 'tool', name: 'submit_result' });
+    expect((ctx.api.requests[1].body as any).tool_choice).toEqual({ type: 'tool', name: 'submit_result' });
   });
 
   test('other tools may run before the submission', async () => {
-    api.enqueue(
+    ctx.api.enqueue(
       { kind: 'message', content: [{ type: 'tool_use', id: 't1', name: 'calculator', input: { expression: '2*1000000' } }] },
       { kind: 'message', content: [submit({ city: 'Paris', population: 2000000 })] },
     );

@@ -3,37 +3,24 @@
  * is configured, compared in constant time; AWS_IAM leaves auth to the URL.
  */
 import { createHash } from 'node:crypto';
-import { startMessagesApi, type MessagesApiServer } from '../../fixtures/servers/messages-api';
-import { anthropicEnv, applyAgentEnv, type AgentEnv } from '../../helpers/agent-env';
+import { anthropicEnv, withAgentRuntime } from '../../helpers/agent-env';
 import { agentEvent, eventFixture, invokeBuffered, invokeStreaming } from '../../helpers/lambda';
 
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 const withAuth = (event: any, authorization?: string) => ({ ...event, headers: { ...event.headers, ...(authorization ? { authorization } : {}) } });
 
 describe('bearer-token auth for NONE-auth URLs', () => {
-  let api: MessagesApiServer;
-  let env: AgentEnv;
-  const useEnv = (extra: Record<string, string>) => {
-    env?.restore();
-    env = applyAgentEnv(anthropicEnv(api.url, extra));
-  };
-  beforeAll(async () => {
-    api = await startMessagesApi();
-    api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'ok' }] });
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => useEnv({ FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: `${digest('first-token')},${digest('second-token')}` }));
-  afterEach(() => env.restore());
+  const ctx = withAgentRuntime((url) => anthropicEnv(url, { FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: `${digest('first-token')},${digest('second-token')}` }));
+  const useEnv = (extra: Record<string, string>) => ctx.useEnv({ AUTH_TOKEN_SHA256: '', ...extra });
+  beforeEach(() => ctx.api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'ok' }] }));
 
   test('a request without a token is 401 with a Bearer challenge, before any model call', async () => {
-    const before = api.requests.length;
+    const before = ctx.api.requests.length;
     const response = await invokeBuffered(agentEvent({ input: 'hi' }));
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toBe('Bearer');
     expect(response.json.error).toMatchObject({ type: 'unauthorized', message: 'Send `Authorization: Bearer <token>`.' });
-    expect(api.requests.length).toBe(before);
+    expect(ctx.api.requests.length).toBe(before);
   });
 
   test('a wrong token is 401', async () => {

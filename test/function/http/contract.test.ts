@@ -3,8 +3,7 @@
  * routes, status codes, error shape and headers. Bad input never reaches
  * the model: the mock API must see no request.
  */
-import { startMessagesApi, type MessagesApiServer } from '../../fixtures/servers/messages-api';
-import { anthropicEnv, applyAgentEnv, type AgentEnv } from '../../helpers/agent-env';
+import { withAgentRuntime } from '../../helpers/agent-env';
 import { agentEvent, eventFixture, invokeBuffered } from '../../helpers/lambda';
 
 const INVALID_BODIES: Array<[label: string, body: string, message: RegExp]> = [
@@ -25,19 +24,7 @@ const INVALID_BODIES: Array<[label: string, body: string, message: RegExp]> = [
 ];
 
 describe('HTTP contract (buffered export)', () => {
-  let api: MessagesApiServer;
-  let env: AgentEnv;
-  beforeAll(async () => {
-    api = await startMessagesApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    env = applyAgentEnv(anthropicEnv(api.url));
-    api.reset();
-  });
-  afterEach(() => env.restore());
+  const ctx = withAgentRuntime();
 
   test('GET /health answers 200 with status, provider, model and version', async () => {
     const response = await invokeBuffered(eventFixture('get-health'));
@@ -71,29 +58,28 @@ describe('HTTP contract (buffered export)', () => {
     const response = await invokeBuffered(agentEvent(body));
     expect(response.statusCode).toBe(400);
     expect(response.json.error).toEqual({ type: 'invalid_request', message: expect.stringMatching(message), request_id: expect.any(String) });
-    expect(api.requests).toHaveLength(0);
+    expect(ctx.api.requests).toHaveLength(0);
   });
 
   test('a body over MAX_REQUEST_BYTES is 413 payload_too_large', async () => {
     const response = await invokeBuffered(agentEvent({ input: 'x'.repeat(70 * 1024) }));
     expect(response.statusCode).toBe(413);
     expect(response.json.error.type).toBe('payload_too_large');
-    expect(api.requests).toHaveLength(0);
+    expect(ctx.api.requests).toHaveLength(0);
   });
 
   test('an input over MAX_INPUT_CHARS is 400, naming the limit', async () => {
-    env.restore();
-    env = applyAgentEnv(anthropicEnv(api.url, { MAX_INPUT_CHARS: '100' }));
+    ctx.useEnv({ MAX_INPUT_CHARS: '100' });
     const response = await invokeBuffered(agentEvent({ input: 'y'.repeat(101) }));
     expect(response.statusCode).toBe(400);
     expect(response.json.error.message).toBe('`input` is 101 characters; the limit is 100.');
   });
 
   test('a base64-encoded body is decoded', async () => {
-    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'decoded fine' }] });
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'decoded fine' }] });
     const response = await invokeBuffered(agentEvent({ input: 'héllo wörld' }, { base64: true }));
     expect(response.statusCode).toBe(200);
-    expect(api.requests[0].body.messages).toEqual([{ role: 'user', content: 'héllo wörld' }]);
+    expect(ctx.api.requests[0].body.messages).toEqual([{ role: 'user', content: 'héllo wörld' }]);
   });
 
   test.each([
@@ -118,7 +104,7 @@ describe('HTTP contract (buffered export)', () => {
   });
 
   test('a successful answer has the documented shape', async () => {
-    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Paris.' }], usage: { input_tokens: 100, output_tokens: 5, cache_creation_input_tokens: 40, cache_read_input_tokens: 60 } });
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Paris.' }], usage: { input_tokens: 100, output_tokens: 5, cache_creation_input_tokens: 40, cache_read_input_tokens: 60 } });
     const response = await invokeBuffered(agentEvent({ input: 'Capital of France?' }));
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
@@ -137,8 +123,7 @@ describe('HTTP contract (buffered export)', () => {
   });
 
   test('an unexpected failure is a 500 internal_error without a stack trace', async () => {
-    env.restore();
-    env = applyAgentEnv(anthropicEnv(api.url, { MAX_ITERATIONS: 'lots' }));
+    ctx.useEnv({ MAX_ITERATIONS: 'lots' });
     const response = await invokeBuffered(agentEvent({ input: 'hi' }));
     expect(response.statusCode).toBe(500);
     expect(response.json.error.type).toBe('internal_error');

@@ -4,24 +4,11 @@
  * and headers, 8 NUL bytes, then the body.
  */
 import { HTTP_INTEGRATION_CONTENT_TYPE, isStreamingHandler } from '../../../src/dev/lambda-runtime';
-import { startMessagesApi, type MessagesApiServer } from '../../fixtures/servers/messages-api';
-import { anthropicEnv, applyAgentEnv, type AgentEnv } from '../../helpers/agent-env';
+import { withAgentRuntime } from '../../helpers/agent-env';
 import { agentEvent, eventFixture, invokeBuffered, invokeStreaming, loadHandlers } from '../../helpers/lambda';
 
 describe('streaming export', () => {
-  let api: MessagesApiServer;
-  let env: AgentEnv;
-  beforeAll(async () => {
-    api = await startMessagesApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.reset();
-    env = applyAgentEnv(anthropicEnv(api.url));
-  });
-  afterEach(() => env.restore());
+  const ctx = withAgentRuntime();
 
   test('streamHandler is wrapped with awslambda.streamifyResponse', () => {
     expect(isStreamingHandler(loadHandlers().streamHandler)).toBe(true);
@@ -29,7 +16,7 @@ describe('streaming export', () => {
   });
 
   test('the stream starts with the JSON prelude and 8 NUL bytes, then SSE', async () => {
-    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Hi there' }] });
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Hi there' }] });
     const streamed = await invokeStreaming(agentEvent({ input: 'hi' }));
     expect(streamed.contentType).toBe(HTTP_INTEGRATION_CONTENT_TYPE);
     const first = streamed.chunks[0].bytes;
@@ -42,7 +29,7 @@ describe('streaming export', () => {
   });
 
   test('a tool turn streams text, tool_use, tool_result, text, then done', async () => {
-    api.enqueue(
+    ctx.api.enqueue(
       { kind: 'message', content: [{ type: 'text', text: 'Let me add.' }, { type: 'tool_use', id: 'toolu_9', name: 'calculator', input: { expression: '2+2' } }] },
       { kind: 'message', content: [{ type: 'text', text: 'Four.' }] },
     );
@@ -55,7 +42,7 @@ describe('streaming export', () => {
 
   test('the done event carries the same object as the buffered response', async () => {
     const reply = { kind: 'message' as const, content: [{ type: 'text' as const, text: 'Same answer.' }], usage: { input_tokens: 10, output_tokens: 3 } };
-    api.enqueue(reply, reply);
+    ctx.api.enqueue(reply, reply);
     const buffered = await invokeBuffered(agentEvent({ input: 'q' }));
     const streamed = await invokeStreaming(agentEvent({ input: 'q' }));
     const done = streamed.events.at(-1)!;
@@ -65,14 +52,14 @@ describe('streaming export', () => {
   });
 
   test('the first text event leaves before the model has produced its last token', async () => {
-    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one two three four five six' }], tokenDelayMs: 40 });
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one two three four five six' }], tokenDelayMs: 40 });
     const streamed = await invokeStreaming(agentEvent({ input: 'count' }));
     const firstText = streamed.events.find((e) => e.event === 'text')!;
-    expect(firstText.at).toBeLessThan(api.lastEventAt()!);
+    expect(firstText.at).toBeLessThan(ctx.api.lastEventAt()!);
   });
 
   test('a failure before any output keeps its real status and a JSON body', async () => {
-    api.setDefault({ kind: 'error', status: 429, errorType: 'rate_limit_error', headers: { 'retry-after-ms': '1', 'retry-after': '3' } });
+    ctx.api.setDefault({ kind: 'error', status: 429, errorType: 'rate_limit_error', headers: { 'retry-after-ms': '1', 'retry-after': '3' } });
     const streamed = await invokeStreaming(agentEvent({ input: 'hi' }));
     expect(streamed.prelude.statusCode).toBe(429);
     expect(streamed.prelude.headers).toMatchObject({ 'content-type': 'application/json', 'retry-after': '3' });

@@ -3,34 +3,21 @@
  * InvokeModelWithResponseStream (AWS event stream), SigV4-signed with the
  * function's credentials, against a local endpoint (ANTHROPIC_BEDROCK_BASE_URL).
  */
-import { startMessagesApi, type MessagesApiServer } from '../../fixtures/servers/messages-api';
-import { applyAgentEnv, type AgentEnv } from '../../helpers/agent-env';
+import { withAgentRuntime } from '../../helpers/agent-env';
 import { agentEvent, eventFixture, invokeBuffered, invokeStreaming } from '../../helpers/lambda';
 
 const MODEL = 'us.anthropic.claude-sonnet-5-5';
 
 describe('Bedrock provider', () => {
-  let api: MessagesApiServer;
-  let env: AgentEnv;
-  beforeAll(async () => {
-    api = await startMessagesApi();
-  });
-  afterAll(async () => {
-    await api.close();
-  });
-  beforeEach(() => {
-    api.reset();
-    env = applyAgentEnv({
-      LLM_PROVIDER: 'bedrock',
-      MODEL_ID: MODEL,
-      ANTHROPIC_BEDROCK_BASE_URL: api.url,
-      AWS_REGION: 'us-west-2',
-      AWS_ACCESS_KEY_ID: 'ASIABEDROCKTEST',
-      AWS_SECRET_ACCESS_KEY: 'bedrock-test-secret',
-      AWS_SESSION_TOKEN: 'bedrock-test-token',
-    });
-  });
-  afterEach(() => env.restore());
+  const ctx = withAgentRuntime((url) => ({
+    LLM_PROVIDER: 'bedrock',
+    MODEL_ID: MODEL,
+    ANTHROPIC_BEDROCK_BASE_URL: url,
+    AWS_REGION: 'us-west-2',
+    AWS_ACCESS_KEY_ID: 'ASIABEDROCKTEST',
+    AWS_SECRET_ACCESS_KEY: 'bedrock-test-secret',
+    AWS_SESSION_TOKEN: 'bedrock-test-token',
+  }));
 
   test('health reports the bedrock provider and model', async () => {
     const response = await invokeBuffered(eventFixture('get-health'));
@@ -38,7 +25,7 @@ describe('Bedrock provider', () => {
   });
 
   test('a tool-use conversation runs through InvokeModelWithResponseStream with SigV4', async () => {
-    api.enqueue(
+    ctx.api.enqueue(
       { kind: 'message', content: [{ type: 'tool_use', id: 't1', name: 'calculator', input: { expression: '6*7' } }] },
       { kind: 'message', content: [{ type: 'text', text: 'The answer is 42.' }], usage: { input_tokens: 30, output_tokens: 8, cache_read_input_tokens: 20 } },
     );
@@ -46,7 +33,7 @@ describe('Bedrock provider', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json).toMatchObject({ provider: 'bedrock', model: MODEL, output: 'The answer is 42.', iterations: 2 });
     expect(response.json.usage.cache_read_input_tokens).toBe(20);
-    const [first] = api.requests;
+    const [first] = ctx.api.requests;
     expect(first.path).toBe(`/model/${encodeURIComponent(MODEL)}/invoke-with-response-stream`);
     expect(first.body.anthropic_version).toEqual(expect.any(String));
     expect(first.body.model).toBeUndefined();
@@ -54,14 +41,14 @@ describe('Bedrock provider', () => {
   });
 
   test('a Bedrock throttle that outlasts the retries is a 429 rate_limited', async () => {
-    api.setDefault({ kind: 'error', status: 429, errorType: 'ThrottlingException', message: 'Too many requests', headers: { 'retry-after-ms': '1' } });
+    ctx.api.setDefault({ kind: 'error', status: 429, errorType: 'ThrottlingException', message: 'Too many requests', headers: { 'retry-after-ms': '1' } });
     const response = await invokeBuffered(agentEvent({ input: 'hi' }));
     expect(response.statusCode).toBe(429);
     expect(response.json.error.type).toBe('rate_limited');
   });
 
   test('the streaming export forwards Bedrock tokens as SSE text events', async () => {
-    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one two three' }] });
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one two three' }] });
     const streamed = await invokeStreaming(agentEvent({ input: 'count' }));
     expect(streamed.events.filter((e) => e.event === 'text').map((e) => e.data.text).join('')).toBe('one two three');
     expect(streamed.events.at(-1)).toMatchObject({ event: 'done', data: { provider: 'bedrock' } });

@@ -1,0 +1,55 @@
+/**
+ * `npm run dev` watches src/function: an edit is rebuilt into a new zip and
+ * served without a restart. Runs in a copy of the checkout, so the edit
+ * never touches the repository.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startDevCli, type RunningDevServer } from '../helpers/dev-server';
+import { checkoutRoot, copyCheckout } from '../helpers/project';
+import { removeDir } from '../helpers/temp';
+
+const waitFor = async (condition: () => boolean, what: string, timeoutMs = 60_000) => {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('npm run dev --watch', () => {
+  let root: string;
+  let server: RunningDevServer;
+
+  beforeAll(async () => {
+    root = checkoutRoot('watch');
+    copyCheckout(root, new Date());
+    server = await startDevCli([], { LLM_PROVIDER: 'anthropic' }, { cwd: root, watch: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    removeDir(root);
+  });
+
+  test('an edit under src/function is rebuilt and served', async () => {
+    // Given the server answering with the current version
+    const before = (await (await fetch(`${server.url}/health`)).json()) as { version: string };
+    // When the version string in the source changes
+    const file = path.join(root, 'src', 'function', 'version.ts');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/'[^']+'/, "'9.9.9-watch'"));
+    await waitFor(() => /rebuilt: sha256/.test(server.output()), 'the rebuild');
+    // Then the next request is served by the new build
+    const after = (await (await fetch(`${server.url}/health`)).json()) as { version: string };
+    expect(before.version).not.toBe('9.9.9-watch');
+    expect(after.version).toBe('9.9.9-watch');
+  });
+
+  test('a broken edit keeps the previous build serving', async () => {
+    const file = path.join(root, 'src', 'function', 'version.ts');
+    fs.writeFileSync(file, 'export const VERSION = ;\n');
+    await waitFor(() => /rebuild failed, still serving the previous build/.test(server.output()), 'the failed rebuild');
+    const response = await fetch(`${server.url}/health`);
+    expect(response.status).toBe(200);
+  });
+});
