@@ -137,14 +137,18 @@ export class AgentFunction extends Construct {
       functionName: this.function.functionName,
       authorizationType: v('function_url_auth_type'),
       invokeMode: v('invoke_mode'),
-      cors: {
-        allowOrigins: Token.asList(v('cors_allowed_origins')),
-        allowMethods: ['GET', 'POST'],
-        allowHeaders: CORS_ALLOW_HEADERS,
-        exposeHeaders: ['x-request-id'],
-        maxAge: CORS_MAX_AGE_SECONDS,
-      },
     }), 'agent');
+    // CORS only when origins are listed; otherwise no cors block at all.
+    this.url.addOverride('dynamic.cors', {
+      for_each: '${length(var.cors_allowed_origins) > 0 ? [1] : []}',
+      content: {
+        allow_origins: '${var.cors_allowed_origins}',
+        allow_methods: ['GET', 'POST'],
+        allow_headers: CORS_ALLOW_HEADERS,
+        expose_headers: ['x-request-id'],
+        max_age: CORS_MAX_AGE_SECONDS,
+      },
+    });
 
     // A public (NONE) URL needs two statements since October 2025: InvokeFunctionUrl and
     // InvokeFunction. (The provider also adds its own untracked FunctionURLAllowPublicAccess

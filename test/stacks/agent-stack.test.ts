@@ -89,11 +89,19 @@ describe('AgentStack', () => {
     expect(env).not.toMatch(/var\.anthropic_api_key\b(?!_)/);
   });
 
-  test('the Function URL takes auth type, invoke mode and CORS origins from variables', () => {
+  test('the Function URL takes auth type and invoke mode from variables', () => {
     expect(synthesized).toHaveResourceWithProperties(LambdaFunctionUrl, {
       authorization_type: '${var.function_url_auth_type}',
       invoke_mode: '${var.invoke_mode}',
-      cors: expect.objectContaining({ allow_origins: '${var.cors_allowed_origins}', allow_methods: ['GET', 'POST'] }),
+    });
+  });
+
+  test('CORS is a dynamic block that exists only when origins are listed', () => {
+    expect(json.resource.aws_lambda_function_url.agent.dynamic).toEqual({
+      cors: {
+        for_each: '${length(var.cors_allowed_origins) > 0 ? [1] : []}',
+        content: expect.objectContaining({ allow_origins: '${var.cors_allowed_origins}', allow_methods: ['GET', 'POST'], expose_headers: ['x-request-id'] }),
+      },
     });
   });
 

@@ -61,6 +61,7 @@ describe('VPC placement', () => {
       'aws_lambda_function_url.agent',
     ]);
     expect(plannedResources(plans.noVpc, 'aws_lambda_function')[0].values.vpc_config).toEqual([]);
+    expect(plannedResources(plans.noVpc, 'aws_lambda_function_url')[0].values.cors).toEqual([]);
   });
 
   test('anthropic in a VPC gets secretsmanager, logs and sts endpoints, and no bedrock-runtime', () => {
