@@ -9,6 +9,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/setup-cdktf.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
   moduleFileExtensions: ['ts', 'js', 'json', 'md'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', esModuleInterop: true } }],
