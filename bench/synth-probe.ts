@@ -4,7 +4,7 @@
  * first loads @cdktf/provider-aws from its package root, the import style the
  * project forbids, as the baseline.
  */
-import './maybe-root-import';
+import { appStart } from './maybe-root-import';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,8 +20,9 @@ function main(): void {
     const app = new App({ outdir });
     new AgentStack(app, 'agent', { artifact: loadArtifact(manifest) });
     app.synth();
-    // Time since this process started: module loading is most of the cost.
-    process.stdout.write(JSON.stringify({ ms: performance.now(), maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+    // Module loading is most of the cost, so it is counted: from the first app import to the written JSON.
+    const now = performance.now();
+    process.stdout.write(JSON.stringify({ ms: now - appStart, processMs: now, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
