@@ -2,6 +2,7 @@
  * The synthesized JSON belongs to the source, not to the machine: no absolute
  * path of the host, and the same bytes from any checkout path.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,6 +37,17 @@ describe('portable synthesis', () => {
 
   test('two checkouts at different paths synthesize identical cdk.tf.json', () => {
     expect(jsonB).toBe(jsonA);
+  });
+
+  test('`cdktf synth` (the CLI behind `npm run synth`) writes the same cdk.tf.json as the app', () => {
+    const cli = spawnSync(process.execPath, [require.resolve('cdktf-cli/bundle/bin/cdktf'), 'synth', '--output', 'cdktf-cli.out'], {
+      cwd: first,
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1' },
+      timeout: 120_000,
+    });
+    expect(cli.status).toBe(0);
+    expect(fs.readFileSync(path.join(first, 'cdktf-cli.out', 'stacks', 'agent', 'cdk.tf.json'), 'utf8')).toBe(jsonA);
   });
 
   test('the zip lands beside cdk.tf.json, at the relative path the function names', () => {
