@@ -15,12 +15,20 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
   const request = decodeEvent(event, context);
   const runtime = awslambdaGlobal();
   if (!runtime) throw new Error('streamHandler needs the `awslambda` global of the Lambda Node.js runtime.');
+  // A client that disconnects makes writes fail; the run finishes and is logged, but nothing crashes.
+  let clientGone = false;
+  responseStream.on('error', () => {
+    clientGone = true;
+  });
   let sse: ResponseStream | undefined;
   const open = (): ResponseStream => {
     sse ??= runtime.HttpResponseStream.from(responseStream, { statusCode: 200, headers: { ...baseHeaders(request.requestId, 'text/event-stream; charset=utf-8'), 'x-accel-buffering': 'no' } });
     return sse;
   };
-  const send = (name: string, data: unknown) => open().write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  const send = (name: string, data: unknown) => {
+    const stream = open();
+    if (!clientGone && !stream.destroyed) stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
   const sendJson = (status: number, body: unknown, headers: Record<string, string> = {}) => {
     const stream = runtime.HttpResponseStream.from(responseStream, { statusCode: status, headers: { ...baseHeaders(request.requestId), ...headers } });
     stream.write(JSON.stringify(body));
@@ -54,5 +62,6 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
     }
     logOutcome(request, startedAt, true, { status: sse ? 200 : error.status, error, prepared });
   }
+  if (finalStream.destroyed || finalStream.writableEnded) return;
   await new Promise<void>((resolve) => finalStream.end(resolve));
 }

@@ -3,9 +3,9 @@
  * that writes what Lambda's runtime writes: a JSON prelude with statusCode
  * and headers, 8 NUL bytes, then the body.
  */
-import { HTTP_INTEGRATION_CONTENT_TYPE, isStreamingHandler } from '../../../src/dev/lambda-runtime';
+import { HTTP_INTEGRATION_CONTENT_TYPE, isStreamingHandler, RuntimeResponseStream } from '../../../src/dev/lambda-runtime';
 import { withAgentRuntime } from '../../helpers/agent-env';
-import { agentEvent, eventFixture, invokeBuffered, invokeStreaming, loadHandlers } from '../../helpers/lambda';
+import { agentEvent, eventFixture, invokeBuffered, invokeStreaming, lambdaContext, loadHandlers } from '../../helpers/lambda';
 
 describe('streaming export', () => {
   const ctx = withAgentRuntime();
@@ -76,5 +76,17 @@ describe('streaming export', () => {
     const streamed = await invokeStreaming(eventFixture('get-health'));
     expect(streamed.prelude.statusCode).toBe(200);
     expect(JSON.parse(streamed.body)).toMatchObject({ status: 'ok', provider: 'anthropic' });
+  });
+
+  test('a client that goes away mid-stream does not crash the function', async () => {
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one two three four five' }], tokenDelayMs: 20 });
+    let writes = 0;
+    const stream = new RuntimeResponseStream(() => {
+      writes += 1;
+      // After the prelude and the first event, the connection breaks.
+      if (writes === 2) setImmediate(() => stream.destroy(new Error('client disconnected')));
+    });
+    await expect(loadHandlers().streamHandler(agentEvent({ input: 'hi' }), stream, lambdaContext())).resolves.toBeUndefined();
+    expect(ctx.env.logs.at(-1)).toMatchObject({ status: 200, outcome: 'ok', streaming: true });
   });
 });
