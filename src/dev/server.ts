@@ -45,6 +45,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   const server = http.createServer(async (req, res) => {
     const started = Date.now();
+    // A client that hangs up mid-stream must not take the server down.
+    res.on('error', () => undefined);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const event = toFunctionUrlEvent(req, Buffer.concat(chunks));
