@@ -2,7 +2,8 @@
 import { App } from 'cdktf';
 import { DEFAULT_MANIFEST_PATH, loadArtifact } from './src/stacks/artifact';
 import { AgentStack } from './src/stacks/agent-stack';
-import { resolveAwsProviderMajor, resolveBackend } from './src/stacks/backend';
+import { resolveBackend } from './src/stacks/backend';
+import { resolveAwsProviderMajor } from './src/stacks/provider-target';
 
 const app = new App();
 new AgentStack(app, 'agent', {

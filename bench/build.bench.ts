@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { unzipSync } from 'fflate';
 import { build } from '../build/pipeline';
+import { unpackZip } from '../build/zip';
 import { median, timeAsync, timeProcess, type Row } from './lib';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -28,10 +28,7 @@ export async function benchBuild(): Promise<Row[]> {
 
     const zip = fs.readFileSync(path.join(out, 'function.zip'));
     const unpacked = path.join(out, 'unpacked');
-    for (const [name, data] of Object.entries(unzipSync(zip))) {
-      fs.mkdirSync(path.dirname(path.join(unpacked, name)), { recursive: true });
-      fs.writeFileSync(path.join(unpacked, name), data);
-    }
+    unpackZip(zip, unpacked);
     // Interleave the two so machine noise hits both alike.
     const empty: number[] = [];
     const load: number[] = [];

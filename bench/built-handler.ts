@@ -1,23 +1,11 @@
 /** The handler as deployed: the built zip, unpacked and imported as an ES module. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { unzipSync } from 'fflate';
 import { build } from '../build/pipeline';
-import { installAwslambdaGlobal } from '../src/dev/lambda-runtime';
+import { loadHandlersFromZip, type LoadedHandlers } from '../src/dev/handler-loader';
 
-export type HandlerModule = typeof import('../src/function/index');
-
-export async function loadBuiltHandler(dir: string): Promise<HandlerModule> {
-  const { zipPath } = await build({ root: path.resolve(__dirname, '..'), outDir: dir });
-  for (const [name, data] of Object.entries(unzipSync(fs.readFileSync(zipPath)))) {
-    fs.mkdirSync(path.dirname(path.join(dir, 'unpacked', name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'unpacked', name), data);
-  }
-  installAwslambdaGlobal();
-  // A real dynamic import (tsx would otherwise turn it into require).
-  const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<HandlerModule>;
-  return importModule(pathToFileURL(path.join(dir, 'unpacked', 'index.mjs')).href);
+export async function loadBuiltHandler(dir: string): Promise<LoadedHandlers> {
+  const { zipPath, manifest } = await build({ root: path.resolve(__dirname, '..'), outDir: dir });
+  return loadHandlersFromZip(zipPath, manifest.sha256, path.join(dir, 'unpacked'));
 }
 
 /** Hides the bundle's JSON log lines from the report while `fn` runs. */

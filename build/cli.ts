@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runContainerBuild } from './container';
+import { LAMBDA_NODE_IMAGE, runContainerBuild } from './container';
 import { BuildError, invalidOption } from './errors';
 import { MANIFEST_NAME, resolveBuildOptions, type Architecture, type BuildOptions } from './options';
 import { build } from './pipeline';
@@ -17,7 +17,7 @@ const USAGE = `Usage: npm run build -- [options]
   --out-dir <dir>         where function.zip and function.manifest.json go (default dist)
   --arch <arm64|x86_64>   Lambda architecture (default arm64)
   --size-budget-kb <n>    warn when the zip is larger (default 400)
-  --container             build inside ${'public.ecr.aws/lambda/nodejs:22'} with docker or podman
+  --container             build inside ${LAMBDA_NODE_IMAGE} with docker or podman
   --image <ref>           image for --container (pin a digest for a bit-for-bit clean room)
   --help                  show this text`;
 

@@ -28,10 +28,10 @@ export interface NativePackage extends PackageRef {
   readonly evidence: string;
 }
 
-/** The package (nearest `package.json` with a name) that owns `file`, if the file lives in `node_modules`. */
-export function owningPackage(file: string): PackageRef | undefined {
-  if (!file.split(path.sep).includes('node_modules')) return undefined;
-  let dir = path.dirname(file);
+/** The package (nearest `package.json` with a name) that owns the folder `start`, if it lies in `node_modules`. */
+export function owningPackage(start: string): PackageRef | undefined {
+  if (!start.split(path.sep).includes('node_modules')) return undefined;
+  let dir = start;
   while (path.basename(dir) !== 'node_modules' && dir !== path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {
@@ -62,7 +62,7 @@ export function nativePackagesIn(metafile: Metafile, absWorkingDir: string): Nat
   const inputDirs = new Set(Object.keys(metafile.inputs).map((input) => path.dirname(path.resolve(absWorkingDir, input))));
   const packages = new Map<string, PackageRef>();
   for (const dir of inputDirs) {
-    const owner = owningPackage(path.join(dir, 'x'));
+    const owner = owningPackage(dir);
     if (owner) packages.set(owner.dir, owner);
   }
   const found: NativePackage[] = [];
@@ -86,7 +86,7 @@ export function nativeImportGuard(onNative: ((pkg: NativePackage) => string) | u
       build.onResolve({ filter: /\.node$/ }, (args) => {
         if (!onNative) return { external: true };
         const file = path.resolve(args.resolveDir, args.path);
-        const owner = owningPackage(file) ?? { name: args.path, dir: path.dirname(file) };
+        const owner = owningPackage(path.dirname(file)) ?? { name: args.path, dir: path.dirname(file) };
         const text = onNative({ ...owner, evidence: `imports \`${path.basename(file)}\`` });
         return { errors: [{ text }] };
       });

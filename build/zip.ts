@@ -4,7 +4,9 @@
  * fields, and DEFLATE from fflate (pure JavaScript, pinned) rather than the
  * host's zlib, whose output may differ between CPUs and Node versions.
  */
-import { zipSync, type ZipOptions } from 'fflate';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { unzipSync, zipSync, type ZipOptions } from 'fflate';
 
 export interface ZipEntry {
   /** Path inside the archive, `/`-separated, no leading slash. */
@@ -47,6 +49,15 @@ export function deterministicZip(entries: readonly ZipEntry[]): Uint8Array {
   }
   // fflate walks object keys in insertion order, which is the sorted order above.
   return zipSync(files);
+}
+
+/** Unpacks a zip into `dir`, as Lambda does before it loads the handler. */
+export function unpackZip(zip: Uint8Array, dir: string): void {
+  for (const [name, data] of Object.entries(unzipSync(zip))) {
+    const target = path.join(dir, name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, data);
+  }
 }
 
 /** Byte-wise (code-unit) order, independent of the host's locale. */

@@ -6,9 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { unzipSync } from 'fflate';
 import type { FunctionUrlResult } from '../function/http/response';
 import type { StreamingHandler } from '../function/http/lambda-streaming';
+import { unpackZip } from '../../build/zip';
 import { installAwslambdaGlobal } from './lambda-runtime';
 
 export interface LoadedHandlers {
@@ -22,13 +22,7 @@ const importModule = new Function('url', 'return import(url)') as (url: string) 
 
 export async function loadHandlersFromZip(zipPath: string, sha256: string, workDir: string): Promise<LoadedHandlers> {
   const dir = path.join(workDir, sha256);
-  if (!fs.existsSync(path.join(dir, 'index.mjs'))) {
-    for (const [name, data] of Object.entries(unzipSync(fs.readFileSync(zipPath)))) {
-      const target = path.join(dir, name);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, data);
-    }
-  }
+  if (!fs.existsSync(path.join(dir, 'index.mjs'))) unpackZip(fs.readFileSync(zipPath), dir);
   installAwslambdaGlobal();
   const mod = await importModule(pathToFileURL(path.join(dir, 'index.mjs')).href);
   if (typeof mod.handler !== 'function' || typeof mod.streamHandler !== 'function') {

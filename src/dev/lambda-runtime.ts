@@ -92,9 +92,16 @@ export interface StreamedResponse {
   readonly chunks: CapturedChunk[];
 }
 
-/** Splits a captured stream into the HTTP prelude and the body, as the Function URL does. */
-export function parseStreamedResponse(raw: Buffer): { prelude: HttpResponseMetadata; body: Buffer } {
+/** The HTTP prelude and the bytes after it, or `undefined` while the 8-NUL delimiter has not arrived. */
+export function splitPrelude(raw: Buffer): { prelude: HttpResponseMetadata; body: Buffer } | undefined {
   const at = raw.indexOf(Buffer.from(PRELUDE_DELIMITER));
-  if (at < 0) throw new Error('The stream has no 8-NUL prelude delimiter.');
+  if (at < 0) return undefined;
   return { prelude: JSON.parse(raw.subarray(0, at).toString('utf8')) as HttpResponseMetadata, body: raw.subarray(at + PRELUDE_DELIMITER.length) };
+}
+
+/** Splits a whole captured stream into the HTTP prelude and the body, as the Function URL does. */
+export function parseStreamedResponse(raw: Buffer): { prelude: HttpResponseMetadata; body: Buffer } {
+  const parts = splitPrelude(raw);
+  if (!parts) throw new Error('The stream has no 8-NUL prelude delimiter.');
+  return parts;
 }

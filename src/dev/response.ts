@@ -5,7 +5,7 @@
  * headers and whose body chunks are forwarded as they are written.
  */
 import type { ServerResponse } from 'node:http';
-import { HTTP_INTEGRATION_CONTENT_TYPE, PRELUDE_DELIMITER, type CapturedChunk } from './lambda-runtime';
+import { HTTP_INTEGRATION_CONTENT_TYPE, splitPrelude, type CapturedChunk } from './lambda-runtime';
 
 interface BufferedResult {
   statusCode?: number;
@@ -54,14 +54,12 @@ export class StreamForwarder {
       return;
     }
     this.pending = Buffer.concat([this.pending, chunk.bytes]);
-    const at = this.pending.indexOf(Buffer.from(PRELUDE_DELIMITER));
-    if (at < 0) return;
-    const prelude = JSON.parse(this.pending.subarray(0, at).toString('utf8')) as BufferedResult;
-    const headers: Record<string, string | string[]> = { ...(prelude.headers ?? {}) };
-    if (prelude.cookies?.length) headers['set-cookie'] = prelude.cookies;
-    this.start(prelude.statusCode ?? 200, headers);
-    const rest = this.pending.subarray(at + PRELUDE_DELIMITER.length);
-    if (rest.length > 0) this.res.write(rest);
+    const parts = splitPrelude(this.pending);
+    if (!parts) return;
+    const headers: Record<string, string | string[]> = { ...parts.prelude.headers };
+    if (parts.prelude.cookies?.length) headers['set-cookie'] = parts.prelude.cookies;
+    this.start(parts.prelude.statusCode, headers);
+    if (parts.body.length > 0) this.res.write(parts.body);
     this.pending = Buffer.alloc(0);
   };
 

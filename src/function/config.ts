@@ -4,6 +4,7 @@
  */
 import { boolEnv, intEnv, oneOfEnv, optionalEnv, type Env } from './env';
 import type { AuthMode } from './http/auth';
+import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from './models';
 import { ConfigError } from './errors';
 import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
 
@@ -46,9 +47,10 @@ export interface RuntimeConfig {
   readonly limits: Limits;
 }
 
+/** Bedrock's default is the US inference profile; the stack picks the Region's geography instead. */
 export const DEFAULT_MODELS: Readonly<Record<LlmProvider, string>> = {
-  anthropic: 'claude-sonnet-5-5',
-  bedrock: 'us.anthropic.claude-sonnet-5-5',
+  anthropic: DEFAULT_ANTHROPIC_MODEL,
+  bedrock: `us.${DEFAULT_BEDROCK_FOUNDATION_MODEL}`,
 };
 
 export const DEFAULT_LIMITS: Limits = {

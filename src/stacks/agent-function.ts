@@ -46,7 +46,7 @@ export class AgentFunction extends Construct {
     const { artifact } = props;
 
     const createSecret = 'var.llm_provider == "anthropic" && var.anthropic_api_key_secret_arn == "" && nonsensitive(var.anthropic_api_key != "")';
-    const secret = named(new SecretsmanagerSecret(this, 'secret', {
+    named(new SecretsmanagerSecret(this, 'secret', {
       count: when(createSecret),
       name: `${v('function_name')}-anthropic-api-key`,
       description: 'Anthropic API key of the Claude agent function (created from the anthropic_api_key variable).',
@@ -60,7 +60,6 @@ export class AgentFunction extends Construct {
     named(new TerraformLocal(this, 'secret-arn',
       '${var.anthropic_api_key_secret_arn != "" ? var.anthropic_api_key_secret_arn : join("", aws_secretsmanager_secret.anthropic_api_key[*].arn)}',
     ), 'anthropic_api_key_secret_arn');
-    void secret;
 
     this.role = named(new IamRole(this, 'role', {
       name: `${v('function_name')}-role`,

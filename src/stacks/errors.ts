@@ -3,7 +3,7 @@
  * and says what was wrong, the value, and how to fix it.
  */
 
-export type SynthErrorCode = 'ARTIFACT_MISSING' | 'ARTIFACT_INVALID' | 'ARTIFACT_STALE' | 'BACKEND_CONFIG';
+export type SynthErrorCode = 'ARTIFACT_MISSING' | 'ARTIFACT_INVALID' | 'ARTIFACT_STALE' | 'BACKEND_CONFIG' | 'PROVIDER_CONFIG';
 
 export class SynthError extends Error {
   readonly code: SynthErrorCode;

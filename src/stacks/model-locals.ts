@@ -5,10 +5,7 @@
  * tfvars edit and never a re-synth.
  */
 
-/** Default model per provider when `model_id` is empty. */
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
-/** Bedrock foundation model behind the default inference profile. */
-export const DEFAULT_BEDROCK_FOUNDATION_MODEL = 'anthropic.claude-sonnet-5-5';
+import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from '../function/models';
 
 /**
  * Destination Regions of each geography's system inference profiles, as the

@@ -1,7 +1,8 @@
 /** The state backend is chosen at synth time from the environment, with clear errors. */
 import { Testing } from 'cdktf';
 import { AgentStack } from '../../src/stacks/agent-stack';
-import { DEFAULT_S3_STATE_KEY, LOCAL_STATE_PATH, resolveAwsProviderMajor, resolveBackend } from '../../src/stacks/backend';
+import { DEFAULT_S3_STATE_KEY, LOCAL_STATE_PATH, resolveBackend } from '../../src/stacks/backend';
+import { resolveAwsProviderMajor } from '../../src/stacks/provider-target';
 import { SynthError } from '../../src/stacks/errors';
 
 const ARTIFACT = {
