@@ -1,21 +1,63 @@
 /**
- * Jest transpiles TypeScript with ts-jest (no type check here: `npm test`
- * runs `tsc --noEmit` first) to CommonJS, so `import()` of bundled-lazily
- * modules works inside Jest's VM. Markdown imports become strings, as with
- * esbuild's text loader.
+ * Four Jest projects:
+ * - `unit`: source modules, the build pipeline, stack shape, the dev tools;
+ * - `zip-lambda-node` and `zip-host-node`: the HTTP contract run through the
+ *   built zip under Lambda's runtime interface client, once on Lambda's Node
+ *   major (nodejs22.x) and once on this machine's own Node;
+ * - `terraform`: offline plans with the real provider (slow: run alone with
+ *   `npm run test:terraform`, or skip with `npm run test:fast`).
+ * The zip is built once per run and the stack synthesized and initialised
+ * once, in the global setups.
+ *
+ * TypeScript is transpiled by ts-jest to CommonJS without type checking
+ * (`npm test` runs `tsc --noEmit` first). Markdown imports become strings,
+ * as with esbuild's text loader.
  */
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }],
+  '^.+\\.md$': '<rootDir>/test/markdown-transform.js',
+};
+const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json', 'md'] };
+const ARTIFACT_TESTS = ['<rootDir>/test/artifact/**/*.test.ts'];
+
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/setup-cdktf.ts'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  moduleFileExtensions: ['ts', 'js', 'json', 'md'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', esModuleInterop: true } }],
-    '^.+\\.md$': '<rootDir>/test/markdown-transform.js',
-  },
-  // Builds and real terraform runs are CPU-heavy; two cores, two workers.
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/test/artifact/', '/test/terraform/'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/cdktf-matchers.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      ...base,
+      displayName: 'zip-lambda-node',
+      testMatch: ARTIFACT_TESTS,
+      setupFiles: ['<rootDir>/test/setup/node-lambda.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      ...base,
+      displayName: 'zip-host-node',
+      testMatch: ARTIFACT_TESTS,
+      setupFiles: ['<rootDir>/test/setup/node-host.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      ...base,
+      displayName: 'terraform',
+      testMatch: ['<rootDir>/test/terraform/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/cdktf-matchers.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup-terraform.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+  ],
+  // Builds, runtime clients and real terraform runs are CPU-heavy; two cores, two workers.
   maxWorkers: 2,
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],

@@ -10,8 +10,9 @@ async function main(): Promise<void> {
   process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
   process.stdout.write(`${formatRows('build pipeline', await benchBuild())}\n`);
   process.stdout.write(`${formatRows('synth', await benchSynth())}\n`);
-  process.stdout.write(`${formatRows('runtime (zero-latency local Messages API)', await benchRuntime())}\n`);
-  process.stdout.write(`${formatRows('soak (one warm process)', await benchSoak())}\n`);
+  const runtime = await benchRuntime();
+  process.stdout.write(`${formatRows(`runtime: the zip under aws-lambda-ric on ${runtime.node}, zero-latency local stand-ins`, runtime.rows)}\n`);
+  process.stdout.write(`${formatRows('soak (one warm execution environment)', await benchSoak())}\n`);
 }
 
 main().catch((error: unknown) => {

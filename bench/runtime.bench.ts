@@ -1,72 +1,103 @@
 /**
- * Runtime benchmark against a zero-latency local Messages API: the handler's
- * overhead per request over calling the SDK directly, time to first SSE byte
- * over the mock's first token, and one turn of four 200 ms tools.
+ * Runtime benchmark: the zip under Lambda's runtime interface client, against
+ * zero-latency local stand-ins (Messages API, Bedrock, Secrets Manager).
+ * - cold start: the init phase of the zip against a hello-world zip, and the
+ *   first request of a new environment on each provider;
+ * - the handler's overhead per request over calling the SDK directly;
+ * - the time from the model's first token to the first SSE byte at the Runtime API;
+ * - one turn of four 200 ms tools (run in process: it measures the tool runner).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Anthropic from '@anthropic-ai/sdk';
-import { RuntimeResponseStream } from '../src/dev/lambda-runtime';
 import { Deadline } from '../src/function/agent/deadline';
 import { runToolCalls } from '../src/function/agent/tool-runner';
 import type { Tool } from '../src/function/tools/types';
+import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi } from '../test/fixtures/servers/messages-api';
-import { benchContext, functionUrlEvent, loadBuiltHandler } from './built-handler';
 import { median, percentile, type Row } from './lib';
+import { benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 
 const REQUESTS = 400;
 const STREAM_RUNS = 40;
-const event = functionUrlEvent;
-const context = benchContext;
+const COLD_STARTS = 12;
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-key-AbCdEf';
 
-export async function benchRuntime(): Promise<Row[]> {
-  const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-runtime-'));
+export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-runtime-'));
   const api = await startMessagesApi();
-  const saved = { ...process.env };
-  // The bundle's log lines go to stdout; silence it for the measured loop.
-  const write = process.stdout.write.bind(process.stdout);
-  let quiet = true;
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (quiet && String(chunk).startsWith('{"level"') ? true : write(chunk, ...rest))) as typeof process.stdout.write;
+  const secrets = await startSecretsManager(SECRET_ARN, 'sk-bench');
+  const node = benchNode();
+  const anthropicEnv = { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url, ANTHROPIC_BASE_URL: api.url };
+  const bedrockEnv = { LLM_PROVIDER: 'bedrock', MODEL_ID: 'us.anthropic.claude-sonnet-5-5', ANTHROPIC_BEDROCK_BASE_URL: api.url };
   try {
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'The answer is forty-two.' }] });
-    Object.assign(process.env, { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY: 'sk-bench', ANTHROPIC_BASE_URL: api.url });
-    delete process.env.AWS_EXECUTION_ENV;
-    const { handler, streamHandler } = await loadBuiltHandler(unpacked);
+    const agent = await buildZip(path.join(dir, 'agent'));
+    const hello = await buildZip(path.join(dir, 'hello'), 'bench/fixtures/hello-world.ts');
 
-    // Baseline: the SDK alone, the same streamed call the agent makes.
+    // Cold starts, interleaved so machine noise hits all alike: init alone, then init plus the first request.
+    const initHello: number[] = [];
+    const initAgent: number[] = [];
+    const firstHello: number[] = [];
+    const firstAnthropic: number[] = [];
+    const firstBedrock: number[] = [];
+    const cold = async (taskRoot: string, env: Record<string, string>, event: unknown, init: number[] | undefined, first: number[]) => {
+      const fn = zipFunction(taskRoot, 'index.handler', env, node);
+      const started = performance.now();
+      const { outcome, initDurationMs } = await fn.invoke({ event, timeoutMs: 30_000 });
+      first.push(performance.now() - started);
+      init?.push(initDurationMs ?? NaN);
+      await fn.close();
+      if (outcome.kind !== 'response') throw new Error(`cold invocation failed: ${JSON.stringify(outcome)}`);
+    };
+    for (let i = 0; i < COLD_STARTS; i += 1) {
+      await cold(hello.taskRoot, {}, functionUrlEvent('q'), initHello, firstHello);
+      await cold(agent.taskRoot, anthropicEnv, functionUrlEvent('q'), initAgent, firstAnthropic);
+      await cold(agent.taskRoot, bedrockEnv, functionUrlEvent('q'), undefined, firstBedrock);
+    }
+
+    // Warm requests: the handler under the runtime client against the same streamed SDK call made directly.
+    const fn = zipFunction(agent.taskRoot, 'index.handler', anthropicEnv, node);
     const sdk = new Anthropic({ apiKey: 'sk-bench', baseURL: api.url, maxRetries: 0 });
     const direct = async () => sdk.messages.stream({ model: 'claude-sonnet-5-5', max_tokens: 1024, messages: [{ role: 'user', content: 'q' }] }).finalMessage();
-    const viaHandler = async () => {
-      const r = await handler(event('q'), context());
-      if (r.statusCode !== 200) throw new Error(`handler answered ${r.statusCode}: ${r.body}`);
+    const viaZip = async () => {
+      const { outcome } = await fn.invoke({ event: functionUrlEvent('q'), timeoutMs: 60_000 });
+      if (outcome.kind !== 'response') throw new Error(`invocation failed: ${JSON.stringify(outcome)}`);
     };
-    for (let i = 0; i < 30; i += 1) await Promise.all([direct(), viaHandler()]); // warm up
+    for (let i = 0; i < 30; i += 1) await Promise.all([direct(), viaZip()]); // warm up
     const sdkTimes: number[] = [];
-    const handlerTimes: number[] = [];
+    const zipTimes: number[] = [];
     for (let i = 0; i < REQUESTS; i += 1) {
       let t = performance.now();
       await direct();
       sdkTimes.push(performance.now() - t);
       t = performance.now();
-      await viaHandler();
-      handlerTimes.push(performance.now() - t);
+      await viaZip();
+      zipTimes.push(performance.now() - t);
     }
+    await fn.close();
 
-    // Time to first SSE byte, against the moment the mock wrote its first token.
+    // First SSE text byte at the Runtime API, against the moment the mock wrote its first token.
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'one two three four five six seven eight' }], tokenDelayMs: 5 });
+    const streaming = zipFunction(agent.taskRoot, 'index.streamHandler', anthropicEnv, node);
+    await streaming.warm();
     const added: number[] = [];
     for (let i = 0; i < STREAM_RUNS; i += 1) {
       let firstText: number | undefined;
-      const stream = new RuntimeResponseStream((chunk) => {
-        if (firstText === undefined && chunk.bytes.toString().startsWith('event: text')) firstText = performance.now();
+      await streaming.invoke({
+        event: functionUrlEvent('q'),
+        timeoutMs: 60_000,
+        onChunk: (chunk) => {
+          if (firstText === undefined && chunk.bytes.includes('event: text')) firstText = chunk.at;
+        },
       });
-      await streamHandler(event('q'), stream, context());
       const token = api.firstTokenAt();
       if (firstText === undefined || token === undefined) throw new Error('no text event or no token time');
-      added.push(firstText - token);
+      if (i > 0) added.push(firstText - token); // the first run pays for the key read
     }
+    await streaming.close();
 
     // Four 200 ms tools in one turn, against the same four run one after another.
     const slow: Tool<Record<string, unknown>> = { name: 'slow', description: '', inputSchema: { type: 'object' }, run: () => new Promise((r) => setTimeout(() => r('ok'), 200)) };
@@ -79,17 +110,21 @@ export async function benchRuntime(): Promise<Row[]> {
     await runToolCalls(calls, options);
     const concurrent = performance.now() - t;
 
-    return [
-      { name: `handler request p50 (${REQUESTS} requests)`, value: median(handlerTimes), unit: 'ms', baselineName: 'SDK alone', baseline: median(sdkTimes), target: { max: 2, of: 'delta' } },
-      { name: 'handler request p99', value: percentile(handlerTimes, 99), unit: 'ms', baselineName: 'SDK alone p99', baseline: percentile(sdkTimes, 99) },
-      { name: `first SSE text byte after mock's first token (median of ${STREAM_RUNS})`, value: median(added), unit: 'ms', baselineName: 'zero', baseline: 0, target: { max: 5, of: 'value' } },
-      { name: 'turn of 4 tools x 200 ms', value: concurrent, unit: 'ms', baselineName: 'same 4 in sequence', baseline: sequential, target: { max: 300, of: 'value' } },
-    ];
+    return {
+      node: `${node.label} ${node.version}`,
+      rows: [
+        { name: `init phase (median of ${COLD_STARTS})`, value: median(initAgent), unit: 'ms', baselineName: 'hello-world zip', baseline: median(initHello), target: { max: 40, of: 'delta' } },
+        { name: 'cold start to first answer, anthropic + secret', value: median(firstAnthropic), unit: 'ms', baselineName: 'hello-world zip', baseline: median(firstHello), target: { max: 40, of: 'delta' } },
+        { name: 'cold start to first answer, bedrock', value: median(firstBedrock), unit: 'ms', baselineName: 'hello-world zip', baseline: median(firstHello) },
+        { name: `warm request p50 (${REQUESTS} requests)`, value: median(zipTimes), unit: 'ms', baselineName: 'SDK alone', baseline: median(sdkTimes), target: { max: 2, of: 'delta' } },
+        { name: 'warm request p99', value: percentile(zipTimes, 99), unit: 'ms', baselineName: 'SDK alone p99', baseline: percentile(sdkTimes, 99) },
+        { name: `first SSE byte after first token (median of ${STREAM_RUNS - 1})`, value: median(added), unit: 'ms', baselineName: 'zero', baseline: 0, target: { max: 5, of: 'value' } },
+        { name: 'first SSE byte after first token, p99', value: percentile(added, 99), unit: 'ms', baselineName: 'zero', baseline: 0 },
+        { name: 'turn of 4 tools x 200 ms (in process)', value: concurrent, unit: 'ms', baselineName: 'same 4 in sequence', baseline: sequential, target: { max: 300, of: 'value' } },
+      ],
+    };
   } finally {
-    quiet = false;
-    process.stdout.write = write;
-    process.env = saved;
-    await api.close();
-    fs.rmSync(unpacked, { recursive: true, force: true });
+    await Promise.all([api.close(), secrets.close()]);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

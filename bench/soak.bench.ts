@@ -1,67 +1,62 @@
 /**
- * Soak: 10,000 sequential invocations of the built handler in one warm
- * process, against the local Messages API. Reports RSS growth and the
- * process's active handles and listeners before and after.
+ * Soak: 10,000 sequential invocations of the zip in one warm execution
+ * environment under the runtime client, against the local Messages API.
+ * Reports the environment process's resident memory and open file
+ * descriptors (sockets included) after warm-up and at the end: a leak of
+ * either grows with every invocation.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi } from '../test/fixtures/servers/messages-api';
-import { benchContext, functionUrlEvent, loadBuiltHandler, withQuietLogs } from './built-handler';
 import type { Row } from './lib';
+import { buildZip, functionUrlEvent, zipFunction } from './zip-function';
 
 const INVOCATIONS = 10_000;
 const WARMUP = 300;
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:soak-key-AbCdEf';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function snapshot() {
-  gc();
-  gc();
-  const resources = process.getActiveResourcesInfo();
-  const count = (type: string) => resources.filter((r) => r === type).length;
-  const listeners = (['exit', 'uncaughtException', 'unhandledRejection', 'warning'] as const).reduce((sum, e) => sum + process.listenerCount(e), 0);
-  const memory = process.memoryUsage();
-  return { rssMb: memory.rss / 1024 / 1024, heapMb: memory.heapUsed / 1024 / 1024, sockets: count('TCPSocketWrap'), timers: count('Timeout'), listeners };
+/** Resident memory and open descriptors of a process, from /proc. */
+function snapshot(pid: number): { rssMb: number; fds: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+  return { rssMb: rssKb / 1024, fds: fs.readdirSync(`/proc/${pid}/fd`).length };
 }
 
 export async function benchSoak(): Promise<Row[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-soak-'));
   const api = await startMessagesApi();
-  const saved = { ...process.env };
+  const secrets = await startSecretsManager(SECRET_ARN, 'sk-soak');
+  const { taskRoot } = await buildZip(dir);
+  const fn = zipFunction(taskRoot, 'index.handler', {
+    LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url, ANTHROPIC_BASE_URL: api.url,
+  });
   try {
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'Soak answer with a few words in it.' }] });
-    Object.assign(process.env, { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY: 'sk-soak', ANTHROPIC_BASE_URL: api.url });
-    const { handler } = await loadBuiltHandler(dir);
-    return await withQuietLogs(async () => {
-      const call = async (i: number) => {
-        const r = await handler(functionUrlEvent(`question ${i}`), benchContext());
-        if (r.statusCode !== 200) throw new Error(`invocation ${i} answered ${r.statusCode}: ${r.body}`);
-      };
-      for (let i = 0; i < WARMUP; i += 1) await call(i);
-      api.requests.length = 0;
-      const before = snapshot();
-      for (let i = 0; i < INVOCATIONS; i += 1) {
-        await call(i);
-        // The mock records every request; that memory is the bench's, not the handler's.
-        if (i % 500 === 0) api.requests.length = 0;
-      }
-      api.requests.length = 0;
-      const after = snapshot();
-      return [
-        { name: `RSS after ${INVOCATIONS} invocations`, value: after.rssMb, unit: 'MB', baselineName: 'after warm-up', baseline: before.rssMb, target: { max: 20, of: 'delta' } },
-        { name: 'V8 heap used', value: after.heapMb, unit: 'MB', baselineName: 'after warm-up', baseline: before.heapMb },
-        { name: 'open sockets', value: after.sockets, unit: 'count', baselineName: 'after warm-up', baseline: before.sockets, target: { max: 0, of: 'delta' } },
-        { name: 'pending timers', value: after.timers, unit: 'count', baselineName: 'after warm-up', baseline: before.timers, target: { max: 0, of: 'delta' } },
-        { name: 'process listeners', value: after.listeners, unit: 'count', baselineName: 'after warm-up', baseline: before.listeners, target: { max: 0, of: 'delta' } },
-      ];
-    });
+    const call = async (i: number) => {
+      const { outcome } = await fn.invoke({ event: functionUrlEvent(`question ${i}`), timeoutMs: 30_000 });
+      if (outcome.kind !== 'response' || !outcome.payload.includes('"statusCode":200')) throw new Error(`invocation ${i} failed: ${JSON.stringify(outcome).slice(0, 300)}`);
+    };
+    for (let i = 0; i < WARMUP; i += 1) await call(i);
+    const pid = fn.pid;
+    if (pid === undefined) throw new Error('the execution environment is not running');
+    api.requests.length = 0;
+    const before = snapshot(pid);
+    for (let i = 0; i < INVOCATIONS; i += 1) {
+      await call(i);
+      // The mock records every request; that memory is the bench's, not the function's.
+      if (i % 500 === 0) api.requests.length = 0;
+    }
+    if (fn.pid !== pid) throw new Error('the execution environment was replaced during the soak (a crash or timeout)');
+    const after = snapshot(pid);
+    return [
+      { name: `environment RSS after ${INVOCATIONS} invocations`, value: after.rssMb, unit: 'MB', baselineName: 'after warm-up', baseline: before.rssMb, target: { max: 20, of: 'delta' } },
+      { name: 'environment open descriptors', value: after.fds, unit: 'count', baselineName: 'after warm-up', baseline: before.fds, target: { max: 0, of: 'delta' } },
+    ];
   } finally {
-    process.env = saved;
-    await api.close();
+    await fn.close();
+    await Promise.all([api.close(), secrets.close()]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { FunctionArtifact } from '../stacks/artifact';
 import { startStsServer, type LocalServer } from './local-sts';
 import { buildArtifact, synthAgentStack } from './synth';
 import { locateAwsProviderMirror, requireTerraform, TerraformWorkdir, writeCliConfig } from './terraform';
@@ -14,19 +15,29 @@ export interface OfflineStack {
   readonly tf: TerraformWorkdir;
   readonly sts: LocalServer;
   readonly stackDir: string;
+  /** The Terraform CLI config that installs providers from the local mirror only. */
+  readonly cliConfig: string;
   dispose(): Promise<void>;
+}
+
+export interface OfflineStackOptions {
+  /** @default - the project root of this checkout */
+  readonly projectRoot?: string;
+  /** A zip already built. @default - built now from `projectRoot` */
+  readonly artifact?: FunctionArtifact;
 }
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-export async function prepareOfflineStack(prefix: string, projectRoot: string = PROJECT_ROOT): Promise<OfflineStack> {
+export async function prepareOfflineStack(prefix: string, options: OfflineStackOptions = {}): Promise<OfflineStack> {
   const terraform = requireTerraform();
   const mirror = locateAwsProviderMirror();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `agent-${prefix}-`));
   const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
   const sts = await startStsServer();
   try {
-    const stackDir = synthAgentStack(root, await buildArtifact(projectRoot, path.join(root, 'dist')));
+    const artifact = options.artifact ?? (await buildArtifact(options.projectRoot ?? PROJECT_ROOT, path.join(root, 'dist')));
+    const stackDir = synthAgentStack(root, artifact);
     fs.writeFileSync(
       path.join(stackDir, 'zz_offline_override.tf.json'),
       JSON.stringify({
@@ -51,6 +62,7 @@ export async function prepareOfflineStack(prefix: string, projectRoot: string = 
       tf,
       sts,
       stackDir,
+      cliConfig,
       dispose: async () => {
         await sts.close();
         removeDir(root);

@@ -1,7 +1,8 @@
 /**
- * `npm run dev [-- options]`: builds the zip, serves its handler on
- * http://127.0.0.1:3000 with Function URL semantics (streaming included),
- * and rebuilds when src/function changes.
+ * `npm run dev [-- options]`: builds the zip and serves it on
+ * http://127.0.0.1:3000 as its Function URL would: the zip unpacked and run by
+ * Lambda's runtime interface client on Lambda's Node, buffered or streaming,
+ * rebuilt when src/function changes.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,23 +10,28 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BuildError } from '../../build/errors';
 import { build } from '../../build/pipeline';
-import { loadHandlersFromZip, type LoadedHandlers } from './handler-loader';
+import { unpackZip } from '../../build/zip';
+import { functionEnvironment, type FunctionEnvironment } from './function-environment';
+import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from './lambda/binaries';
+import { LocalFunction } from './lambda/local-function';
 import { startDevServer, type InvokeMode } from './server';
 
 const USAGE = `Usage: npm run dev -- [options]
 
   --port <n>              port on 127.0.0.1 (default 3000, or PORT; 0 picks a free one)
   --invoke-mode <mode>    BUFFERED (default) or RESPONSE_STREAM
-  --timeout <seconds>     function timeout the context reports (default 120)
-  --memory <mb>           memory the context reports (default 512)
+  --timeout <seconds>     function timeout: each request's deadline (default 120)
+  --memory <mb>           memory the function is told it has (default 512)
   --no-watch              do not rebuild when src/function changes
 
-Model access comes from the environment: ANTHROPIC_API_KEY (LLM_PROVIDER=anthropic, the default),
-or AWS credentials (LLM_PROVIDER=bedrock). Without either the server still starts and POST /agent
-answers 502 naming what is missing.`;
+The function's settings come from your shell (LLM_PROVIDER, MODEL_ID, MAX_ITERATIONS, ...).
+Model access: ANTHROPIC_API_KEY (served to the function by a local Secrets Manager), or
+ANTHROPIC_API_KEY_SECRET_ARN, or LLM_PROVIDER=bedrock, both with your AWS credentials.
+Without any the server still starts and POST /agent answers 502 naming what is missing.`;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WATCH_DEBOUNCE_MS = 200;
+const LAMBDA_RUNTIME = 'nodejs22.x';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -48,16 +54,34 @@ async function main(argv: string[]): Promise<number> {
   if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM') throw new Error(`--invoke-mode is "${values['invoke-mode']}"; use BUFFERED or RESPONSE_STREAM.`);
   const timeoutSeconds = int(values.timeout ?? '120', '--timeout', 1, 900);
   const memoryMb = int(values.memory ?? '512', '--memory', 128, 10240);
+  const node = pickNode();
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-agent-dev-'));
-  const rebuild = async (): Promise<LoadedHandlers> => {
+  const env = await functionEnvironment(process.env);
+  const serve = async (): Promise<{ fn: LocalFunction; sha256: string }> => {
     const result = await build({ root: ROOT });
-    return loadHandlersFromZip(result.zipPath, result.manifest.sha256, workDir);
+    const taskRoot = path.join(workDir, result.manifest.sha256);
+    if (!fs.existsSync(taskRoot)) unpackZip(fs.readFileSync(result.zipPath), taskRoot);
+    const fn = new LocalFunction({
+      taskRoot,
+      handler: invokeMode === 'RESPONSE_STREAM' ? result.manifest.handlers.streaming : result.manifest.handlers.buffered,
+      node,
+      environment: env.environment,
+      credentials: env.credentials,
+      region: env.region,
+      memoryMb,
+      runtime: LAMBDA_RUNTIME,
+      // What the function writes is what CloudWatch would receive.
+      onLog: (line) => process.stdout.write(`${line}\n`),
+    });
+    return { fn, sha256: result.manifest.sha256 };
   };
-  let current = await rebuild();
-  const server = await startDevServer({ port, invokeMode: invokeMode as InvokeMode, timeoutSeconds, memoryMb, handlers: () => current });
+
+  let current = await serve();
+  const server = await startDevServer({ port, invokeMode: invokeMode as InvokeMode, timeoutSeconds, target: () => current.fn });
   process.stdout.write(`dev server listening on ${server.url} (${invokeMode}), serving dist/function.zip sha256 ${current.sha256.slice(0, 12)}\n`);
-  process.stdout.write(`model access: ${describeAccess(process.env)}\n`);
+  process.stdout.write(`runtime: aws-lambda-ric on ${node.label} ${node.version}\n`);
+  process.stdout.write(`model access: ${env.modelAccess}\n`);
 
   let watcher: fs.FSWatcher | undefined;
   if (!values['no-watch']) {
@@ -66,7 +90,9 @@ async function main(argv: string[]): Promise<number> {
       clearTimeout(timer);
       timer = setTimeout(async () => {
         try {
-          current = await rebuild();
+          const previous = current;
+          current = await serve();
+          void previous.fn.close();
           process.stdout.write(`rebuilt: sha256 ${current.sha256.slice(0, 12)}\n`);
         } catch (error) {
           process.stderr.write(`rebuild failed, still serving the previous build:\n${error instanceof Error ? error.message : String(error)}\n`);
@@ -76,23 +102,31 @@ async function main(argv: string[]): Promise<number> {
   }
 
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
   watcher?.close();
   await server.close();
+  await current.fn.close();
+  await closeQuietly(env);
   fs.rmSync(workDir, { recursive: true, force: true });
   return 0;
 }
 
-function describeAccess(env: NodeJS.ProcessEnv): string {
-  if ((env.LLM_PROVIDER ?? 'anthropic') === 'bedrock') {
-    return env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE ? 'Amazon Bedrock with your AWS credentials' : 'Amazon Bedrock through the default AWS credential chain';
+/** Lambda's Node major when it is installed (Linux, after `npm ci`), else this machine's, said out loud. */
+function pickNode(): NodeBinary {
+  try {
+    return lambdaNode(LAMBDA_RUNTIME);
+  } catch (error) {
+    if (!(error instanceof MissingToolError)) throw error;
+    const node = hostNode();
+    process.stderr.write(`warning: ${error.message}\nServing on ${node.label} ${node.version} instead.\n`);
+    return node;
   }
-  if (env.ANTHROPIC_API_KEY) return 'Anthropic API with ANTHROPIC_API_KEY';
-  if (env.ANTHROPIC_API_KEY_SECRET_ARN) return 'Anthropic API with the key in ANTHROPIC_API_KEY_SECRET_ARN';
-  return 'none configured: POST /agent will answer 502 (set ANTHROPIC_API_KEY, or LLM_PROVIDER=bedrock with AWS credentials)';
+}
+
+async function closeQuietly(env: FunctionEnvironment): Promise<void> {
+  await env.close().catch(() => undefined);
 }
 
 function int(raw: string, name: string, min: number, max: number): number {

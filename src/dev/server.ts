@@ -1,15 +1,14 @@
 /**
  * The local Function URL: an HTTP server on 127.0.0.1 that turns each request
- * into a payload-v2 event, calls the buffered or the streaming export of the
- * loaded handler with a Lambda context, and answers as a Function URL would.
+ * into a payload-v2 event, invokes the function (the zip under Lambda's
+ * runtime client) with the function timeout as its deadline, and answers as a
+ * Function URL would, streaming included.
  */
-import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { toFunctionUrlEvent } from './event';
-import type { LoadedHandlers } from './handler-loader';
-import { RuntimeResponseStream } from './lambda-runtime';
-import { StreamForwarder, writeBufferedResult } from './response';
+import type { LocalFunction } from './lambda/local-function';
+import { StreamForwarder, writeOutcome } from './response';
 
 export type InvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
 
@@ -18,16 +17,12 @@ export interface DevServerOptions {
   readonly port?: number;
   /** @default '127.0.0.1' */
   readonly host?: string;
-  /** @default 'BUFFERED' */
+  /** Must match the handler of `target`: index.handler for BUFFERED, index.streamHandler for RESPONSE_STREAM. @default 'BUFFERED' */
   readonly invokeMode?: InvokeMode;
-  /** The function timeout the context reports. @default 120 @unit seconds */
+  /** The function timeout: each invocation's deadline. @default 120 @unit seconds */
   readonly timeoutSeconds?: number;
-  /** @default 512 @unit MB */
-  readonly memoryMb?: number;
-  /** @default 'claude-agent-local' */
-  readonly functionName?: string;
-  /** The handlers currently served; called per request so a rebuild swaps them. */
-  readonly handlers: () => LoadedHandlers;
+  /** The function currently served; called per request so a rebuild swaps it. */
+  readonly target: () => LocalFunction;
   /** Where request lines go. @default - stderr */
   readonly log?: (line: string) => void;
 }
@@ -50,34 +45,22 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const event = toFunctionUrlEvent(req, Buffer.concat(chunks));
-    const requestId = String((event.requestContext as { requestId?: string }).requestId ?? randomUUID());
-    const context = {
-      awsRequestId: requestId,
-      functionName: options.functionName ?? 'claude-agent-local',
-      functionVersion: '$LATEST',
-      memoryLimitInMB: String(options.memoryMb ?? 512),
-      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${options.functionName ?? 'claude-agent-local'}`,
-      getRemainingTimeInMillis: () => Math.max(0, started + timeoutMs - Date.now()),
-    };
+    const forwarder = invokeMode === 'RESPONSE_STREAM' ? new StreamForwarder(res) : undefined;
+    let note = '';
     try {
-      const handlers = options.handlers();
-      if (invokeMode === 'RESPONSE_STREAM') {
-        let stream: RuntimeResponseStream | undefined;
-        const forwarder = new StreamForwarder(res, () => stream?.contentType ?? 'application/octet-stream');
-        stream = new RuntimeResponseStream(forwarder.onChunk);
-        await handlers.streamHandler(event, stream, context);
-        if (!stream.writableEnded) await new Promise<void>((resolve) => stream!.end(resolve));
-        forwarder.end();
-      } else {
-        writeBufferedResult(res, await handlers.handler(event, context));
-      }
+      const { outcome, initDurationMs } = await options.target().invoke({ event, timeoutMs, onChunk: forwarder?.onChunk });
+      if (forwarder) forwarder.finish(outcome);
+      else writeOutcome(res, outcome);
+      if (initDurationMs !== undefined) note += ` (cold start: init ${Math.round(initDurationMs)} ms)`;
+      if (outcome.kind === 'timeout') note += ' (over the function timeout: Lambda stopped it)';
+      if (outcome.kind === 'crash' || outcome.kind === 'error') note += ` (function failed: see its output above)`;
     } catch (error) {
-      // What Lambda answers when the function itself throws.
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json', 'x-amzn-errortype': 'Function.Error' });
-      res.end(JSON.stringify({ Message: 'The function threw an unhandled error.', error: String(error) }));
+      // The function could not start (init error): what Lambda answers, with the reason.
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json', 'x-amzn-errortype': 'Runtime.InitError' });
+      res.end(JSON.stringify({ Message: 'Internal Server Error', errorType: 'Runtime.InitError', errorMessage: error instanceof Error ? error.message : String(error) }));
+      note = ' (the function failed to initialise)';
     }
-    const elapsed = Date.now() - started;
-    log(`${req.method} ${req.url} ${res.statusCode} ${elapsed} ms${elapsed > timeoutMs ? ' (over the function timeout: Lambda would have stopped it)' : ''}`);
+    log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms${note}`);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -34,10 +34,8 @@ export interface Limits {
 export interface RuntimeConfig {
   readonly provider: LlmProvider;
   readonly model: string;
-  /** Secrets Manager secret holding the Anthropic API key. */
+  /** Secrets Manager secret holding the Anthropic API key: the only place the key is read from. */
   readonly apiKeySecretArn?: string;
-  /** `ANTHROPIC_API_KEY`, honoured only outside Lambda (local development). */
-  readonly localApiKey?: string;
   readonly anthropicBaseUrl?: string;
   readonly bedrockBaseUrl?: string;
   readonly awsRegion: string;
@@ -67,7 +65,6 @@ export const DEFAULT_LIMITS: Limits = {
 
 export function resolveConfig(env: Env): RuntimeConfig {
   const provider = oneOfEnv(env, 'LLM_PROVIDER', ['anthropic', 'bedrock'] as const, 'anthropic');
-  const inLambda = optionalEnv(env, 'AWS_EXECUTION_ENV')?.startsWith('AWS_Lambda_') ?? false;
   const limits: Limits = {
     maxRequestBytes: intEnv(env, 'MAX_REQUEST_BYTES', DEFAULT_LIMITS.maxRequestBytes, 1024, 6 * 1024 * 1024),
     maxInputChars: intEnv(env, 'MAX_INPUT_CHARS', DEFAULT_LIMITS.maxInputChars, 1, 1_000_000),
@@ -86,7 +83,6 @@ export function resolveConfig(env: Env): RuntimeConfig {
     provider,
     model: optionalEnv(env, 'MODEL_ID') ?? DEFAULT_MODELS[provider],
     apiKeySecretArn: optionalEnv(env, 'ANTHROPIC_API_KEY_SECRET_ARN'),
-    localApiKey: inLambda ? undefined : optionalEnv(env, 'ANTHROPIC_API_KEY'),
     anthropicBaseUrl: optionalEnv(env, 'ANTHROPIC_BASE_URL'),
     bedrockBaseUrl: optionalEnv(env, 'ANTHROPIC_BEDROCK_BASE_URL'),
     awsRegion: optionalEnv(env, 'AWS_REGION') ?? optionalEnv(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1',

@@ -8,6 +8,9 @@
 import { bufferedHandler } from './http/buffered-handler';
 import { awslambdaGlobal, type StreamingHandler } from './http/lambda-streaming';
 import { streamingHandler } from './http/stream-handler';
+import { installProcessGuard } from './process-guard';
+
+installProcessGuard();
 
 export const handler = bufferedHandler;
 

@@ -4,6 +4,7 @@
  * only when LOG_CONTENT=true.
  */
 import type { Usage } from './agent/usage';
+import type { ErrorReport } from './error-report';
 
 export interface RequestLog {
   readonly request_id: string;
@@ -12,6 +13,12 @@ export interface RequestLog {
   readonly status: number;
   readonly outcome: 'ok' | 'error';
   readonly error_type?: string;
+  /** The message the caller got (safe to show). */
+  readonly error_message?: string;
+  /** 5xx only: the failure behind it, with its causes and stack frames. */
+  readonly error?: ErrorReport;
+  /** 5xx only: the model provider's or AWS service's id for the failed call. */
+  readonly upstream_request_id?: string;
   readonly provider?: string;
   readonly model?: string;
   readonly iterations?: number;
@@ -26,18 +33,7 @@ export interface RequestLog {
   readonly output?: string;
 }
 
-export type LogSink = (line: string) => void;
-
-let sink: LogSink = (line) => process.stdout.write(line);
-
-/** Replaces where log lines go (tests capture them). Returns the previous sink. */
-export function setLogSink(next: LogSink): LogSink {
-  const previous = sink;
-  sink = next;
-  return previous;
-}
-
 export function logRequest(entry: RequestLog): void {
   const { usage, ...rest } = entry;
-  sink(`${JSON.stringify({ level: entry.outcome === 'ok' ? 'INFO' : 'WARN', message: 'request', timestamp: new Date().toISOString(), ...rest, ...(usage ?? {}) })}\n`);
+  process.stdout.write(`${JSON.stringify({ level: entry.outcome === 'ok' ? 'INFO' : 'WARN', message: 'request', timestamp: new Date().toISOString(), ...rest, ...(usage ?? {}) })}\n`);
 }

@@ -16,12 +16,7 @@ let current: Runtime | undefined;
 export function getRuntime(env: Env = process.env): Runtime {
   if (!current) {
     const config = resolveConfig(env);
-    current = { config, provider: createProvider(config, env) };
+    current = { config, provider: createProvider(config) };
   }
   return current;
-}
-
-/** Drops the cached runtime so the next request reads the environment again (tests). */
-export function resetRuntime(): void {
-  current = undefined;
 }

@@ -4,6 +4,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { invoke } from '../../src/dev/invoke';
 import { regionOfFunctionUrl } from '../../src/dev/sign';
 import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
@@ -58,7 +59,7 @@ describe('npm run dev', () => {
     let firstEventAt: number | undefined;
     let text = '';
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      firstEventAt ??= Date.now();
+      firstEventAt ??= performance.now();
       text += new TextDecoder().decode(chunk);
     }
     // Then the first bytes came before the last token was written, and the stream is complete
@@ -77,7 +78,7 @@ describe('npm run dev', () => {
     expect(keyless.output()).toMatch(/model access: none configured/);
     const response = await fetch(`${keyless.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'hi' }) });
     expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN .* or ANTHROPIC_API_KEY/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN .*`npm run dev` sets it from ANTHROPIC_API_KEY/);
   });
 
   describe('npm run invoke', () => {

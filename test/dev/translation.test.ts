@@ -1,34 +1,21 @@
 /**
- * The dev server's Function URL semantics, with an echo handler behind a real
- * server on 127.0.0.1: request → payload-v2 event, result → HTTP response.
+ * The dev server's Function URL semantics, with an echo function (run by the
+ * real runtime client, like the agent's zip) behind a real server on
+ * 127.0.0.1: request → payload-v2 event, result → HTTP response.
  */
 import * as http from 'node:http';
-import { installAwslambdaGlobal } from '../../src/dev/lambda-runtime';
+import * as path from 'node:path';
+import { hostNode } from '../../src/dev/lambda/binaries';
+import { LocalFunction } from '../../src/dev/lambda/local-function';
 import { startDevServer, type DevServer } from '../../src/dev/server';
-import type { LoadedHandlers } from '../../src/dev/handler-loader';
-import type { ResponseStream } from '../../src/function/http/lambda-streaming';
 
+const ECHO = path.join(__dirname, '..', 'fixtures', 'functions', 'echo');
+const echo = (handler: string) => new LocalFunction({ taskRoot: ECHO, handler, node: hostNode() });
+/** The event the echo function received, read back from its answer. */
 let lastEvent: any;
-let nextResult: unknown;
-const echo: LoadedHandlers = {
-  sha256: 'test',
-  handler: async (event) => {
-    lastEvent = event;
-    return nextResult as never;
-  },
-  streamHandler: async (event: unknown, stream: ResponseStream) => {
-    lastEvent = event;
-    installAwslambdaGlobal();
-    const out = (globalThis as any).awslambda.HttpResponseStream.from(stream, { statusCode: 201, headers: { 'content-type': 'text/plain' }, cookies: ['a=1', 'b=2'] });
-    out.write('first ');
-    await new Promise((r) => setTimeout(r, 20));
-    out.write('second');
-    out.end();
-  },
-};
 
 /** A raw request, so repeated headers and exact bytes reach the server as written. */
-function request(url: string, options: { method?: string; path: string; headers?: Array<[string, string]>; body?: Buffer }) {
+function send(url: string, options: { method?: string; path: string; headers?: Array<[string, string]>; body?: Buffer }) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
     const { hostname, port } = new URL(url);
     // An array value goes out as one header line per element.
@@ -49,14 +36,22 @@ function request(url: string, options: { method?: string; path: string; headers?
 
 describe('dev server request translation (buffered)', () => {
   let server: DevServer;
+  let fn: LocalFunction;
+  /** Sends a request and keeps the event the function saw. */
+  const request = async (url: string, options: Parameters<typeof send>[1]) => {
+    const response = await send(url, options);
+    lastEvent = JSON.parse(response.body.toString());
+    return response;
+  };
+  /** A header that makes the echo function answer with `result`. */
+  const answering = (result: unknown): [string, string] => ['x-echo-result', Buffer.from(JSON.stringify(result)).toString('base64')];
   beforeAll(async () => {
-    server = await startDevServer({ port: 0, handlers: () => echo, log: () => undefined, timeoutSeconds: 30, memoryMb: 1024 });
+    fn = echo('index.handler');
+    server = await startDevServer({ port: 0, target: () => fn, log: () => undefined, timeoutSeconds: 30 });
   });
   afterAll(async () => {
     await server.close();
-  });
-  beforeEach(() => {
-    nextResult = { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
+    await fn.close();
   });
 
   test('cookies move from the Cookie header to `cookies`', async () => {
@@ -107,8 +102,8 @@ describe('dev server request translation (buffered)', () => {
   });
 
   test('the result maps to status, headers, cookies and a base64-decoded body', async () => {
-    nextResult = { statusCode: 418, headers: { 'x-a': '1' }, cookies: ['c1=x', 'c2=y'], body: Buffer.from([9, 8, 7]).toString('base64'), isBase64Encoded: true };
-    const response = await request(server.url, { path: '/' });
+    const result = { statusCode: 418, headers: { 'x-a': '1' }, cookies: ['c1=x', 'c2=y'], body: Buffer.from([9, 8, 7]).toString('base64'), isBase64Encoded: true };
+    const response = await send(server.url, { path: '/', headers: [answering(result)] });
     expect(response.status).toBe(418);
     expect(response.headers['x-a']).toBe('1');
     expect(response.headers['set-cookie']).toEqual(['c1=x', 'c2=y']);
@@ -116,8 +111,7 @@ describe('dev server request translation (buffered)', () => {
   });
 
   test('a result without statusCode is sent as JSON with status 200', async () => {
-    nextResult = { hello: 'world' };
-    const response = await request(server.url, { path: '/' });
+    const response = await send(server.url, { path: '/', headers: [answering({ hello: 'world' })] });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body.toString())).toEqual({ hello: 'world' });
   });
@@ -125,15 +119,18 @@ describe('dev server request translation (buffered)', () => {
 
 describe('dev server streaming', () => {
   let server: DevServer;
+  let fn: LocalFunction;
   beforeAll(async () => {
-    server = await startDevServer({ port: 0, invokeMode: 'RESPONSE_STREAM', handlers: () => echo, log: () => undefined });
+    fn = echo('index.streamHandler');
+    server = await startDevServer({ port: 0, invokeMode: 'RESPONSE_STREAM', target: () => fn, log: () => undefined });
   });
   afterAll(async () => {
     await server.close();
+    await fn.close();
   });
 
   test('the prelude becomes the status line and headers; body chunks follow', async () => {
-    const response = await request(server.url, { path: '/stream' });
+    const response = await send(server.url, { path: '/stream' });
     expect(response.status).toBe(201);
     expect(response.headers['content-type']).toBe('text/plain');
     expect(response.headers['set-cookie']).toEqual(['a=1', 'b=2']);

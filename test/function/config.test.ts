@@ -13,9 +13,8 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ LLM_PROVIDER: 'bedrock' }).model).toBe('us.anthropic.claude-sonnet-5-5');
   });
 
-  test('ANTHROPIC_API_KEY is honoured locally and ignored on Lambda', () => {
-    expect(resolveConfig({ ANTHROPIC_API_KEY: 'k' }).localApiKey).toBe('k');
-    expect(resolveConfig({ ANTHROPIC_API_KEY: 'k', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' }).localApiKey).toBeUndefined();
+  test('a key in the environment is never read: the key comes from Secrets Manager only', () => {
+    expect(JSON.stringify(resolveConfig({ ANTHROPIC_API_KEY: 'sk-ant-in-the-environment' }))).not.toContain('sk-ant-in-the-environment');
   });
 
   test.each([

@@ -6,6 +6,7 @@
 import { Deadline } from '../agent/deadline';
 import type { AgentEvents } from '../agent/events';
 import { runAgent, type AgentResult } from '../agent/loop';
+import { findUpstreamRequestId, reportError } from '../error-report';
 import { HttpError } from '../errors';
 import { logRequest } from '../logging';
 import { getRuntime, type Runtime } from '../runtime';
@@ -63,6 +64,16 @@ export function asHttpError(error: unknown): HttpError {
   return error instanceof HttpError ? error : new HttpError('internal_error', 'The agent failed unexpectedly.', { cause: error });
 }
 
+/** Longest error message written to the log line. @unit characters */
+const MAX_LOGGED_MESSAGE_CHARS = 300;
+
+/** The original failure under an HttpError that mapped it, or the HttpError itself when it is the failure. */
+function rootFailure(error: HttpError): unknown {
+  let current: unknown = error;
+  while (current instanceof HttpError && current.cause !== undefined) current = current.cause;
+  return current;
+}
+
 /** Writes the request's log line once it has an outcome. */
 export function logOutcome(
   request: DecodedRequest,
@@ -79,13 +90,18 @@ export function logOutcome(
   const { result, error } = outcome;
   const agentInput = outcome.prepared?.kind === 'agent' ? outcome.prepared.request.input : undefined;
   const logContent = runtime?.config.logContent ?? false;
+  // For a 5xx the operator needs the failure behind the safe message: the first error in the chain that is not ours.
+  const failure = error && error.status >= 500 ? reportError(rootFailure(error)) : undefined;
+  const upstreamRequestId = findUpstreamRequestId(failure);
   logRequest({
     request_id: request.requestId,
     method: request.method,
     path: request.path.slice(0, 128),
     status: outcome.status,
     outcome: error ? 'error' : 'ok',
-    ...(error ? { error_type: error.type } : {}),
+    ...(error ? { error_type: error.type, error_message: error.message.slice(0, MAX_LOGGED_MESSAGE_CHARS) } : {}),
+    ...(failure ? { error: failure } : {}),
+    ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
     provider: runtime?.provider.name,
     model: runtime?.provider.model,
     iterations: result?.iterations,

@@ -1,12 +1,12 @@
 /**
  * The model client for the configured provider: Anthropic's API with the key
- * from Secrets Manager (or ANTHROPIC_API_KEY locally), or Amazon Bedrock with
+ * from Secrets Manager (locally too: `npm run dev` serves it from a local
+ * stand-in, so no key ever sits in the environment), or Amazon Bedrock with
  * the function's IAM credentials. The Bedrock SDK is imported only when
  * Bedrock is used, so the Anthropic path does not load it.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { RuntimeConfig } from '../config';
-import type { Env } from '../env';
 import { HttpError } from '../errors';
 import { getApiKey } from './secrets';
 
@@ -21,13 +21,13 @@ export interface ModelProvider {
   refreshCredentials(): Promise<boolean>;
 }
 
-export function createProvider(config: RuntimeConfig, env: Env): ModelProvider {
-  return config.provider === 'bedrock' ? bedrockProvider(config) : anthropicProvider(config, env);
+export function createProvider(config: RuntimeConfig): ModelProvider {
+  return config.provider === 'bedrock' ? bedrockProvider(config) : anthropicProvider(config);
 }
 
-function anthropicProvider(config: RuntimeConfig, env: Env): ModelProvider {
+function anthropicProvider(config: RuntimeConfig): ModelProvider {
   let client: { key: string; instance: Anthropic } | undefined;
-  const source = config.apiKeySecretArn ? { secretArn: config.apiKeySecretArn, region: config.awsRegion, env } : undefined;
+  const source = config.apiKeySecretArn ? { secretArn: config.apiKeySecretArn, region: config.awsRegion } : undefined;
   const build = (key: string) => {
     // Retries and timeouts are set per call, sized to the request's deadline.
     if (client?.key !== key) client = { key, instance: new Anthropic({ apiKey: key, baseURL: config.anthropicBaseUrl ?? null, maxRetries: 0 }) };
@@ -38,10 +38,9 @@ function anthropicProvider(config: RuntimeConfig, env: Env): ModelProvider {
     model: config.model,
     async client() {
       if (source) return build(await getApiKey(source));
-      if (config.localApiKey) return build(config.localApiKey);
       throw new HttpError(
         'upstream_error',
-        'No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN to a Secrets Manager secret (deployed), or ANTHROPIC_API_KEY (local development).',
+        'No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN to the ARN of a Secrets Manager secret holding the key (the stack sets it from anthropic_api_key_secret_arn; `npm run dev` sets it from ANTHROPIC_API_KEY).',
       );
     },
     async refreshCredentials() {

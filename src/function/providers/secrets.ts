@@ -1,25 +1,30 @@
 /**
- * The Anthropic API key from AWS Secrets Manager: one SigV4-signed
- * GetSecretValue call per container, cached, and fetched again on demand
- * when the API rejects the cached key (rotation). The endpoint honours the
- * AWS SDK's standard `AWS_ENDPOINT_URL_SECRETS_MANAGER` / `AWS_ENDPOINT_URL`.
+ * The Anthropic API key from AWS Secrets Manager, read with the AWS SDK's
+ * client (loaded on first use): once per execution environment, cached, and
+ * read again on demand when the API rejects the cached key (rotation). The
+ * client honours the SDK's standard `AWS_ENDPOINT_URL_SECRETS_MANAGER` and
+ * reads the secret in the Region its ARN names.
  */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HttpError } from '../errors';
-import type { Env } from '../env';
 
 export interface SecretSource {
   readonly secretArn: string;
+  /** The function's Region: used only when the ARN names none. */
   readonly region: string;
-  readonly env: Env;
 }
 
 /** Keys tried, in order, when the secret holds JSON instead of the bare key. */
 const JSON_KEY_NAMES = ['ANTHROPIC_API_KEY', 'anthropic_api_key', 'api_key', 'apiKey'];
-const FETCH_TIMEOUT_MS = 5_000;
+/** Longest one read may take, retries included. @unit ms */
+const READ_TIMEOUT_MS = 5_000;
+/** Attempts per read: one retry for a dropped connection or a throttle. */
+const MAX_ATTEMPTS = 2;
 
 let cached: { arn: string; value: Promise<string> } | undefined;
+const clients = new Map<string, SecretsManagerClient>();
 
-/** The key, fetched once per container unless `refresh` asks for a new read. */
+/** The key, fetched once per execution environment unless `refresh` asks for a new read. */
 export function getApiKey(source: SecretSource, refresh = false): Promise<string> {
   if (!cached || cached.arn !== source.secretArn || refresh) {
     const value = fetchSecret(source);
@@ -32,58 +37,34 @@ export function getApiKey(source: SecretSource, refresh = false): Promise<string
   return cached.value;
 }
 
-/** Forgets the cached key (tests; and nothing else needs it). */
-export function resetSecretCache(): void {
-  cached = undefined;
+/** `arn:aws:secretsmanager:eu-west-1:…` → `eu-west-1`. */
+export function regionOfArn(arn: string): string | undefined {
+  return /^arn:[^:]+:secretsmanager:([a-z0-9-]+):/.exec(arn)?.[1];
 }
 
-export function secretsManagerEndpoint(env: Env, region: string): string {
-  return env.AWS_ENDPOINT_URL_SECRETS_MANAGER?.trim() || env.AWS_ENDPOINT_URL?.trim() || `https://secretsmanager.${region}.amazonaws.com`;
-}
-
-async function fetchSecret({ secretArn, region, env }: SecretSource): Promise<string> {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) {
-    throw new HttpError('upstream_error', 'Cannot read the Anthropic API key: no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).');
+async function fetchSecret({ secretArn, region }: SecretSource): Promise<string> {
+  // Loaded on first use: the AWS SDK is not needed to start the function.
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const secretRegion = regionOfArn(secretArn) ?? region;
+  let client = clients.get(secretRegion);
+  if (!client) {
+    client = new sdk.SecretsManagerClient({ region: secretRegion, maxAttempts: MAX_ATTEMPTS });
+    clients.set(secretRegion, client);
   }
-  // Loaded on first use: signing code is not needed to start the function.
-  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
-  const url = new URL(secretsManagerEndpoint(env, region));
-  const body = JSON.stringify({ SecretId: secretArn });
-  const signer = new SignatureV4({
-    service: 'secretsmanager',
-    region,
-    sha256: Sha256,
-    credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN },
-  });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    path: url.pathname || '/',
-    query: {},
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': 'secretsmanager.GetSecretValue',
-    },
-    body,
-  });
-  let response: Response;
+  let secretString: string | undefined;
   try {
-    response = await fetch(url, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    ({ SecretString: secretString } = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretArn }), { abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS) }));
   } catch (error) {
+    // The error's name (e.g. AccessDeniedException) is safe to show; its message may not be.
+    if (error instanceof sdk.SecretsManagerServiceException) {
+      throw new HttpError('upstream_error', `Secrets Manager refused to return the Anthropic API key (${error.name}).`, { cause: error });
+    }
+    if (error instanceof Error && error.name === 'CredentialsProviderError') {
+      throw new HttpError('upstream_error', 'Cannot read the Anthropic API key: the function has no AWS credentials (its execution role provides them on Lambda).', { cause: error });
+    }
     throw new HttpError('upstream_error', 'Cannot reach Secrets Manager to read the Anthropic API key.', { cause: error });
   }
-  const payload = (await response.json().catch(() => ({}))) as { SecretString?: unknown; __type?: unknown };
-  if (!response.ok) {
-    // The error type (e.g. AccessDeniedException) is safe to show; the message may not be.
-    const type = typeof payload.__type === 'string' ? payload.__type.split('#').pop() : `HTTP ${response.status}`;
-    throw new HttpError('upstream_error', `Secrets Manager refused to return the Anthropic API key (${type}).`);
-  }
-  return extractKey(payload.SecretString);
+  return extractKey(secretString);
 }
 
 function extractKey(secretString: unknown): string {

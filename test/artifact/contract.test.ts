@@ -1,10 +1,11 @@
 /**
  * The HTTP contract of the buffered export, with real payload-v2 events:
  * routes, status codes, error shape and headers. Bad input never reaches
- * the model: the mock API must see no request.
+ * the model: the mock API must see no request. Through the zip under the
+ * runtime client.
  */
-import { withAgentRuntime } from '../../helpers/agent-env';
-import { agentEvent, eventFixture, invokeBuffered } from '../../helpers/lambda';
+import { agentEvent, eventFixture, withRoute } from '../helpers/events';
+import { withZipRuntime } from '../helpers/zip-runtime';
 
 const INVALID_BODIES: Array<[label: string, body: string, message: RegExp]> = [
   ['bad JSON', '{"input": ', /not valid JSON/],
@@ -24,60 +25,59 @@ const INVALID_BODIES: Array<[label: string, body: string, message: RegExp]> = [
 ];
 
 describe('HTTP contract (buffered export)', () => {
-  const ctx = withAgentRuntime();
+  const ctx = withZipRuntime();
 
   test('GET /health answers 200 with status, provider, model and version', async () => {
-    const response = await invokeBuffered(eventFixture('get-health'));
+    const response = await ctx.invoke(eventFixture('get-health'));
     expect(response.statusCode).toBe(200);
     expect(response.json).toEqual({ status: 'ok', provider: 'anthropic', model: 'claude-sonnet-5-5', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
   });
 
   test('every response carries x-request-id, the Function URL request id', async () => {
-    const ok = await invokeBuffered(eventFixture('get-health'));
-    const missing = await invokeBuffered({ ...eventFixture('get-health'), rawPath: '/nope' });
+    const ok = await ctx.invoke(eventFixture('get-health'));
+    const missing = await ctx.invoke({ ...eventFixture('get-health'), rawPath: '/nope' });
     expect(ok.headers['x-request-id']).toBe('0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d');
     expect(missing.headers['x-request-id']).toBe('0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d');
     expect(missing.json.error.request_id).toBe('0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d');
   });
 
   test('an unknown path is 404 not_found', async () => {
-    const response = await invokeBuffered({ ...eventFixture('get-health'), rawPath: '/admin' });
+    const response = await ctx.invoke({ ...eventFixture('get-health'), rawPath: '/admin' });
     expect(response.statusCode).toBe(404);
     expect(response.json.error).toMatchObject({ type: 'not_found', message: expect.stringContaining('Use GET /health or POST /agent') });
   });
 
   test('a wrong method is 405 method_not_allowed with an allow header', async () => {
-    const event = eventFixture('get-health');
-    const response = await invokeBuffered({ ...event, rawPath: '/agent', requestContext: { ...event.requestContext, http: { ...event.requestContext.http, method: 'GET' } } });
+    const response = await ctx.invoke(withRoute(eventFixture('get-health'), 'GET', '/agent'));
     expect(response.statusCode).toBe(405);
     expect(response.headers.allow).toBe('POST');
     expect(response.json.error.type).toBe('method_not_allowed');
   });
 
   test.each(INVALID_BODIES)('rejects %s with 400 invalid_request before any model call', async (_label, body, message) => {
-    const response = await invokeBuffered(agentEvent(body));
+    const response = await ctx.invoke(agentEvent(body));
     expect(response.statusCode).toBe(400);
     expect(response.json.error).toEqual({ type: 'invalid_request', message: expect.stringMatching(message), request_id: expect.any(String) });
     expect(ctx.api.requests).toHaveLength(0);
   });
 
   test('a body over MAX_REQUEST_BYTES is 413 payload_too_large', async () => {
-    const response = await invokeBuffered(agentEvent({ input: 'x'.repeat(70 * 1024) }));
+    const response = await ctx.invoke(agentEvent({ input: 'x'.repeat(70 * 1024) }));
     expect(response.statusCode).toBe(413);
     expect(response.json.error.type).toBe('payload_too_large');
     expect(ctx.api.requests).toHaveLength(0);
   });
 
   test('an input over MAX_INPUT_CHARS is 400, naming the limit', async () => {
-    ctx.useEnv({ MAX_INPUT_CHARS: '100' });
-    const response = await invokeBuffered(agentEvent({ input: 'y'.repeat(101) }));
+    await ctx.useEnv({ MAX_INPUT_CHARS: '100' });
+    const response = await ctx.invoke(agentEvent({ input: 'y'.repeat(101) }));
     expect(response.statusCode).toBe(400);
     expect(response.json.error.message).toBe('`input` is 101 characters; the limit is 100.');
   });
 
   test('a base64-encoded body is decoded', async () => {
     ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'decoded fine' }] });
-    const response = await invokeBuffered(agentEvent({ input: 'héllo wörld' }, { base64: true }));
+    const response = await ctx.invoke(agentEvent({ input: 'héllo wörld' }, { base64: true }));
     expect(response.statusCode).toBe(200);
     expect(ctx.api.requests[0].body.messages).toEqual([{ role: 'user', content: 'héllo wörld' }]);
   });
@@ -87,7 +87,7 @@ describe('HTTP contract (buffered export)', () => {
     ['invalid UTF-8', { body: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64'), isBase64Encoded: true }, /not valid UTF-8/],
     ['a body that is not a string', { body: { input: 'hi' } }, /body is not a string/],
   ])('rejects %s with 400', async (_label, patch, message) => {
-    const response = await invokeBuffered({ ...agentEvent({ input: 'hi' }), ...patch });
+    const response = await ctx.invoke({ ...agentEvent({ input: 'hi' }), ...patch });
     expect(response.statusCode).toBe(400);
     expect(response.json.error.message).toMatch(message);
   });
@@ -97,7 +97,7 @@ describe('HTTP contract (buffered export)', () => {
     ['a string', 'GET /health'],
     ['an event without requestContext', { rawPath: '/health' }],
   ])('an event that is %s gets a 400 JSON error with a request id', async (_label, event) => {
-    const response = await invokeBuffered(event);
+    const response = await ctx.invoke(event);
     expect(response.statusCode).toBe(400);
     expect(response.json.error).toEqual({ type: 'invalid_request', message: expect.any(String), request_id: expect.any(String) });
     expect(response.headers['x-request-id']).toBe(response.json.error.request_id);
@@ -105,7 +105,7 @@ describe('HTTP contract (buffered export)', () => {
 
   test('a successful answer has the documented shape', async () => {
     ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Paris.' }], usage: { input_tokens: 100, output_tokens: 5, cache_creation_input_tokens: 40, cache_read_input_tokens: 60 } });
-    const response = await invokeBuffered(agentEvent({ input: 'Capital of France?' }));
+    const response = await ctx.invoke(agentEvent({ input: 'Capital of France?' }));
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(response.json).toEqual({
@@ -123,8 +123,8 @@ describe('HTTP contract (buffered export)', () => {
   });
 
   test('an unexpected failure is a 500 internal_error without a stack trace', async () => {
-    ctx.useEnv({ MAX_ITERATIONS: 'lots' });
-    const response = await invokeBuffered(agentEvent({ input: 'hi' }));
+    await ctx.useEnv({ MAX_ITERATIONS: 'lots' });
+    const response = await ctx.invoke(agentEvent({ input: 'hi' }));
     expect(response.statusCode).toBe(500);
     expect(response.json.error.type).toBe('internal_error');
     expect(response.json.error.message).toBe('The agent is misconfigured: Environment variable MAX_ITERATIONS is "lots"; it must be a whole number from 1 to 100.');

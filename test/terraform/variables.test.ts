@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_ACCOUNT_ID } from '../../src/check/local-sts';
 import { REPO_ROOT } from '../helpers/project';
-import { prepareOfflineStack, type OfflineStack } from '../../src/check/offline-stack';
+import { planEach, planned, rejected, type PlanOutcome } from '../helpers/terraform';
+import { testStack } from '../helpers/test-run';
 import { evaluatePlan } from '../../src/check/rules';
 import { plannedResources, type PlanJson, type TfRun } from '../../src/check/terraform';
 
@@ -36,59 +37,60 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
 ];
 
 /**
- * Rules that refer to other variables (preconditions, and validations such as
- * invoke_mode's) are checked only once the plain validations pass, so each
- * gets its own plan.
+ * Validations that refer to other variables (such as invoke_mode's) are
+ * checked only once the plain validations pass, so each gets its own plan.
+ * Like INVALID_VALUES they are planned against the stack's variable blocks
+ * alone, which needs no provider.
  */
 const INVALID_COMBINATIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
   ['an unknown invoke mode', 'invoke_mode = "STREAM"', /invoke_mode must be one of "BUFFERED", "RESPONSE_STREAM"/],
   ['an unknown auth type', 'function_url_auth_type = "COGNITO"', /function_url_auth_type must be one of "AWS_IAM", "NONE"/],
-  ['anthropic with no key at all', '', /llm_provider is "anthropic" but no API key is configured\. Set anthropic_api_key_secret_arn/],
-  ['both a secret ARN and a key', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nanthropic_api_key = "${FAKE_KEY}"`, /Both anthropic_api_key_secret_arn and anthropic_api_key are set/],
   ['a public URL without tokens or the opt-out', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nfunction_url_auth_type = "NONE"`, /function_url_auth_type "NONE" makes the URL public: set auth_token_sha256 .* or set allow_unauthenticated = true/],
 ];
 
+/** Preconditions of the function resource: planned against the whole stack. */
+const FAILED_PRECONDITIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
+  ['anthropic with no key at all', '', /llm_provider is "anthropic" but no API key is configured\. Set anthropic_api_key_secret_arn/],
+  ['both a secret ARN and a key', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nanthropic_api_key = "${FAKE_KEY}"`, /Both anthropic_api_key_secret_arn and anthropic_api_key are set/],
+];
+
 describe('tfvars variants of one synthesized stack', () => {
-  let stack: OfflineStack;
   let publicStreaming: PlanJson;
   let createdSecret: PlanJson;
   let explicitRegions: PlanJson;
-  let exampleAsIs: { run: TfRun; plan?: PlanJson };
+  let exampleAsIs: PlanOutcome;
   let invalidValues: TfRun;
   let invalidCombinations: TfRun[];
+  let failedPreconditions: TfRun[];
 
   beforeAll(async () => {
-    stack = await prepareOfflineStack('tf-vars');
-    const plans = await Promise.all([
-      stack.tf.plan('public-streaming', [
-        'llm_provider = "bedrock"', `model_id = "${GLOBAL_MODEL}"`, 'function_url_auth_type = "NONE"', `auth_token_sha256 = ["${TOKEN_DIGEST}"]`,
-        'invoke_mode = "RESPONSE_STREAM"', 'tracing_enabled = true', 'architecture = "x86_64"', 'memory_size = 1024',
-        'cors_allowed_origins = ["https://app.example.com"]',
-      ].join('\n')),
-      stack.tf.plan('created-secret', `anthropic_api_key = "${FAKE_KEY}"\n`),
-      stack.tf.plan('explicit-regions', ['llm_provider = "bedrock"', 'aws_region = "eu-west-1"', 'bedrock_inference_profile_regions = ["eu-west-1", "eu-west-3"]'].join('\n')),
-    ]);
     // The example file with every line uncommented, and only the secret filled in.
     const example = fs.readFileSync(path.join(REPO_ROOT, 'terraform.tfvars.example'), 'utf8')
       .split('\n').filter((line) => /^# [a-z0-9_]+ = /.test(line)).map((line) => line.slice(2))
       .map((line) => (line.startsWith('anthropic_api_key_secret_arn =') ? `anthropic_api_key_secret_arn = "${SECRET_ARN}"` : line));
-    exampleAsIs = await stack.tf.plan('example', example.join('\n'));
-    const rejected = await Promise.all([
-      stack.tf.plan('invalid-values', INVALID_VALUES.map(([, assignment]) => assignment).join('\n')),
-      ...INVALID_COMBINATIONS.map(([, tfvars], i) => stack.tf.plan(`invalid-combination-${i}`, tfvars)),
+    const numbered = (table: Array<[string, string, RegExp]>, prefix: string): Record<string, string> => Object.fromEntries(table.map(([, tfvars], i) => [`${prefix}-${i}`, tfvars]));
+    const [plans, validations] = await Promise.all([
+      planEach('vars', {
+        'public-streaming': [
+          'llm_provider = "bedrock"', `model_id = "${GLOBAL_MODEL}"`, 'function_url_auth_type = "NONE"', `auth_token_sha256 = ["${TOKEN_DIGEST}"]`,
+          'invoke_mode = "RESPONSE_STREAM"', 'tracing_enabled = true', 'architecture = "x86_64"', 'memory_size = 1024',
+          'cors_allowed_origins = ["https://app.example.com"]',
+        ].join('\n'),
+        'created-secret': `anthropic_api_key = "${FAKE_KEY}"\n`,
+        'explicit-regions': ['llm_provider = "bedrock"', 'aws_region = "eu-west-1"', 'bedrock_inference_profile_regions = ["eu-west-1", "eu-west-3"]'].join('\n'),
+        example: example.join('\n'),
+        ...numbered(FAILED_PRECONDITIONS, 'precondition'),
+      } as Record<string, string>),
+      planEach('vars', { 'invalid-values': INVALID_VALUES.map(([, assignment]) => assignment).join('\n'), ...numbered(INVALID_COMBINATIONS, 'combination') } as Record<string, string>, 'variables'),
     ]);
-    [invalidValues, ...invalidCombinations] = rejected.map((r) => {
-      if (r.plan) throw new Error('an invalid tfvars file planned successfully');
-      return { ...r.run, stderr: r.run.stderr.replace(/[\s│]+/g, ' ') }; // Terraform wraps long messages
-    });
-    const failed = plans.find((p) => !p.plan);
-    if (failed) throw new Error(`a valid variant failed to plan:\n${failed.run.stderr}`);
-    [publicStreaming, createdSecret, explicitRegions] = plans.map((p) => p.plan!);
-  }, 240_000);
-
-  afterAll(async () => {
-    await stack?.dispose();
-  });
+    publicStreaming = planned(plans['public-streaming'], 'public-streaming');
+    createdSecret = planned(plans['created-secret'], 'created-secret');
+    explicitRegions = planned(plans['explicit-regions'], 'explicit-regions');
+    exampleAsIs = plans.example;
+    invalidValues = rejected(validations['invalid-values'], 'invalid-values');
+    invalidCombinations = INVALID_COMBINATIONS.map((_, i) => rejected(validations[`combination-${i}`], `combination-${i}`));
+    failedPreconditions = FAILED_PRECONDITIONS.map((_, i) => rejected(plans[`precondition-${i}`], `precondition-${i}`));
+  }, 300_000);
 
   test('terraform.tfvars.example, uncommented, plans once a secret ARN is filled in', () => {
     expect(exampleAsIs.run.stderr).toBe('');
@@ -171,5 +173,16 @@ describe('tfvars variants of one synthesized stack', () => {
   test.each(INVALID_COMBINATIONS.map((c, i) => [...c, i] as const))('rejects %s at plan, saying which variable to set', (_label, _tfvars, message, i) => {
     expect(invalidCombinations[i].status).toBe(1);
     expect(invalidCombinations[i].stderr).toMatch(message);
+  });
+
+  test.each(FAILED_PRECONDITIONS.map((c, i) => [...c, i] as const))('refuses %s at plan, saying which variable to set', (_label, _tfvars, message, i) => {
+    expect(failedPreconditions[i].status).toBe(1);
+    expect(failedPreconditions[i].stderr).toMatch(message);
+  });
+
+  test('validations are checked on exactly the stack’s variable blocks', () => {
+    const { stackDir, variablesDir } = testStack();
+    const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as { variable: unknown };
+    expect(read(path.join(variablesDir, 'main.tf.json')).variable).toEqual(read(path.join(stackDir, 'cdk.tf.json')).variable);
   });
 });

@@ -1,22 +1,22 @@
 /**
- * The agent loop against the local Messages API: tool use, caps, prompt
- * caching and the server-side system prompt.
+ * The agent loop, through the zip under the runtime client, against the
+ * local Messages API: tool use, caps, prompt caching and the server-side
+ * system prompt.
  */
-import { withAgentRuntime } from '../../helpers/agent-env';
-import { agentEvent, invokeBuffered } from '../../helpers/lambda';
+import { agentEvent } from '../helpers/events';
+import { withZipRuntime } from '../helpers/zip-runtime';
 
 const calc = (expression: string, id?: string) => ({ type: 'tool_use' as const, name: 'calculator', input: { expression }, ...(id ? { id } : {}) });
 const text = (t: string) => ({ type: 'text' as const, text: t });
 
 describe('agent loop', () => {
-  const ctx = withAgentRuntime();
-  const useEnv = (extra: Record<string, string>) => ctx.useEnv(extra);
+  const ctx = withZipRuntime();
 
   test('a tool call is run and its result sent back to the model', async () => {
     // Given a model that asks for the calculator, then answers
     ctx.api.enqueue({ kind: 'message', content: [text('Computing.'), calc('12*34', 'toolu_1')] }, { kind: 'message', content: [text('It is 408.')] });
     // When the agent runs
-    const response = await invokeBuffered(agentEvent({ input: 'What is 12 times 34?' }));
+    const response = await ctx.invoke(agentEvent({ input: 'What is 12 times 34?' }));
     // Then the second call carries the tool result, and the answer is the last text
     expect(response.json).toMatchObject({ output: 'It is 408.', iterations: 2, tool_calls: [{ name: 'calculator', is_error: false }] });
     expect(ctx.api.requests[1].body.messages).toEqual([
@@ -28,7 +28,7 @@ describe('agent loop', () => {
 
   test('a tool that fails returns is_error content to the model, not a 500', async () => {
     ctx.api.enqueue({ kind: 'message', content: [calc('1/0', 'toolu_div')] }, { kind: 'message', content: [text('Division by zero is undefined.')] });
-    const response = await invokeBuffered(agentEvent({ input: '1/0?' }));
+    const response = await ctx.invoke(agentEvent({ input: '1/0?' }));
     expect(response.statusCode).toBe(200);
     expect(response.json.tool_calls).toEqual([{ name: 'calculator', is_error: true, duration_ms: expect.any(Number) }]);
     expect((ctx.api.requests[1].body.messages as any[])[2].content[0]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_div', content: 'Division by zero.', is_error: true });
@@ -36,24 +36,24 @@ describe('agent loop', () => {
 
   test('an unknown tool name is reported to the model as an error', async () => {
     ctx.api.enqueue({ kind: 'message', content: [{ type: 'tool_use', id: 'toolu_x', name: 'rm_rf', input: {} }] }, { kind: 'message', content: [text('Sorry.')] });
-    const response = await invokeBuffered(agentEvent({ input: 'delete everything' }));
+    const response = await ctx.invoke(agentEvent({ input: 'delete everything' }));
     expect(response.json.tool_calls[0]).toMatchObject({ name: 'rm_rf', is_error: true });
     expect((ctx.api.requests[1].body.messages as any[])[2].content[0].content).toBe('There is no tool named "rm_rf".');
   });
 
   test('the tool calls of one turn all run, and all results go back in one message', async () => {
     ctx.api.enqueue({ kind: 'message', content: [calc('1+1', 'a'), calc('2+2', 'b'), { type: 'tool_use', id: 'c', name: 'current_time', input: { timezone: 'UTC' } }] }, { kind: 'message', content: [text('done')] });
-    const response = await invokeBuffered(agentEvent({ input: 'three things' }));
+    const response = await ctx.invoke(agentEvent({ input: 'three things' }));
     expect(response.json.tool_calls.map((t: any) => t.name)).toEqual(['calculator', 'calculator', 'current_time']);
     const results = (ctx.api.requests[1].body.messages as any[])[2].content.map((r: any) => [r.tool_use_id, r.is_error]);
     expect(results).toEqual([['a', false], ['b', false], ['c', false]]);
   });
 
   test('MAX_ITERATIONS stops the loop with stop_reason max_iterations', async () => {
-    useEnv({ MAX_ITERATIONS: '2' });
+    await ctx.useEnv({ MAX_ITERATIONS: '2' });
     ctx.api.setDefault({ kind: 'message', content: [calc('1+1')] });
     try {
-      const response = await invokeBuffered(agentEvent({ input: 'loop forever' }));
+      const response = await ctx.invoke(agentEvent({ input: 'loop forever' }));
       expect(response.statusCode).toBe(200);
       expect(response.json).toMatchObject({ stop_reason: 'max_iterations', iterations: 2 });
       expect(ctx.api.requests).toHaveLength(2);
@@ -63,30 +63,30 @@ describe('agent loop', () => {
   });
 
   test('MAX_TOOL_CALLS stops before a turn that would exceed it', async () => {
-    useEnv({ MAX_TOOL_CALLS: '2' });
+    await ctx.useEnv({ MAX_TOOL_CALLS: '2' });
     ctx.api.enqueue({ kind: 'message', content: [calc('1'), calc('2')] }, { kind: 'message', content: [calc('3')] });
-    const response = await invokeBuffered(agentEvent({ input: 'many tools' }));
+    const response = await ctx.invoke(agentEvent({ input: 'many tools' }));
     expect(response.json).toMatchObject({ stop_reason: 'max_tool_calls', iterations: 2 });
     expect(response.json.tool_calls).toHaveLength(2);
   });
 
   test('TOKEN_BUDGET stops the loop once spent, and caps max_tokens by what is left', async () => {
-    useEnv({ TOKEN_BUDGET: '100' });
+    await ctx.useEnv({ TOKEN_BUDGET: '100' });
     ctx.api.enqueue({ kind: 'message', content: [calc('1')], usage: { input_tokens: 60, output_tokens: 10 } }, { kind: 'message', content: [calc('2')], usage: { input_tokens: 40, output_tokens: 10 } });
-    const response = await invokeBuffered(agentEvent({ input: 'spend', max_tokens: 500 }));
+    const response = await ctx.invoke(agentEvent({ input: 'spend', max_tokens: 500 }));
     expect(response.json).toMatchObject({ stop_reason: 'token_budget', iterations: 2 });
     expect(ctx.api.requests.map((r) => r.body.max_tokens)).toEqual([100, 30]);
   });
 
   test('the caller’s max_tokens is passed to the model', async () => {
     ctx.api.enqueue({ kind: 'message', content: [text('short')] });
-    await invokeBuffered(agentEvent({ input: 'hi', max_tokens: 64 }));
+    await ctx.invoke(agentEvent({ input: 'hi', max_tokens: 64 }));
     expect(ctx.api.requests[0].body.max_tokens).toBe(64);
   });
 
   test('prior turns come before the new input', async () => {
     ctx.api.enqueue({ kind: 'message', content: [text('You said blue.')] });
-    await invokeBuffered(agentEvent({ input: 'What did I say?', messages: [{ role: 'user', content: 'blue' }, { role: 'assistant', content: 'Noted.' }] }));
+    await ctx.invoke(agentEvent({ input: 'What did I say?', messages: [{ role: 'user', content: 'blue' }, { role: 'assistant', content: 'Noted.' }] }));
     expect(ctx.api.requests[0].body.messages).toEqual([
       { role: 'user', content: 'blue' },
       { role: 'assistant', content: 'Noted.' },
@@ -96,7 +96,7 @@ describe('agent loop', () => {
 
   test('the system prompt and the tool definitions are marked for prompt caching', async () => {
     ctx.api.enqueue({ kind: 'message', content: [text('ok')] });
-    await invokeBuffered(agentEvent({ input: 'hi' }));
+    await ctx.invoke(agentEvent({ input: 'hi' }));
     const body = ctx.api.requests[0].body as any;
     expect(body.system).toEqual([{ type: 'text', text: expect.stringContaining('helpful, precise assistant'), cache_control: { type: 'ephemeral' } }]);
     expect(body.tools.map((t: any) => t.name)).toEqual(['calculator', 'current_time', 'knowledge_search']);
@@ -105,16 +105,16 @@ describe('agent loop', () => {
   });
 
   test('SYSTEM_PROMPT replaces the bundled system prompt', async () => {
-    useEnv({ SYSTEM_PROMPT: 'You are a pirate.' });
+    await ctx.useEnv({ SYSTEM_PROMPT: 'You are a pirate.' });
     ctx.api.enqueue({ kind: 'message', content: [text('Arr.')] });
-    await invokeBuffered(agentEvent({ input: 'hi' }));
+    await ctx.invoke(agentEvent({ input: 'hi' }));
     expect((ctx.api.requests[0].body as any).system[0].text).toBe('You are a pirate.');
   });
 
   test('the model and streaming flag sent upstream come from the configuration', async () => {
-    useEnv({ MODEL_ID: 'claude-haiku-4-5' });
+    await ctx.useEnv({ MODEL_ID: 'claude-haiku-4-5' });
     ctx.api.enqueue({ kind: 'message', content: [text('ok')] });
-    const response = await invokeBuffered(agentEvent({ input: 'hi' }));
+    const response = await ctx.invoke(agentEvent({ input: 'hi' }));
     expect(ctx.api.requests[0].body).toMatchObject({ model: 'claude-haiku-4-5', stream: true });
     expect(ctx.api.requests[0].headers.authorization).toBe('Bearer sk-ant-local-test');
     // (25 in * $1 + 12 out * $5) / 1e6

@@ -4,50 +4,35 @@
  * ingress from anywhere, and a non-VPC plan exactly as before.
  */
 import { TEST_ACCOUNT_ID } from '../../src/check/local-sts';
-import { prepareOfflineStack, type OfflineStack } from '../../src/check/offline-stack';
 import { evaluatePlan } from '../../src/check/rules';
 import { plannedResources, type PlanJson, type TfRun } from '../../src/check/terraform';
+import { planEach, planned, rejected as rejectedRun } from '../helpers/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const VPC = ['vpc_id = "vpc-0123456789abcdef0"', 'vpc_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]'];
 const tfvars = (...lines: string[]) => lines.join('\n');
 
 describe('VPC placement', () => {
-  let stack: OfflineStack;
   const plans: Record<string, PlanJson> = {};
   const rejected: Record<string, TfRun> = {};
 
   beforeAll(async () => {
-    stack = await prepareOfflineStack('tf-vpc');
-    const valid: Record<string, string> = {
+    const valid = {
       noVpc: tfvars(`anthropic_api_key_secret_arn = "${SECRET_ARN}"`),
       anthropic: tfvars(...VPC, `anthropic_api_key_secret_arn = "${SECRET_ARN}"`, 'nat_egress_enabled = true'),
       bedrock: tfvars(...VPC, 'llm_provider = "bedrock"'),
       bedrockNoEndpoints: tfvars(...VPC, 'llm_provider = "bedrock"', 'create_vpc_endpoints = false'),
       existingEndpoints: tfvars(...VPC, 'llm_provider = "bedrock"', 'vpc_endpoint_ids = { logs = "vpce-0123456789abcdef0" }', 'vpc_endpoint_security_group_ids = ["sg-0fedcba9876543210"]'),
     };
-    const invalid: Record<string, string> = {
+    const invalid = {
       streamingInVpc: tfvars(...VPC, 'llm_provider = "bedrock"', 'invoke_mode = "RESPONSE_STREAM"'),
       anthropicWithoutNat: tfvars(...VPC, `anthropic_api_key_secret_arn = "${SECRET_ARN}"`),
       vpcWithoutSubnets: tfvars('vpc_id = "vpc-0123456789abcdef0"', 'llm_provider = "bedrock"'),
     };
-    const results = await Promise.all([
-      ...Object.entries(valid).map(async ([name, vars]) => ({ name, result: await stack.tf.plan(name, vars) })),
-      ...Object.entries(invalid).map(async ([name, vars]) => ({ name, result: await stack.tf.plan(name, vars) })),
-    ]);
-    for (const { name, result } of results) {
-      if (name in valid) {
-        if (!result.plan) throw new Error(`${name} failed to plan:\n${result.run.stderr}`);
-        plans[name] = result.plan;
-      } else {
-        rejected[name] = { ...result.run, stderr: result.run.stderr.replace(/[\s│]+/g, ' ') };
-      }
-    }
+    const [good, bad] = await Promise.all([planEach('vpc', valid), planEach('vpc', invalid, 'variables')]);
+    for (const [name, outcome] of Object.entries(good)) plans[name] = planned(outcome, name);
+    for (const [name, outcome] of Object.entries(bad)) rejected[name] = rejectedRun(outcome, name);
   }, 300_000);
-
-  afterAll(async () => {
-    await stack?.dispose();
-  });
 
   const endpoints = (plan: PlanJson) => plannedResources(plan, 'aws_vpc_endpoint').map((e) => String(e.values.service_name).split('.').pop()).sort();
 

@@ -3,10 +3,10 @@
  * hashicorp/aws provider schema, offline: provider credentials are dummies
  * and STS is a local server, so no AWS account is touched.
  */
-import { TEST_ACCOUNT_ID, type LocalServer } from '../../src/check/local-sts';
-import { prepareOfflineStack, type OfflineStack } from '../../src/check/offline-stack';
+import { TEST_ACCOUNT_ID } from '../../src/check/local-sts';
 import { evaluatePlan } from '../../src/check/rules';
 import { plannedResources, type PlanJson, type TerraformWorkdir } from '../../src/check/terraform';
+import { planEach, planned, sharedStack, stsActions } from '../helpers/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const ANTHROPIC_TFVARS = `anthropic_api_key_secret_arn = "${SECRET_ARN}"\n`;
@@ -19,27 +19,17 @@ interface PolicyStatement {
 }
 
 describe('terraform plan of the agent stack (offline, real provider)', () => {
-  let stack: OfflineStack;
-  let sts: LocalServer;
   let tf: TerraformWorkdir;
   let anthropic: PlanJson;
   let bedrock: PlanJson;
 
   beforeAll(async () => {
-    stack = await prepareOfflineStack('tf-plan');
-    tf = stack.tf;
-    sts = stack.sts;
+    tf = sharedStack();
     // Both providers from one synthesized folder: switching is a tfvars edit.
-    const [a, b] = await Promise.all([tf.plan('anthropic', ANTHROPIC_TFVARS), tf.plan('bedrock', BEDROCK_TFVARS)]);
-    if (!a.plan) throw new Error(`anthropic plan failed:\n${a.run.stderr}`);
-    if (!b.plan) throw new Error(`bedrock plan failed:\n${b.run.stderr}`);
-    anthropic = a.plan;
-    bedrock = b.plan;
+    const plans = await planEach('plan', { anthropic: ANTHROPIC_TFVARS, bedrock: BEDROCK_TFVARS });
+    anthropic = planned(plans.anthropic, 'anthropic');
+    bedrock = planned(plans.bedrock, 'bedrock');
   }, 240_000);
-
-  afterAll(async () => {
-    await stack?.dispose();
-  });
 
   test('terraform validate accepts the synthesized configuration', async () => {
     const run = await tf.run(['validate', '-no-color']);
@@ -128,8 +118,8 @@ describe('terraform plan of the agent stack (offline, real provider)', () => {
     expect(report).toEqual({ violations: [], unevaluated: [] });
   });
 
-  test('only the local STS was asked anything, and only who the caller is', () => {
-    expect(new Set(sts.actions)).toEqual(new Set(['GetCallerIdentity']));
+  test('only the local STS was asked anything, and only who the caller is', async () => {
+    expect(new Set(await stsActions())).toEqual(new Set(['GetCallerIdentity']));
   });
 });
 

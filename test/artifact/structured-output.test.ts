@@ -1,10 +1,10 @@
 /**
  * Structured output: with `output_schema` the model must call submit_result;
  * its input is validated, one invalid attempt is retried with the errors,
- * a second is a 502 naming them.
+ * a second is a 502 naming them. Through the zip under the runtime client.
  */
-import { withAgentRuntime } from '../../helpers/agent-env';
-import { agentEvent, invokeBuffered } from '../../helpers/lambda';
+import { agentEvent } from '../helpers/events';
+import { withZipRuntime } from '../helpers/zip-runtime';
 
 const SCHEMA = {
   type: 'object',
@@ -15,11 +15,11 @@ const SCHEMA = {
 const submit = (input: unknown, id = 'toolu_submit') => ({ type: 'tool_use' as const, id, name: 'submit_result', input });
 
 describe('structured output', () => {
-  const ctx = withAgentRuntime();
+  const ctx = withZipRuntime();
 
   test('a valid submission becomes `result`, and the submit tool carries the caller’s schema', async () => {
     ctx.api.enqueue({ kind: 'message', content: [submit({ city: 'Paris', population: 2102650 })] });
-    const response = await invokeBuffered(agentEvent({ input: 'Largest French city?', output_schema: SCHEMA }));
+    const response = await ctx.invoke(agentEvent({ input: 'Largest French city?', output_schema: SCHEMA }));
     expect(response.statusCode).toBe(200);
     expect(response.json).toMatchObject({ result: { city: 'Paris', population: 2102650 }, stop_reason: 'result_submitted' });
     const body = ctx.api.requests[0].body as any;
@@ -29,7 +29,7 @@ describe('structured output', () => {
 
   test('one invalid submission is answered with the validation errors and the submit tool is forced', async () => {
     ctx.api.enqueue({ kind: 'message', content: [submit({ city: 'Paris', population: 'lots' }, 'toolu_bad')] }, { kind: 'message', content: [submit({ city: 'Paris', population: 2 })] });
-    const response = await invokeBuffered(agentEvent({ input: 'x', output_schema: SCHEMA }));
+    const response = await ctx.invoke(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.json.result).toEqual({ city: 'Paris', population: 2 });
     const retry = ctx.api.requests[1].body as any;
     expect(retry.tool_choice).toEqual({ type: 'tool', name: 'submit_result' });
@@ -40,7 +40,7 @@ describe('structured output', () => {
 
   test('a second invalid submission is a 502 that names the validation errors', async () => {
     ctx.api.enqueue({ kind: 'message', content: [submit({ city: 7 })] }, { kind: 'message', content: [submit({ city: 'Rome', extra: true })] });
-    const response = await invokeBuffered(agentEvent({ input: 'x', output_schema: SCHEMA }));
+    const response = await ctx.invoke(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.statusCode).toBe(502);
     expect(response.json.error.type).toBe('upstream_error');
     expect(response.json.error.message).toMatch(/does not match output_schema after a retry: .*population/);
@@ -49,7 +49,7 @@ describe('structured output', () => {
 
   test('a prose answer without submission is followed by a forced submit', async () => {
     ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Paris, about 2 million.' }], stop_reason: 'end_turn' }, { kind: 'message', content: [submit({ city: 'Paris', population: 2000000 })] });
-    const response = await invokeBuffered(agentEvent({ input: 'x', output_schema: SCHEMA }));
+    const response = await ctx.invoke(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.json.result).toEqual({ city: 'Paris', population: 2000000 });
     expect((ctx.api.requests[1].body as any).tool_choice).toEqual({ type: 'tool', name: 'submit_result' });
   });
@@ -59,7 +59,7 @@ describe('structured output', () => {
       { kind: 'message', content: [{ type: 'tool_use', id: 't1', name: 'calculator', input: { expression: '2*1000000' } }] },
       { kind: 'message', content: [submit({ city: 'Paris', population: 2000000 })] },
     );
-    const response = await invokeBuffered(agentEvent({ input: 'x', output_schema: SCHEMA }));
+    const response = await ctx.invoke(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.json).toMatchObject({ result: { city: 'Paris', population: 2000000 }, tool_calls: [{ name: 'calculator', is_error: false }] });
   });
 });

@@ -1,22 +1,22 @@
 /**
- * Property-based: thousands of malformed Function URL events and bodies.
- * Every one gets a JSON response with a request id; none throws out of the
- * handler or hangs. Valid requests that slip through reach the local mock API.
+ * Property-based, through the zip under the runtime client: thousands of
+ * malformed Function URL events and bodies. Every one gets a JSON response
+ * with a request id; none escapes as a function error, crashes the process
+ * or runs into the timeout. Valid requests that slip through reach the local
+ * mock API.
  */
 import fc from 'fast-check';
-import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
-import { anthropicEnv, applyAgentEnv, type AgentEnv } from '../helpers/agent-env';
-import { agentEvent, eventFixture, invokeBuffered, invokeStreaming, lambdaContext } from '../helpers/lambda';
+import type { InvocationOutcome } from '../../src/dev/lambda/invocation';
+import { agentEvent, eventFixture, withRoute } from '../helpers/events';
+import { anthropicEnv, startLocalServices, ZipFunction } from '../helpers/zip-runtime';
 
+/** Past this, a run counts as a hang: Lambda would stop it and bill the whole timeout. @unit ms */
 const PER_CALL_LIMIT_MS = 5_000;
 
-/** Fails the property if the handler takes longer than the limit (a hang). */
-function bounded<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${PER_CALL_LIMIT_MS} ms`)), PER_CALL_LIMIT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+/** The function answered: no unhandled error, no crash, no timeout. */
+function expectAnswered(outcome: InvocationOutcome): void {
+  expect({ kind: outcome.kind }).toEqual({ kind: expect.stringMatching(/^(response|stream)$/) });
+  if (outcome.kind === 'stream') expect(outcome.error).toBeUndefined();
 }
 
 /** The response contract for any input: JSON, a request id in header and body. */
@@ -25,7 +25,7 @@ function expectContract(status: number, headers: Record<string, string>, body: s
   const json = JSON.parse(body) as { request_id?: string; error?: { type: string; message: string; request_id: string } };
   if (status >= 400) {
     expect(json.error).toEqual({ type: expect.any(String), message: expect.any(String), request_id: headers['x-request-id'] });
-    expect(body).not.toMatch(/\n\s+at |\.ts:\d+|node_modules/);
+    expect(body).not.toMatch(/\n\s+at |\.ts:\d+|node_modules|index\.mjs/);
   } else {
     expect([200]).toContain(status);
   }
@@ -46,23 +46,24 @@ const bodies = fc.oneof(
 const methods = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE'), fc.string({ maxLength: 12 }));
 const paths = fc.oneof(fc.constantFrom('/agent', '/health', '/', '/agent/', '//agent', '/%00', '/__proto__', '/constructor'), fc.webPath(), fc.string({ maxLength: 300 }));
 
-describe('fuzzing the handler', () => {
-  let api: MessagesApiServer;
-  let env: AgentEnv;
+describe('fuzzing the zip', () => {
+  let services: Awaited<ReturnType<typeof startLocalServices>>;
+  let fn: ZipFunction;
+  const invoke = (event: unknown) => fn.invoke(event, { remainingMs: PER_CALL_LIMIT_MS });
   beforeAll(async () => {
-    api = await startMessagesApi();
-    api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'ok' }] });
-    env = applyAgentEnv(anthropicEnv(api.url));
+    services = await startLocalServices();
+    services.api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'ok' }] });
+    fn = new ZipFunction(anthropicEnv(services.urls));
   });
   afterAll(async () => {
-    env.restore();
-    await api.close();
+    await Promise.all([fn.close(), services.close()]);
   });
 
   test('malformed bodies always get a JSON answer with a request id', async () => {
     await fc.assert(
       fc.asyncProperty(bodies, fc.boolean(), async (body, base64) => {
-        const r = await bounded(invokeBuffered(agentEvent(body, { base64 })));
+        const r = await invoke(agentEvent(body, { base64 }));
+        expectAnswered(r.outcome);
         expectContract(r.statusCode, r.headers, r.body);
       }),
       { numRuns: 1500 },
@@ -77,7 +78,7 @@ describe('fuzzing the handler', () => {
           fc.string({ minLength: 1 }).filter((s) => !/^[A-Za-z0-9+/\s]*={0,2}$/.test(s)).map((s) => ({ body: s, isBase64Encoded: true })),
         ),
         async (patch) => {
-          const r = await bounded(invokeBuffered({ ...agentEvent('{}'), ...patch }));
+          const r = await invoke({ ...agentEvent('{}'), ...patch });
           expect(r.statusCode).toBe(400);
           expectContract(r.statusCode, r.headers, r.body);
         },
@@ -89,9 +90,8 @@ describe('fuzzing the handler', () => {
   test('unknown methods and paths get 404 or 405, never a crash', async () => {
     await fc.assert(
       fc.asyncProperty(methods, paths, async (method, path) => {
-        const base = eventFixture('get-health');
-        const event = { ...base, rawPath: path, requestContext: { ...base.requestContext, http: { ...base.requestContext.http, method } } };
-        const r = await bounded(invokeBuffered(event));
+        const r = await invoke(withRoute(eventFixture('get-health'), method, path));
+        expectAnswered(r.outcome);
         expectContract(r.statusCode, r.headers, r.body);
       }),
       { numRuns: 1000 },
@@ -107,7 +107,8 @@ describe('fuzzing the handler', () => {
     );
     await fc.assert(
       fc.asyncProperty(events, async (event) => {
-        const r = await bounded(invokeBuffered(event));
+        const r = await invoke(event);
+        expectAnswered(r.outcome);
         expectContract(r.statusCode, r.headers, r.body);
       }),
       { numRuns: 1500 },
@@ -117,7 +118,8 @@ describe('fuzzing the handler', () => {
   test('the streaming export holds the same contract for malformed bodies', async () => {
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
-        const s = await bounded(invokeStreaming(agentEvent(body), lambdaContext()));
+        const s = await fn.stream(agentEvent(body), { remainingMs: PER_CALL_LIMIT_MS });
+        expectAnswered(s.outcome);
         const isJson = s.prelude.headers['content-type'] === 'application/json';
         if (isJson) expectContract(s.prelude.statusCode, s.prelude.headers, s.body);
         else expect(s.events.at(-1)?.event).toMatch(/^(done|error)$/);

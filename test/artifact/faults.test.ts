@@ -1,11 +1,12 @@
 /**
  * Upstream faults from the local Messages API, for both exports: each maps
  * to its status in the HTTP contract, within the Lambda deadline, without
- * leaking the upstream body.
+ * leaking the upstream body. Through the zip under the runtime client, whose
+ * execution environment is stopped if the function overruns its timeout.
  */
 import type { Reply } from '../fixtures/servers/messages-api';
-import { withAgentRuntime } from '../helpers/agent-env';
-import { agentEvent, invokeBuffered, invokeStreaming, lambdaContext } from '../helpers/lambda';
+import { agentEvent } from '../helpers/events';
+import { withZipRuntime, type InvokeOptions } from '../helpers/zip-runtime';
 
 const FAULTS: Array<[label: string, reply: Reply, status: number, type: string]> = [
   ['429 rate limit', { kind: 'error', status: 429, errorType: 'rate_limit_error', message: 'secret upstream detail', headers: { 'retry-after': '7', 'retry-after-ms': '5' } }, 429, 'rate_limited'],
@@ -15,15 +16,15 @@ const FAULTS: Array<[label: string, reply: Reply, status: number, type: string]>
 ];
 
 describe('upstream faults', () => {
-  const ctx = withAgentRuntime();
+  const ctx = withZipRuntime();
 
   describe.each([['buffered'], ['streaming']])('%s export', (mode) => {
-    const invoke = async (event: unknown, context = lambdaContext()) => {
+    const invoke = async (event: unknown, options: InvokeOptions = {}) => {
       if (mode === 'buffered') {
-        const r = await invokeBuffered(event, context);
+        const r = await ctx.invoke(event, options);
         return { status: r.statusCode, headers: r.headers, json: r.json, raw: r.body };
       }
-      const s = await invokeStreaming(event, context);
+      const s = await ctx.stream(event, options);
       const isJson = s.prelude.headers['content-type'] === 'application/json';
       return { status: s.prelude.statusCode, headers: s.prelude.headers, json: isJson ? JSON.parse(s.body) : { events: s.events }, raw: s.body };
     };
@@ -48,7 +49,7 @@ describe('upstream faults', () => {
       ctx.api.setDefault({ kind: 'hang' });
       const remainingMs = 4_000;
       const started = Date.now();
-      const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
+      const response = await invoke(agentEvent({ input: 'hi' }), { remainingMs });
       expect(response.status).toBe(504);
       expect(response.json.error.type).toBe('timeout');
       expect(Date.now() - started).toBeLessThan(remainingMs);
@@ -58,7 +59,7 @@ describe('upstream faults', () => {
       ctx.api.setDefault({ kind: 'error', status: 429, errorType: 'rate_limit_error', headers: { 'retry-after': '30' } });
       const remainingMs = 5_000;
       const started = Date.now();
-      const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
+      const response = await invoke(agentEvent({ input: 'hi' }), { remainingMs });
       expect(response.status).toBe(429);
       expect(response.headers['retry-after']).toBe('30');
       expect(Date.now() - started).toBeLessThan(remainingMs);
@@ -69,7 +70,7 @@ describe('upstream faults', () => {
       ctx.api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'one two three four five six seven eight nine ten' }], tokenDelayMs: 800 });
       const remainingMs = 4_000;
       const started = Date.now();
-      const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(remainingMs));
+      const response = await invoke(agentEvent({ input: 'hi' }), { remainingMs });
       expect(Date.now() - started).toBeLessThan(remainingMs);
       if (mode === 'buffered') expect(response.status).toBe(504);
       // Streaming already committed 200 with the first tokens: the timeout arrives as the last event.
@@ -77,7 +78,7 @@ describe('upstream faults', () => {
     });
 
     test('with too little time left, no model call starts and the answer is 504', async () => {
-      const response = await invoke(agentEvent({ input: 'hi' }), lambdaContext(1_500));
+      const response = await invoke(agentEvent({ input: 'hi' }), { remainingMs: 1_500 });
       expect(response.status).toBe(504);
       expect(ctx.api.requests).toHaveLength(0);
     });
@@ -91,14 +92,14 @@ describe('upstream faults', () => {
 
   test('buffered: an error event in the middle of the stream is a 503 for overloaded_error', async () => {
     ctx.api.setDefault({ kind: 'stream-error', textBefore: 'Partial ', errorType: 'overloaded_error' });
-    const response = await invokeBuffered(agentEvent({ input: 'hi' }));
+    const response = await ctx.invoke(agentEvent({ input: 'hi' }));
     expect(response.statusCode).toBe(503);
     expect(response.json.error.type).toBe('overloaded');
   });
 
   test('streaming: an error event after the first tokens becomes an SSE error event on the open stream', async () => {
     ctx.api.setDefault({ kind: 'stream-error', textBefore: 'Partial ', errorType: 'overloaded_error' });
-    const streamed = await invokeStreaming(agentEvent({ input: 'hi' }));
+    const streamed = await ctx.stream(agentEvent({ input: 'hi' }));
     expect(streamed.prelude.statusCode).toBe(200);
     const names = streamed.events.map((e) => e.event);
     expect(names[0]).toBe('text');
@@ -111,7 +112,7 @@ describe('upstream faults', () => {
     ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Working on it.' }, { type: 'tool_use', id: 't', name: 'calculator', input: { expression: '2+2' } }] });
     ctx.api.setDefault({ kind: 'hang' });
     // When the deadline passes
-    const response = await invokeBuffered(agentEvent({ input: 'hi' }), lambdaContext(4_000));
+    const response = await ctx.invoke(agentEvent({ input: 'hi' }), { remainingMs: 4_000 });
     // Then the 504 says what had been produced
     expect(response.statusCode).toBe(504);
     expect(response.json.partial).toMatchObject({ output: 'Working on it.', iterations: 2, tool_calls: [{ name: 'calculator', is_error: false }] });

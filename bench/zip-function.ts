@@ -1,0 +1,42 @@
+/**
+ * The zip as deployed, for the benchmarks: built by the real pipeline,
+ * unpacked, and run by Lambda's runtime interface client on Lambda's Node
+ * (or this machine's, said in the report when Node 22 is not installed).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { build } from '../build/pipeline';
+import { unpackZip } from '../build/zip';
+import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from '../src/dev/lambda/binaries';
+import { LocalFunction } from '../src/dev/lambda/local-function';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Builds `entry` into `dir` and unpacks it; returns the task root. */
+export async function buildZip(dir: string, entry?: string): Promise<{ taskRoot: string; zipBytes: number }> {
+  const result = await build({ root: ROOT, outDir: dir, ...(entry ? { entry } : {}) });
+  const taskRoot = path.join(dir, 'task');
+  unpackZip(fs.readFileSync(result.zipPath), taskRoot);
+  return { taskRoot, zipBytes: result.manifest.size_bytes };
+}
+
+export function benchNode(): NodeBinary {
+  try {
+    return lambdaNode('nodejs22.x');
+  } catch (error) {
+    if (!(error instanceof MissingToolError)) throw error;
+    return hostNode();
+  }
+}
+
+export function zipFunction(taskRoot: string, handler: string, environment: Record<string, string>, node: NodeBinary = benchNode()): LocalFunction {
+  return new LocalFunction({ taskRoot, handler, node, environment });
+}
+
+export function functionUrlEvent(input: string, path = '/agent') {
+  return {
+    version: '2.0', rawPath: path, rawQueryString: '', headers: { 'content-type': 'application/json' },
+    requestContext: { requestId: 'bench', http: { method: path === '/agent' ? 'POST' : 'GET', path, sourceIp: '127.0.0.1' } },
+    ...(path === '/agent' ? { body: JSON.stringify({ input }) } : {}), isBase64Encoded: false,
+  };
+}

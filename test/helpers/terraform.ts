@@ -1,0 +1,84 @@
+/**
+ * The run's synthesized and initialised stack (made once by the terraform
+ * project's global setup), and plans against it. Every plan of the run lives
+ * in the same folder, so names carry the test file's prefix.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { requireTerraform, TerraformWorkdir, type PlanJson, type TfRun } from '../../src/check/terraform';
+import { testStack } from './test-run';
+
+export interface PlanOutcome {
+  readonly run: TfRun;
+  readonly plan?: PlanJson;
+}
+
+export function sharedStack(): TerraformWorkdir {
+  const { stackDir, cliConfig } = testStack();
+  return new TerraformWorkdir(stackDir, requireTerraform(), cliConfig);
+}
+
+/** The stack's variable blocks alone, to check validations without starting the AWS provider. */
+export function variablesOnly(): TerraformWorkdir {
+  const { variablesDir, cliConfig } = testStack();
+  return new TerraformWorkdir(variablesDir, requireTerraform(), cliConfig);
+}
+
+/**
+ * Plans every variant at once; Terraform's own parallelism is bounded by the
+ * machine, not by us. `variables` plans against the variable blocks alone:
+ * for variants that only a validation rejects.
+ */
+export async function planEach<K extends string>(prefix: string, variants: Readonly<Record<K, string>>, where: 'stack' | 'variables' = 'stack'): Promise<Record<K, PlanOutcome>> {
+  const tf = where === 'stack' ? sharedStack() : variablesOnly();
+  const entries = await Promise.all(Object.entries<string>(variants).map(async ([name, tfvars]) => [name, await planOnce(tf, `${prefix}-${name}`, tfvars)] as const));
+  return Object.fromEntries(entries) as Record<K, PlanOutcome>;
+}
+
+/** Longest a worker waits for another worker's plan of the same tfvars. @unit ms */
+const SHARED_PLAN_WAIT_MS = 300_000;
+
+/**
+ * One plan per distinct tfvars per run, whichever test file asks first: the
+ * result is kept beside the stack, and a worker that asks while another is
+ * planning waits for its result.
+ */
+async function planOnce(tf: TerraformWorkdir, name: string, tfvars: string): Promise<PlanOutcome> {
+  // The same assignments with different blank lines or indentation are the same plan.
+  const normalised = tfvars.split('\n').map((line) => line.trim()).filter((line) => line !== '').join('\n');
+  const key = createHash('sha256').update(normalised).digest('hex').slice(0, 16);
+  const result = path.join(tf.dir, `plan-${key}.json`);
+  try {
+    fs.writeFileSync(`${result}.lock`, name, { flag: 'wx' });
+  } catch {
+    const until = Date.now() + SHARED_PLAN_WAIT_MS;
+    while (!fs.existsSync(result)) {
+      if (Date.now() > until) throw new Error(`Waited ${SHARED_PLAN_WAIT_MS} ms for another worker's plan of ${name}.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return JSON.parse(fs.readFileSync(result, 'utf8')) as PlanOutcome;
+  }
+  const outcome = await tf.plan(name, `${normalised}\n`);
+  fs.writeFileSync(`${result}.tmp`, JSON.stringify(outcome));
+  fs.renameSync(`${result}.tmp`, result);
+  return outcome;
+}
+
+/** The plan of a variant that must succeed; its stderr otherwise. */
+export function planned(outcome: PlanOutcome, name: string): PlanJson {
+  if (!outcome.plan) throw new Error(`${name} failed to plan:\n${outcome.run.stderr}`);
+  return outcome.plan;
+}
+
+/** A run that must fail, with Terraform's line-wrapped box drawing flattened so messages match. */
+export function rejected(outcome: PlanOutcome, name: string): TfRun {
+  if (outcome.plan) throw new Error(`${name} planned successfully, but it must be rejected`);
+  return { ...outcome.run, stderr: outcome.run.stderr.replace(/[\s│]+/g, ' ') };
+}
+
+/** The actions the run's local STS was asked. */
+export async function stsActions(): Promise<string[]> {
+  const response = await fetch(`${testStack().stsUrl}/actions`);
+  return (await response.json()) as string[];
+}

@@ -1,0 +1,268 @@
+/**
+ * The built zip, run as Lambda runs it: unpacked, loaded by the real runtime
+ * interface client (aws-lambda-ric) in its own process, on the Node of this
+ * Jest project, with a Runtime API of our own. Tests get the HTTP result the
+ * Function URL would give, the SSE events with the time each left the
+ * function, and the log lines the function wrote.
+ */
+import { hostNode, lambdaNode, type NodeBinary } from '../../src/dev/lambda/binaries';
+import { HTTP_INTEGRATION_CONTENT_TYPE, httpResponseOf, splitPrelude } from '../../src/dev/lambda/function-url';
+import type { InvocationOutcome, StreamChunk } from '../../src/dev/lambda/invocation';
+import { LocalFunction } from '../../src/dev/lambda/local-function';
+import { SseReader } from '../../src/dev/sse-reader';
+import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
+import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
+import { testArtifact } from './test-run';
+
+/** The function timeout an invocation gets unless a test says otherwise. @unit ms */
+export const DEFAULT_REMAINING_MS = 30_000;
+/** Lambda's Node for the stack's default runtime. */
+const LAMBDA_RUNTIME = 'nodejs22.x';
+
+export type Export = 'buffered' | 'streaming';
+const HANDLERS: Record<Export, string> = { buffered: 'index.handler', streaming: 'index.streamHandler' };
+
+/** The Node this Jest project runs the zip on (set by test/setup/node-*.ts). */
+export function nodeUnderTest(): NodeBinary {
+  return process.env.AGENT_TEST_NODE === 'host' ? hostNode() : lambdaNode(LAMBDA_RUNTIME);
+}
+
+export interface InvokeOptions {
+  /** What `context.getRemainingTimeInMillis()` starts at: the function timeout. @default 30000 @unit ms */
+  readonly remainingMs?: number;
+  /** Streaming only: the Runtime API drops the response connection after this many chunks. @default - never */
+  readonly dropStreamAfterChunks?: number;
+}
+
+export interface BufferedResult {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** The body parsed as JSON (`undefined` when it is not JSON). */
+  readonly json: any;
+  readonly outcome: InvocationOutcome;
+}
+
+export interface SseEventAt {
+  readonly event: string;
+  readonly data: any;
+  /** When the chunk that completed this event reached the Runtime API. @unit ms, performance.now() */
+  readonly at: number;
+}
+
+export interface StreamedResult {
+  readonly contentType: string;
+  /** Status and headers from the HTTP-integration prelude. */
+  readonly prelude: { statusCode: number; headers: Record<string, string> };
+  /** The body after the prelude. */
+  readonly body: string;
+  readonly chunks: readonly StreamChunk[];
+  readonly events: readonly SseEventAt[];
+  readonly outcome: InvocationOutcome;
+}
+
+/** One function configuration: an environment per export, started on first use. */
+export class ZipFunction {
+  private readonly functions = new Map<Export, LocalFunction>();
+  /** Every line the function wrote (stdout and stderr), in order. */
+  readonly output: string[] = [];
+
+  constructor(
+    readonly environment: Readonly<Record<string, string>>,
+    private readonly node: NodeBinary = nodeUnderTest(),
+  ) {}
+
+  /** Invokes the buffered export (`index.handler`) and reads the result as a Function URL would. */
+  async invoke(event: unknown, options: InvokeOptions = {}): Promise<BufferedResult> {
+    const { outcome } = await this.fn('buffered').invoke({ event, timeoutMs: options.remainingMs ?? DEFAULT_REMAINING_MS });
+    const http = httpResponseOf(outcome);
+    const body = http.body.toString('utf8');
+    return { statusCode: http.status, headers: flatten(http.headers), body, json: parseJson(body), outcome };
+  }
+
+  /** Invokes the streaming export (`index.streamHandler`) and splits prelude, body and SSE events. */
+  async stream(event: unknown, options: InvokeOptions = {}): Promise<StreamedResult> {
+    const { outcome } = await this.fn('streaming').invoke({ event, timeoutMs: options.remainingMs ?? DEFAULT_REMAINING_MS, dropStreamAfterChunks: options.dropStreamAfterChunks });
+    if (outcome.kind !== 'stream') throw new Error(`The streaming export did not stream: ${JSON.stringify(outcome)}`);
+    if (outcome.contentType !== HTTP_INTEGRATION_CONTENT_TYPE) throw new Error(`The stream has content type ${outcome.contentType}, not the HTTP integration prelude.`);
+    const parts = splitPrelude(outcome.body);
+    if (!parts) throw new Error(`The stream has no complete prelude: ${outcome.body.toString('utf8').slice(0, 200)}`);
+    return {
+      contentType: outcome.contentType,
+      prelude: { statusCode: parts.prelude.statusCode ?? 200, headers: parts.prelude.headers ?? {} },
+      body: parts.body.toString('utf8'),
+      chunks: outcome.chunks,
+      events: sseEvents(outcome.chunks),
+      outcome,
+    };
+  }
+
+  /** The request log lines (`"message":"request"`) written so far, once at least `count` have arrived. */
+  async requestLogs(count = 1, timeoutMs = 2_000): Promise<Array<Record<string, any>>> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = this.jsonLines().filter((line) => line.message === 'request');
+      if (lines.length >= count || Date.now() > until) return lines;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** Every line the function wrote that is a JSON object. */
+  jsonLines(): Array<Record<string, any>> {
+    return this.output.flatMap((line) => {
+      const json = parseJson(line);
+      return json && typeof json === 'object' ? [json as Record<string, any>] : [];
+    });
+  }
+
+  /** Stops both environments: the next invocation is a cold start, with empty caches. */
+  async restart(): Promise<void> {
+    const running = [...this.functions.values()];
+    this.functions.clear();
+    await Promise.all(running.map((fn) => fn.close()));
+  }
+
+  close(): Promise<void> {
+    return this.restart();
+  }
+
+  private fn(exportName: Export): LocalFunction {
+    let fn = this.functions.get(exportName);
+    if (!fn) {
+      fn = new LocalFunction({
+        taskRoot: testArtifact().taskRoot,
+        handler: HANDLERS[exportName],
+        node: this.node,
+        environment: this.environment,
+        onLog: (line) => this.output.push(line),
+      });
+      this.functions.set(exportName, fn);
+    }
+    return fn;
+  }
+}
+
+/** The local stand-ins a describe block's function talks to. */
+export interface LocalServices {
+  /** The Messages API (and Bedrock's InvokeModel) stand-in. */
+  readonly api: string;
+  /** Secrets Manager, holding TEST_API_KEY under TEST_SECRET_ARN. */
+  readonly secretsManager: string;
+}
+
+export const TEST_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:anthropic-api-key-AbCdEf';
+export const TEST_API_KEY = 'sk-ant-local-test';
+
+/**
+ * What the stack deploys for llm_provider = "anthropic": the key's secret
+ * ARN, read from the local Secrets Manager; the model API at the local stand-in.
+ */
+export function anthropicEnv(services: LocalServices, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    LLM_PROVIDER: 'anthropic',
+    MODEL_ID: 'claude-sonnet-5-5',
+    ANTHROPIC_API_KEY_SECRET_ARN: TEST_SECRET_ARN,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: services.secretsManager,
+    ANTHROPIC_BASE_URL: services.api,
+    ...extra,
+  };
+}
+
+/** The Messages API and Secrets Manager stand-ins, started together. */
+export async function startLocalServices(): Promise<{ api: MessagesApiServer; secrets: SecretsManagerServer; urls: LocalServices; close(): Promise<void> }> {
+  const [api, secrets] = await Promise.all([startMessagesApi(), startSecretsManager(TEST_SECRET_ARN, TEST_API_KEY)]);
+  return { api, secrets, urls: { api: api.url, secretsManager: secrets.url }, close: async () => void (await Promise.all([api.close(), secrets.close()])) };
+}
+
+export interface ZipTestContext {
+  /** The local Messages API of this describe block, reset before each test. */
+  readonly api: MessagesApiServer;
+  /** The local Secrets Manager of this describe block. */
+  readonly secrets: SecretsManagerServer;
+  /** The function of the current test. */
+  readonly fn: ZipFunction;
+  invoke(event: unknown, options?: InvokeOptions): Promise<BufferedResult>;
+  stream(event: unknown, options?: InvokeOptions): Promise<StreamedResult>;
+  /** Runs the rest of this test with `envFor(api.url)` merged with `extra` (a new execution environment). */
+  useEnv(extra: Record<string, string>): Promise<void>;
+}
+
+/**
+ * Registers the hooks most artifact tests share: the local stand-ins for the
+ * describe block, and the zip under the runtime client with the block's
+ * environment, kept warm across tests that use it and replaced for tests that
+ * change it. Servers and processes stop in afterAll.
+ */
+export function withZipRuntime(envFor: (services: LocalServices) => Record<string, string> = (services) => anthropicEnv(services)): ZipTestContext {
+  let services: Awaited<ReturnType<typeof startLocalServices>> | undefined;
+  let standard: ZipFunction | undefined;
+  let current: ZipFunction | undefined;
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is only available inside a test`);
+    return value;
+  };
+  beforeAll(async () => {
+    services = await startLocalServices();
+    standard = new ZipFunction(envFor(services.urls));
+  });
+  afterAll(async () => {
+    await Promise.all([standard?.close(), current !== standard ? current?.close() : undefined, services?.close()]);
+  });
+  beforeEach(() => {
+    ready(services, 'api').api.reset();
+    ready(standard, 'fn').output.length = 0;
+    current = standard;
+  });
+  afterEach(async () => {
+    if (current !== standard) await current?.close();
+  });
+  return {
+    get api() {
+      return ready(services, 'api').api;
+    },
+    get secrets() {
+      return ready(services, 'secrets').secrets;
+    },
+    get fn() {
+      return ready(current, 'fn');
+    },
+    invoke: (event, options) => ready(current, 'fn').invoke(event, options),
+    stream: (event, options) => ready(current, 'fn').stream(event, options),
+    async useEnv(extra) {
+      if (current !== standard) await current?.close();
+      current = new ZipFunction({ ...envFor(ready(services, 'services').urls), ...extra });
+    },
+  };
+}
+
+function sseEvents(chunks: readonly StreamChunk[]): SseEventAt[] {
+  const reader = new SseReader();
+  const decoder = new TextDecoder();
+  const events: SseEventAt[] = [];
+  let preludeDone = false;
+  let pending = Buffer.alloc(0);
+  for (const chunk of chunks) {
+    let bytes = chunk.bytes;
+    if (!preludeDone) {
+      pending = Buffer.concat([pending, bytes]);
+      const parts = splitPrelude(pending);
+      if (!parts) continue;
+      preludeDone = true;
+      bytes = parts.body;
+    }
+    for (const event of reader.push(decoder.decode(bytes, { stream: true }))) events.push({ event: event.event, data: parseJson(event.data), at: chunk.at });
+  }
+  return events;
+}
+
+function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function flatten(headers: Readonly<Record<string, string | string[]>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+}
