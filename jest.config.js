@@ -57,8 +57,9 @@ module.exports = {
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
     },
   ],
-  // Builds, runtime clients and real terraform runs are CPU-heavy; two cores, two workers.
-  maxWorkers: 2,
+  // Two cores, three workers: much of a worker's time is spent waiting on child processes
+  // (terraform, runtime clients) and deadlines, which a third worker fills.
+  maxWorkers: 3,
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

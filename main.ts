@@ -1,14 +1,30 @@
-/** CDKTF app: reads the build's manifest and synthesizes the agent stack. */
+/**
+ * The CDKTF app, run by `cdktf synth` and `cdktf deploy`: it builds the zip
+ * first (type check included), so what it synthesizes is always the zip of
+ * the sources as they are now, never a stale `dist/`. A build error stops it
+ * with the build's message.
+ */
 import { App } from 'cdktf';
-import { DEFAULT_MANIFEST_PATH, loadArtifact } from './src/stacks/artifact';
+import { BuildError } from './build/errors';
+import { build } from './build/pipeline';
 import { AgentStack } from './src/stacks/agent-stack';
+import { loadArtifact } from './src/stacks/artifact';
 import { resolveBackend } from './src/stacks/backend';
 import { resolveAwsProviderMajor } from './src/stacks/provider-target';
 
-const app = new App();
-new AgentStack(app, 'agent', {
-  artifact: loadArtifact(DEFAULT_MANIFEST_PATH),
-  backend: resolveBackend(process.env),
-  awsProviderMajor: resolveAwsProviderMajor(process.env),
+async function main(): Promise<void> {
+  const built = await build({ root: __dirname });
+  if (built.sizeWarning) process.stderr.write(`${built.sizeWarning}\n`);
+  const app = new App();
+  new AgentStack(app, 'agent', {
+    artifact: loadArtifact(built.manifestPath),
+    backend: resolveBackend(process.env),
+    awsProviderMajor: resolveAwsProviderMajor(process.env),
+  });
+  app.synth();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(error instanceof BuildError ? `error [${error.code}]: ${error.message}\n` : `${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
 });
-app.synth();

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { bundleFailed, entryNotFound, nativeAddon } from './errors';
 import { nativeImportGuard, nativePackagesIn, type NativePackage } from './native-guard';
-import { BUNDLE_NAME, CHUNK_DIR, NODE_TARGET, type ResolvedBuildOptions } from './options';
+import { BUNDLE_NAME, CHUNK_DIR, type ResolvedBuildOptions } from './options';
 
 export interface BundleFile {
   /** Path inside the zip, e.g. `index.mjs` or `chunks/bedrock-XXXX.mjs`. */
@@ -83,7 +83,7 @@ async function runEsbuild(
       write: false,
       metafile: true,
       platform: 'node',
-      target: NODE_TARGET,
+      target: options.target,
       format: 'esm',
       banner: { js: ESM_COMPAT_BANNER },
       minify: true,

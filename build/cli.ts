@@ -9,6 +9,7 @@ import { LAMBDA_NODE_IMAGE, runContainerBuild } from './container';
 import { BuildError, invalidOption } from './errors';
 import { MANIFEST_NAME, resolveBuildOptions, type Architecture, type BuildOptions } from './options';
 import { build } from './pipeline';
+import type { LambdaRuntime } from './runtimes';
 import { formatSummary } from './summary';
 
 const USAGE = `Usage: npm run build -- [options]
@@ -16,6 +17,8 @@ const USAGE = `Usage: npm run build -- [options]
   --entry <file>          handler module (default src/function/index.ts)
   --out-dir <dir>         where function.zip and function.manifest.json go (default dist)
   --arch <arm64|x86_64>   Lambda architecture (default arm64)
+  --runtime <runtime>     Lambda runtime; esbuild targets its Node major (default nodejs22.x)
+  --no-typecheck          skip the type check of the handler (experiments only)
   --size-budget-kb <n>    warn when the zip is larger (default 400)
   --container             build inside ${LAMBDA_NODE_IMAGE} with docker or podman
   --image <ref>           image for --container (pin a digest for a bit-for-bit clean room)
@@ -42,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
         outDir: resolved.outDir,
         architecture: resolved.architecture,
         image: values.image,
-        buildArgs: ['--size-budget-kb', String(resolved.sizeBudgetBytes / 1024), '--entry', resolved.entryRelative],
+        buildArgs: ['--size-budget-kb', String(resolved.sizeBudgetBytes / 1024), '--entry', resolved.entryRelative, '--runtime', resolved.runtime],
       });
       const manifest = JSON.parse(fs.readFileSync(path.join(resolved.outDir, MANIFEST_NAME), 'utf8'));
       process.stdout.write(`container build done: source_code_hash ${manifest.source_code_hash}\n`);
@@ -78,6 +81,8 @@ function parse(argv: string[]) {
       entry: { type: 'string' },
       'out-dir': { type: 'string' },
       arch: { type: 'string' },
+      runtime: { type: 'string' },
+      'no-typecheck': { type: 'boolean', default: false },
       'size-budget-kb': { type: 'string' },
       container: { type: 'boolean', default: false },
       image: { type: 'string' },
@@ -101,6 +106,8 @@ function toBuildOptions(values: ReturnType<typeof parse>): BuildOptions {
     entry: values.entry,
     outDir: values['out-dir'],
     architecture: values.arch as Architecture | undefined,
+    runtime: values.runtime as LambdaRuntime | undefined,
+    typecheck: !values['no-typecheck'],
     sizeBudgetBytes,
     nativeAddons: values['in-container'] ? 'include' : 'fail',
   };

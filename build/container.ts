@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { containerBuildFailed, containerEngineMissing } from './errors';
+import { findOnPath } from './executables';
 import type { Architecture } from './options';
 
 /** Amazon's image for the `nodejs22.x` runtime. Pin a digest with `--image` for bit-for-bit clean rooms. */
@@ -17,14 +17,19 @@ const ENGINE_PROBE_TIMEOUT_MS = 15_000;
 
 /**
  * Runs in the container: copy the read-only source (without host-built
- * node_modules, whose binaries are for the host), install from the lockfile for
- * Lambda's platform, then run the ordinary build CLI writing into /out.
+ * node_modules, whose binaries are for the host), install from the lockfile
+ * without install scripts, then run the install scripts of the packages the
+ * function ships (its `dependencies`) so their native parts are compiled for
+ * Lambda's platform; development tools (the runtime interface client the
+ * tests use) need a compiler toolchain the image lacks and are not shipped.
+ * Then the ordinary build CLI writes into /out.
  */
 export const CONTAINER_SCRIPT = [
   'set -eu',
   `node -e "require('fs').cpSync('/src','/tmp/build',{recursive:true,filter:(p)=>!/^\\/src\\/(node_modules|dist|cdktf\\.out|\\.git)(\\/|$)/.test(p)})"`,
   'cd /tmp/build',
-  'npm ci --no-audit --no-fund --loglevel=error',
+  'npm ci --no-audit --no-fund --loglevel=error --ignore-scripts',
+  `node -e "const l=require('./package-lock.json');const n=Object.entries(l.packages).filter(([k,p])=>k&&p.hasInstallScript&&!p.dev).map(([k])=>k.split('node_modules/').pop());if(n.length)require('child_process').execFileSync('npm',['rebuild',...n],{stdio:'inherit'})"`,
   'node node_modules/tsx/dist/cli.mjs build/cli.ts --in-container --out-dir /out "$@"',
 ].join('\n');
 
@@ -82,7 +87,7 @@ export function detectEngine(env: NodeJS.ProcessEnv = process.env): string {
   const candidates = env.CONTAINER_ENGINE ? [env.CONTAINER_ENGINE] : [...CONTAINER_ENGINES];
   const problems: string[] = [];
   for (const engine of candidates) {
-    if (!onPath(engine, env.PATH ?? '')) {
+    if (findOnPath(engine, env.PATH ?? '').length === 0) {
       problems.push(`\`${engine}\` is not on PATH`);
       continue;
     }
@@ -100,20 +105,6 @@ export function runContainerBuild(input: Omit<ContainerCommandInput, 'engine'> &
   const [command, ...args] = containerCommand({ ...input, engine });
   const run = spawnSync(command, args, { stdio: 'inherit' });
   if (run.status !== 0) throw containerBuildFailed([command, ...args].map(shellQuote).join(' '), run.status);
-}
-
-function onPath(command: string, searchPath: string): boolean {
-  if (command.includes('/')) return isExecutable(command);
-  return searchPath.split(path.delimiter).some((dir) => dir !== '' && isExecutable(path.join(dir, command)));
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function currentUser(): string {

@@ -5,6 +5,7 @@
 
 export type BuildErrorCode =
   | 'ENTRY_NOT_FOUND'
+  | 'TYPE_ERROR'
   | 'BUNDLE_FAILED'
   | 'NATIVE_ADDON'
   | 'INVALID_OPTION'
@@ -29,6 +30,14 @@ export function entryNotFound(entry: string): BuildError {
   );
 }
 
+export function typeErrors(diagnostics: string, count: number): BuildError {
+  return new BuildError(
+    'TYPE_ERROR',
+    `The handler has ${count} type error${count === 1 ? '' : 's'}; nothing was built:\n${diagnostics}\n` +
+      'Fix them (`npm run typecheck` lists every error in the project). `--no-typecheck` builds anyway, for experiments only.',
+  );
+}
+
 export function bundleFailed(diagnostics: string, cause?: unknown): BuildError {
   return new BuildError('BUNDLE_FAILED', `esbuild could not bundle the handler:\n${diagnostics}`, { cause });
 }
@@ -38,8 +47,8 @@ export function nativeAddon(pkg: string, evidence: string, architecture: string)
     'NATIVE_ADDON',
     `Package \`${pkg}\` is a native addon (${evidence}). A native binary built on this machine ` +
       `would crash on Lambda (Amazon Linux 2023, ${architecture}). Remove the dependency, or build ` +
-      `inside the Lambda image with \`npm run build -- --container --arch ${architecture}\` ` +
-      `after allowing native addons with \`--allow-native\`.`,
+      `inside the Lambda image with \`npm run build -- --container --arch ${architecture}\`, which ` +
+      `installs the addon for Lambda's platform and ships it in the zip.`,
   );
 }
 

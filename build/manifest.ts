@@ -3,7 +3,8 @@
  * time, no absolute path, no Node version), so it is as reproducible as the zip.
  */
 import { createHash } from 'node:crypto';
-import { NODE_TARGET, type Architecture } from './options';
+import type { Architecture } from './options';
+import type { LambdaRuntime } from './runtimes';
 
 export interface ManifestEntry {
   readonly path: string;
@@ -23,7 +24,9 @@ export interface BuildManifest {
   readonly size_bytes: number;
   readonly entries: readonly ManifestEntry[];
   readonly esbuild_version: string;
-  /** esbuild target, matching the Lambda runtime (`node22` for `nodejs22.x`). */
+  /** Lambda runtime the zip was built for. */
+  readonly runtime: LambdaRuntime;
+  /** esbuild target, the runtime's Node major (`node22` for `nodejs22.x`). */
   readonly target: string;
   readonly architecture: Architecture;
   /** Handler strings for the two exports of the bundle. */
@@ -46,6 +49,8 @@ export function createManifest(input: {
   zip: Uint8Array;
   entries: readonly ManifestEntry[];
   esbuildVersion: string;
+  runtime: LambdaRuntime;
+  target: string;
   architecture: Architecture;
   nativePackages: readonly string[];
 }): BuildManifest {
@@ -57,7 +62,8 @@ export function createManifest(input: {
     size_bytes: input.zip.byteLength,
     entries: [...input.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     esbuild_version: input.esbuildVersion,
-    target: NODE_TARGET,
+    runtime: input.runtime,
+    target: input.target,
     architecture: input.architecture,
     handlers: { buffered: 'index.handler', streaming: 'index.streamHandler' },
     native_packages: [...input.nativePackages].sort(),

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { invalidOption } from './errors';
+import { DEFAULT_RUNTIME, esbuildTarget, isLambdaRuntime, LAMBDA_NODE_RUNTIMES, type LambdaRuntime } from './runtimes';
 
 /** Lambda instruction set the zip is meant for. Only matters for native addons and `--container`. */
 export type Architecture = 'arm64' | 'x86_64';
@@ -33,6 +34,16 @@ export interface BuildOptions {
    */
   readonly architecture?: Architecture;
   /**
+   * Lambda runtime the zip runs on; esbuild targets its Node major.
+   * @default 'nodejs22.x'
+   */
+  readonly runtime?: LambdaRuntime;
+  /**
+   * Type-check the handler's module graph first (TypeScript entries), and stop on any error.
+   * @default true
+   */
+  readonly typecheck?: boolean;
+  /**
    * Warn when the zip is larger than this.
    * @default 409600 (400 KiB)
    * @unit bytes
@@ -54,6 +65,10 @@ export interface ResolvedBuildOptions {
   readonly entryRelative: string;
   readonly outDir: string;
   readonly architecture: Architecture;
+  readonly runtime: LambdaRuntime;
+  /** esbuild target derived from `runtime`, e.g. `node22`. */
+  readonly target: string;
+  readonly typecheck: boolean;
   readonly sizeBudgetBytes: number;
   readonly nativeAddons: NativeAddonPolicy;
 }
@@ -69,8 +84,6 @@ export const MANIFEST_NAME = 'function.manifest.json';
 export const BUNDLE_NAME = 'index.mjs';
 /** Lazily imported code (e.g. the Bedrock client) is split into chunks under this folder. */
 export const CHUNK_DIR = 'chunks';
-/** esbuild target matching Lambda's `nodejs22.x` runtime. */
-export const NODE_TARGET = 'node22';
 
 const ARCHITECTURES: readonly Architecture[] = ['arm64', 'x86_64'];
 
@@ -80,6 +93,10 @@ export function resolveBuildOptions(options: BuildOptions = {}): ResolvedBuildOp
   const architecture = options.architecture ?? DEFAULT_ARCHITECTURE;
   if (!ARCHITECTURES.includes(architecture)) {
     throw invalidOption('architecture', architecture, `Use one of: ${ARCHITECTURES.join(', ')}.`);
+  }
+  const runtime = options.runtime ?? DEFAULT_RUNTIME;
+  if (!isLambdaRuntime(runtime)) {
+    throw invalidOption('runtime', runtime, `Use one of: ${Object.keys(LAMBDA_NODE_RUNTIMES).join(', ')}.`);
   }
   const sizeBudgetBytes = options.sizeBudgetBytes ?? DEFAULT_SIZE_BUDGET_BYTES;
   if (!Number.isInteger(sizeBudgetBytes) || sizeBudgetBytes <= 0) {
@@ -95,6 +112,9 @@ export function resolveBuildOptions(options: BuildOptions = {}): ResolvedBuildOp
     entryRelative,
     outDir: path.resolve(root, options.outDir ?? DEFAULT_OUT_DIR),
     architecture,
+    runtime,
+    target: esbuildTarget(runtime),
+    typecheck: options.typecheck ?? true,
     sizeBudgetBytes,
     nativeAddons,
   };

@@ -1,7 +1,8 @@
 /**
- * The build pipeline: bundle → deterministic zip → manifest, written
- * atomically. Typed input, typed result; printing is the CLI's business.
+ * The build pipeline: type check → bundle → deterministic zip → manifest,
+ * written atomically. Typed input, typed result; printing is the CLI's business.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Metafile } from 'esbuild';
 import { writeFilesAtomically } from './atomic-write';
@@ -10,6 +11,7 @@ import { createManifest, serializeManifest, type BuildManifest } from './manifes
 import { nativePackageEntries } from './native-packages';
 import { MANIFEST_NAME, ZIP_NAME, resolveBuildOptions, type BuildOptions } from './options';
 import { budgetWarning, largestInputs, type InputWeight } from './summary';
+import { typecheck } from './typecheck';
 import { deterministicZip, type ZipEntry } from './zip';
 
 export interface BuildResult {
@@ -27,6 +29,7 @@ export interface BuildResult {
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const resolved = resolveBuildOptions(options);
+  if (resolved.typecheck && /\.[cm]?tsx?$/.test(resolved.entry) && fs.existsSync(resolved.entry)) typecheck(resolved.root, resolved.entry);
   const bundled = await bundle(resolved);
 
   const entries: ZipEntry[] = [
@@ -39,6 +42,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     zip,
     entries: entries.map((e) => ({ path: e.path, size: e.data.byteLength })),
     esbuildVersion: bundled.esbuildVersion,
+    runtime: resolved.runtime,
+    target: resolved.target,
     architecture: resolved.architecture,
     nativePackages: bundled.nativePackages.map((p) => p.name),
   });

@@ -37,7 +37,7 @@ export function formatSummary(input: {
     `size               ${kib(manifest.size_bytes)} (bundle ${kib(input.bundleBytes)} before compression; budget ${kib(input.sizeBudgetBytes)})`,
     `sha256             ${manifest.sha256}`,
     `source_code_hash   ${manifest.source_code_hash}`,
-    `target             ${manifest.target} / ${manifest.architecture}, esbuild ${manifest.esbuild_version}`,
+    `target             ${manifest.target} (${manifest.runtime}) / ${manifest.architecture}, esbuild ${manifest.esbuild_version}`,
     `largest inputs of the bundle:`,
     ...input.largest.map((w) => `  ${kib(w.bytes).padStart(10)}  ${w.name}`),
   ];

@@ -5,9 +5,9 @@
  * Function URL would, streaming included.
  */
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { toFunctionUrlEvent } from './event';
 import type { LocalFunction } from './lambda/local-function';
+import { listenOnLoopback } from './loopback';
 import { StreamForwarder, writeOutcome } from './response';
 
 export type InvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
@@ -36,7 +36,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const invokeMode = options.invokeMode ?? 'BUFFERED';
   const timeoutMs = (options.timeoutSeconds ?? 120) * 1000;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const sockets = new Set<Socket>();
 
   const server = http.createServer(async (req, res) => {
     const started = Date.now();
@@ -62,21 +61,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms${note}`);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', resolve);
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${address.address}:${address.port}`,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const listening = await listenOnLoopback(server, options.port ?? 3000, options.host ?? '127.0.0.1');
+  return { url: listening.url, close: listening.close };
 }

@@ -8,10 +8,15 @@ import * as path from 'node:path';
 import { REPO_ROOT, runBuildCli } from '../helpers/project';
 import { makeTempDir, removeDir } from '../helpers/temp';
 
-const BAD_ENTRIES: Array<[label: string, file: string | undefined, source: string | undefined, expected: RegExp]> = [
-  ['a missing entry file', 'missing.ts', undefined, /Cannot find `.*missing\.ts`\. Create it, or pass `--entry <file>`/],
-  ['a syntax error', 'syntax.ts', 'export const ok = 1;\nexport const broken = ;\n', /\[ERROR\] Unexpected ";"[\s\S]*syntax\.ts:2:\d+/],
-  ['an unresolvable import', 'unresolved.ts', "import 'no-such-package-anywhere';\nexport const x = 1;\n", /\[ERROR\] Could not resolve "no-such-package-anywhere"[\s\S]*unresolved\.ts:1:\d+/],
+/** With the type check (the default) TypeScript reports first; without it, esbuild does. */
+const BAD_ENTRIES: Array<[label: string, file: string | undefined, source: string | undefined, flags: string[], expected: RegExp]> = [
+  ['a missing entry file', 'missing.ts', undefined, [], /Cannot find `.*missing\.ts`\. Create it, or pass `--entry <file>`/],
+  ['a syntax error', 'syntax.ts', 'export const ok = 1;\nexport const broken = ;\n', [], /error \[TYPE_ERROR\]: The handler has 1 type error[\s\S]*syntax\.ts\(2,\d+\): error TS1109: Expression expected/],
+  ['a type error', 'typed.ts', "export const count: number = 'three';\n", [], /error \[TYPE_ERROR\][\s\S]*typed\.ts\(1,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/],
+  ['an unresolvable import', 'unresolved.ts', "import { x } from 'no-such-package-anywhere';\nexport const y = x;\n", [], /unresolved\.ts\(1,\d+\): error TS2307: Cannot find module 'no-such-package-anywhere'/],
+  ['a syntax error, without the type check', 'syntax.ts', 'export const ok = 1;\nexport const broken = ;\n', ['--no-typecheck'], /\[ERROR\] Unexpected ";"[\s\S]*syntax\.ts:2:\d+/],
+  ['an unresolvable import, without the type check', 'unresolved.ts', "import 'no-such-package-anywhere';\nexport const x = 1;\n", ['--no-typecheck'], /\[ERROR\] Could not resolve "no-such-package-anywhere"[\s\S]*unresolved\.ts:1:\d+/],
+  ['an unknown runtime', undefined, undefined, ['--runtime', 'nodejs18.x'], /Invalid `runtime`: "nodejs18\.x"\. Use one of: nodejs22\.x\./],
 ];
 
 describe('build CLI on bad input', () => {
@@ -21,13 +26,13 @@ describe('build CLI on bad input', () => {
   });
   afterEach(() => removeDir(workDir));
 
-  test.each(BAD_ENTRIES)('rejects %s with a diagnostic and writes nothing', (_label, file, source, expected) => {
-    // Given an entry that cannot be bundled and an empty output folder
-    const entry = path.join(workDir, file!);
-    if (source !== undefined) fs.writeFileSync(entry, source);
+  test.each(BAD_ENTRIES)('rejects %s with a diagnostic and writes nothing', (_label, file, source, flags, expected) => {
+    // Given an entry that cannot be built and an empty output folder
+    const entry = file ? ['--entry', path.join(workDir, file)] : [];
+    if (file && source !== undefined) fs.writeFileSync(path.join(workDir, file), source);
     const outDir = path.join(workDir, 'out');
     // When the build runs
-    const run = runBuildCli(REPO_ROOT, ['--entry', entry, '--out-dir', outDir]);
+    const run = runBuildCli(REPO_ROOT, [...entry, '--out-dir', outDir, ...flags]);
     // Then it fails with the diagnostic and leaves no file behind
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(expected);

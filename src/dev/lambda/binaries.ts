@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { findOnPath } from '../../../build/executables';
 
 /** A Node.js program to run the runtime client with. */
 export interface NodeBinary {
@@ -82,11 +83,7 @@ export function lambdaNode(runtime: string): NodeBinary {
  * the Node running this process.
  */
 export function hostNode(searchPath: string = process.env.PATH ?? ''): NodeBinary {
-  const candidate = searchPath
-    .split(path.delimiter)
-    .filter((dir) => dir !== '' && !dir.split(path.sep).includes('node_modules'))
-    .map((dir) => path.join(dir, 'node'))
-    .find(isExecutable);
+  const [candidate] = findOnPath('node', searchPath, (dir) => dir.split(path.sep).includes('node_modules'));
   const binary = candidate ? fs.realpathSync(candidate) : process.execPath;
   const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
   if (probe.status !== 0) throw new MissingToolError(`\`${binary} --version\` failed: ${probe.error?.message ?? probe.stderr}`);
@@ -98,13 +95,4 @@ export function nodeMajorOf(runtime: string): number {
   const match = /^nodejs(\d+)\.x$/.exec(runtime);
   if (!match) throw new Error(`\`${runtime}\` is not a Lambda Node.js runtime such as "nodejs22.x".`);
   return Number(match[1]);
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

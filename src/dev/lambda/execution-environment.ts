@@ -50,6 +50,16 @@ export class InitError extends Error {
 }
 
 const DEFAULT_INIT_TIMEOUT_MS = 10_000;
+const DEFAULT_MEMORY_MB = 512;
+
+/**
+ * The flags Lambda's Node.js bootstrap starts the runtime with: the heap is
+ * sized from the function's memory (5% young generation, 90% old), so a
+ * function that fits locally fits on Lambda.
+ */
+export function lambdaNodeFlags(memoryMb: number): string[] {
+  return ['--expose-gc', '--max-http-header-size=81920', `--max-semi-space-size=${Math.floor((memoryMb * 5) / 100)}`, `--max-old-space-size=${Math.floor((memoryMb * 90) / 100)}`];
+}
 /** Output kept for a crash report. @unit lines */
 const KEPT_OUTPUT_LINES = 20;
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -86,8 +96,9 @@ export class ExecutionEnvironment {
       onInitError: (error) => initFailed(error),
     });
     const credentials = options.credentials ?? LOCAL_CREDENTIALS;
+    const memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
     const started = performance.now();
-    const child = spawn(options.node.path, [entry], {
+    const child = spawn(options.node.path, [...lambdaNodeFlags(memoryMb), entry], {
       cwd: options.taskRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Lambda gives the function its configured variables plus its own, and nothing of the host's.
@@ -102,7 +113,7 @@ export class ExecutionEnvironment {
         AWS_EXECUTION_ENV: `AWS_Lambda_${options.runtime ?? 'nodejs22.x'}`,
         AWS_LAMBDA_FUNCTION_NAME: functionName,
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb ?? 512),
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
         AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
         AWS_LAMBDA_LOG_STREAM_NAME: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,

@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback, type LoopbackServer } from '../loopback';
 import { MAX_BUFFERED_PAYLOAD_BYTES, type FunctionError, type InvocationOutcome, type StreamChunk } from './invocation';
 
 const PREFIX = '/2018-06-01/runtime';
@@ -37,34 +37,27 @@ export interface RuntimeApiListener {
 
 export class RuntimeApi {
   private readonly server: http.Server;
-  private readonly sockets = new Set<Socket>();
+  private listening: LoopbackServer | undefined;
   private waiting: http.ServerResponse | undefined;
   private queued: PendingInvocation | undefined;
   private current: PendingInvocation | undefined;
 
   private constructor(private readonly listener: RuntimeApiListener) {
     this.server = http.createServer((req, res) => void this.route(req, res));
-    this.server.on('connection', (socket) => {
-      // Each chunk of a streamed response is read as soon as it arrives.
-      socket.setNoDelay(true);
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    // Each chunk of a streamed response is read as soon as it arrives.
+    this.server.on('connection', (socket) => socket.setNoDelay(true));
   }
 
   static async start(listener: RuntimeApiListener): Promise<RuntimeApi> {
     const api = new RuntimeApi(listener);
-    await new Promise<void>((resolve, reject) => {
-      api.server.once('error', reject);
-      api.server.listen(0, '127.0.0.1', resolve);
-    });
+    api.listening = await listenOnLoopback(api.server);
     return api;
   }
 
   /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
   get address(): string {
-    const { address, port } = this.server.address() as AddressInfo;
-    return `${address}:${port}`;
+    if (!this.listening) throw new Error('The Runtime API is not listening.');
+    return this.listening.address;
   }
 
   /** Hands an invocation to the runtime, now if it is waiting on `/next`, else at its next poll. */
@@ -82,8 +75,7 @@ export class RuntimeApi {
 
   close(): Promise<void> {
     this.waiting?.destroy();
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.listening?.close() ?? Promise.resolve();
   }
 
   private deliver(): void {

@@ -7,7 +7,7 @@
  * does on AWS; the tests use it the same way.
  */
 import * as http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from '../loopback';
 
 export interface SecretsManagerServer {
   readonly url: string;
@@ -27,7 +27,6 @@ export async function startSecretsManager(secretArn: string, initialValue: strin
   let value = initialValue;
   let denial: string | undefined;
   const calls: SecretsManagerServer['calls'] = [];
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
@@ -51,22 +50,13 @@ export async function startSecretsManager(secretArn: string, initialValue: strin
       reply(200, { ARN: secretArn, Name: secretArn.split(':').pop(), SecretString: value, VersionId: 'local-v1', VersionStages: ['AWSCURRENT'] });
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     secretArn,
     calls,
     setSecret: (next) => void (value = next),
     deny: (errorType) => void (denial = errorType),
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listening.close,
   };
 }
