@@ -1,5 +1,4 @@
 /** `npm run bench`: every benchmark, each figure beside a baseline from the same run. */
-import './markdown-hook';
 import { benchBuild } from './build.bench';
 import { formatRows } from './lib';
 import { benchRuntime } from './runtime.bench';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkMatrix, type Combination } from './matrix';
-import { prepareOfflineStack } from './offline-stack';
+import { prepareOfflineStack } from '../terraform/offline-stack';
 import { evaluatePlan, RULES } from './rules';
 
 async function main(argv: string[]): Promise<number> {

@@ -4,7 +4,8 @@
  * project creates. Each rule has a stable id, a one-line reason, and returns
  * the violations it finds.
  */
-import type { PlanJson, PlannedResource } from './terraform';
+import { brokenRules, parseSettings } from '../function/settings/read';
+import type { PlanJson, PlannedResource } from '../terraform/terraform';
 
 export interface Violation {
   readonly rule: string;
@@ -106,10 +107,11 @@ export const RULES: readonly PolicyRule[] = [
       return resources(plan, 'aws_lambda_function_url')
         .filter((url) => url.values.authorization_type === 'NONE')
         .flatMap((url) => {
-          const env = fns.length === 1 ? functionEnv(fns[0]) : {};
-          const protectedByTokens = (env.AUTH_TOKEN_SHA256 ?? '').length > 0;
-          const optedOut = env.ALLOW_UNAUTHENTICATED === 'true';
-          return protectedByTokens || optedOut ? [] : [violation('AGENT-URL-001', url, 'auth type NONE without AUTH_TOKEN_SHA256 or ALLOW_UNAUTHENTICATED=true')];
+          // The settings table's own rule, over what the function will read.
+          const env = { ...(fns.length === 1 ? functionEnv(fns[0]) : {}), FUNCTION_URL_AUTH_TYPE: 'NONE' };
+          return brokenRules(parseSettings(env))
+            .filter((rule) => rule.setting === 'FUNCTION_URL_AUTH_TYPE')
+            .map((rule) => violation('AGENT-URL-001', url, rule.message((name) => name)));
         });
     },
   },

@@ -11,13 +11,7 @@ import type { FunctionUrlEvent } from '../function/http/event';
 /** Content types delivered as text; anything else arrives base64-encoded, as Lambda does. */
 const TEXT_TYPES = [/^text\//, /^application\/(json|xml|javascript|x-www-form-urlencoded)\b/, /\+(json|xml)\b/];
 
-export interface TranslateOptions {
-  /** Host name the Function URL would have. @default - the request's Host header */
-  readonly domainName?: string;
-  readonly now?: Date;
-}
-
-export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, options: TranslateOptions = {}): FunctionUrlEvent & Record<string, unknown> {
+export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer): FunctionUrlEvent & Record<string, unknown> {
   const headers: Record<string, string> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i].toLowerCase();
@@ -34,8 +28,8 @@ export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, options: 
   const query: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(rawQueryString)) query[key] = key in query ? `${query[key]},${value}` : value;
 
-  const now = options.now ?? new Date();
-  const domainName = options.domainName ?? headers.host ?? 'localhost';
+  const now = new Date();
+  const domainName = headers.host ?? 'localhost';
   const method = (req.method ?? 'GET').toUpperCase();
   const requestId = randomUUID();
   const event: FunctionUrlEvent & Record<string, unknown> = {

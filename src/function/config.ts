@@ -1,14 +1,13 @@
 /**
- * The runtime's configuration, read from the environment once per container.
- * Every default lives here; the stack sets these variables from tfvars.
+ * The runtime's configuration, built once per execution environment from
+ * the settings table (settings/table.ts): every name, default and limit lives
+ * there; this module only shapes the parsed values for the code that uses them.
  */
-import { boolEnv, intEnv, oneOfEnv, optionalEnv, type Env } from './env';
-import type { AuthMode } from './http/auth';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from './models';
-import { ConfigError } from './errors';
+import { readSettings, type Env, type Settings } from './settings/read';
 import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
 
-export type LlmProvider = 'anthropic' | 'bedrock';
+export type LlmProvider = Settings['LLM_PROVIDER'];
 
 export interface Limits {
   /** Largest request body accepted, after base64 decoding. @unit bytes */
@@ -19,7 +18,7 @@ export interface Limits {
   readonly maxMessages: number;
   /** Largest `max_tokens` a caller may ask for, per model call. */
   readonly maxTokensCap: number;
-  /** `max_tokens` per model call when the caller gives none. */
+  /** `max_tokens` per model call when the caller gives none (never above the cap). */
   readonly defaultMaxTokens: number;
   /** Model calls per request. */
   readonly maxIterations: number;
@@ -30,6 +29,9 @@ export interface Limits {
   /** Longest a single tool may run. @unit ms */
   readonly toolTimeoutMs: number;
 }
+
+/** Who may call: checked by the Function URL (AWS_IAM), by bearer-token digests, or nobody (the explicit opt-out). */
+export type AuthMode = { readonly kind: 'iam' } | { readonly kind: 'token'; readonly digests: readonly Buffer[] } | { readonly kind: 'open' };
 
 export interface RuntimeConfig {
   readonly provider: LlmProvider;
@@ -51,60 +53,35 @@ export const DEFAULT_MODELS: Readonly<Record<LlmProvider, string>> = {
   bedrock: `us.${DEFAULT_BEDROCK_FOUNDATION_MODEL}`,
 };
 
-export const DEFAULT_LIMITS: Limits = {
-  maxRequestBytes: 64 * 1024,
-  maxInputChars: 16_000,
-  maxMessages: 40,
-  maxTokensCap: 4096,
-  defaultMaxTokens: 1024,
-  maxIterations: 8,
-  maxToolCalls: 16,
-  tokenBudget: 100_000,
-  toolTimeoutMs: 10_000,
-};
-
 export function resolveConfig(env: Env): RuntimeConfig {
-  const provider = oneOfEnv(env, 'LLM_PROVIDER', ['anthropic', 'bedrock'] as const, 'anthropic');
-  const limits: Limits = {
-    maxRequestBytes: intEnv(env, 'MAX_REQUEST_BYTES', DEFAULT_LIMITS.maxRequestBytes, 1024, 6 * 1024 * 1024),
-    maxInputChars: intEnv(env, 'MAX_INPUT_CHARS', DEFAULT_LIMITS.maxInputChars, 1, 1_000_000),
-    maxMessages: intEnv(env, 'MAX_MESSAGES', DEFAULT_LIMITS.maxMessages, 0, 1000),
-    maxTokensCap: intEnv(env, 'MAX_TOKENS_CAP', DEFAULT_LIMITS.maxTokensCap, 1, 128_000),
-    defaultMaxTokens: intEnv(env, 'DEFAULT_MAX_TOKENS', DEFAULT_LIMITS.defaultMaxTokens, 1, 128_000),
-    maxIterations: intEnv(env, 'MAX_ITERATIONS', DEFAULT_LIMITS.maxIterations, 1, 100),
-    maxToolCalls: intEnv(env, 'MAX_TOOL_CALLS', DEFAULT_LIMITS.maxToolCalls, 0, 1000),
-    tokenBudget: intEnv(env, 'TOKEN_BUDGET', DEFAULT_LIMITS.tokenBudget, 1, 10_000_000),
-    toolTimeoutMs: intEnv(env, 'TOOL_TIMEOUT_MS', DEFAULT_LIMITS.toolTimeoutMs, 1, 900_000),
-  };
-  if (limits.defaultMaxTokens > limits.maxTokensCap) {
-    throw new ConfigError(`DEFAULT_MAX_TOKENS (${limits.defaultMaxTokens}) is above MAX_TOKENS_CAP (${limits.maxTokensCap}); lower it or raise the cap.`);
-  }
+  const s = readSettings(env);
   return {
-    provider,
-    model: optionalEnv(env, 'MODEL_ID') ?? DEFAULT_MODELS[provider],
-    apiKeySecretArn: optionalEnv(env, 'ANTHROPIC_API_KEY_SECRET_ARN'),
-    anthropicBaseUrl: optionalEnv(env, 'ANTHROPIC_BASE_URL'),
-    bedrockBaseUrl: optionalEnv(env, 'ANTHROPIC_BEDROCK_BASE_URL'),
-    awsRegion: optionalEnv(env, 'AWS_REGION') ?? optionalEnv(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1',
-    systemPrompt: optionalEnv(env, 'SYSTEM_PROMPT') ?? DEFAULT_SYSTEM_PROMPT.trim(),
-    logContent: boolEnv(env, 'LOG_CONTENT', false),
-    auth: resolveAuth(env),
-    limits,
+    provider: s.LLM_PROVIDER,
+    model: s.MODEL_ID || DEFAULT_MODELS[s.LLM_PROVIDER],
+    apiKeySecretArn: s.ANTHROPIC_API_KEY_SECRET_ARN || undefined,
+    anthropicBaseUrl: s.ANTHROPIC_BASE_URL || undefined,
+    bedrockBaseUrl: s.ANTHROPIC_BEDROCK_BASE_URL || undefined,
+    awsRegion: s.AWS_REGION,
+    systemPrompt: s.SYSTEM_PROMPT || DEFAULT_SYSTEM_PROMPT.trim(),
+    logContent: s.LOG_CONTENT,
+    auth: authMode(s),
+    limits: {
+      maxRequestBytes: s.MAX_REQUEST_BYTES,
+      maxInputChars: s.MAX_INPUT_CHARS,
+      maxMessages: s.MAX_MESSAGES,
+      maxTokensCap: s.MAX_TOKENS_CAP,
+      defaultMaxTokens: Math.min(s.DEFAULT_MAX_TOKENS, s.MAX_TOKENS_CAP),
+      maxIterations: s.MAX_ITERATIONS,
+      maxToolCalls: s.MAX_TOOL_CALLS,
+      tokenBudget: s.TOKEN_BUDGET,
+      toolTimeoutMs: s.TOOL_TIMEOUT_MS,
+    },
   };
 }
 
-/**
- * FUNCTION_URL_AUTH_TYPE=NONE requires AUTH_TOKEN_SHA256 (comma-separated hex
- * digests) unless ALLOW_UNAUTHENTICATED=true; AWS_IAM (the default) is
- * checked by the Function URL itself.
- */
-function resolveAuth(env: Env): AuthMode {
-  const type = oneOfEnv(env, 'FUNCTION_URL_AUTH_TYPE', ['AWS_IAM', 'NONE'] as const, 'AWS_IAM');
-  if (type === 'AWS_IAM') return { kind: 'iam' };
-  const digests = (optionalEnv(env, 'AUTH_TOKEN_SHA256') ?? '').split(',').map((d) => d.trim().toLowerCase()).filter((d) => d.length > 0);
-  const bad = digests.find((d) => !/^[0-9a-f]{64}$/.test(d));
-  if (bad !== undefined) throw new ConfigError(`AUTH_TOKEN_SHA256 holds "${bad.slice(0, 16)}…", which is not a hex SHA-256 digest (64 characters 0-9a-f).`);
-  if (digests.length > 0) return { kind: 'token', digests: digests.map((d) => Buffer.from(d, 'hex')) };
-  if (boolEnv(env, 'ALLOW_UNAUTHENTICATED', false)) return { kind: 'open' };
-  throw new ConfigError('FUNCTION_URL_AUTH_TYPE is NONE but AUTH_TOKEN_SHA256 is empty: set token digests, or ALLOW_UNAUTHENTICATED=true to serve without a token.');
+/** The table's rule has already refused NONE without digests or the opt-out. */
+function authMode(s: Settings): AuthMode {
+  if (s.FUNCTION_URL_AUTH_TYPE === 'AWS_IAM') return { kind: 'iam' };
+  if (s.AUTH_TOKEN_SHA256.length > 0) return { kind: 'token', digests: s.AUTH_TOKEN_SHA256.map((d) => Buffer.from(d, 'hex')) };
+  return { kind: 'open' };
 }

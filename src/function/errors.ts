@@ -1,64 +1,117 @@
 /**
- * The handler's error hierarchy. Every failure becomes an HttpError before it
- * reaches the caller, with a stable `type` from the HTTP contract and a
- * message that is safe to show: no stack, no secret, no upstream body.
+ * The function's error hierarchy. Domain code (settings, agent loop,
+ * providers, tools) throws these, each with a stable `code` and a message
+ * that is safe to show: no stack, no secret, no upstream body. Only
+ * `http/error-response.ts` knows which HTTP status and contract type each
+ * code becomes.
  */
 
-export type ErrorType =
+export type ErrorCode =
+  // The caller's request
   | 'invalid_request'
+  | 'payload_too_large'
   | 'unauthorized'
   | 'not_found'
   | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'upstream_error'
-  | 'overloaded'
-  | 'timeout'
-  | 'internal_error';
+  // The function's configuration
+  | 'misconfigured'
+  // The model provider, and the credentials to reach it
+  | 'provider_rate_limited'
+  | 'provider_overloaded'
+  | 'provider_timeout'
+  | 'provider_rejected_credentials'
+  | 'provider_failed'
+  | 'credentials_unavailable'
+  | 'invalid_result'
+  // The request's own deadline
+  | 'deadline_exceeded'
+  // Anything else
+  | 'unexpected';
 
-export const STATUS_BY_TYPE: Readonly<Record<ErrorType, number>> = {
-  invalid_request: 400,
-  unauthorized: 401,
-  not_found: 404,
-  method_not_allowed: 405,
-  payload_too_large: 413,
-  rate_limited: 429,
-  upstream_error: 502,
-  overloaded: 503,
-  timeout: 504,
-  internal_error: 500,
-};
+/** What the agent produced before it stopped, attached to some failures. */
+export interface PartialResult {
+  readonly output: string;
+  readonly iterations: number;
+  readonly tool_calls: readonly unknown[];
+  readonly usage: unknown;
+  readonly cost_usd: number | null;
+}
 
-/** Root of the errors the handler turns into HTTP responses. */
-export class HttpError extends Error {
-  readonly type: ErrorType;
-  readonly status: number;
-  /** Extra response headers, e.g. `allow` on 405 or `retry-after` on 429. */
-  readonly headers: Readonly<Record<string, string>>;
-  /** What the agent produced before it stopped (504 and some 502s). */
-  readonly partial?: unknown;
+export interface AgentErrorOptions {
+  readonly cause?: unknown;
+  readonly partial?: PartialResult;
+  /** The upstream's `retry-after`, passed on to the caller. */
+  readonly retryAfter?: string;
+  /** The request id the upstream gave the failed call. */
+  readonly upstreamRequestId?: string;
+}
 
-  constructor(type: ErrorType, message: string, options: { cause?: unknown; headers?: Record<string, string>; partial?: unknown } = {}) {
+/** Root of every error the function raises on purpose. */
+export class AgentError extends Error {
+  readonly code: ErrorCode;
+  readonly partial?: PartialResult;
+  readonly retryAfter?: string;
+  readonly upstreamRequestId?: string;
+
+  constructor(code: ErrorCode, message: string, options: AgentErrorOptions = {}) {
     super(message, { cause: options.cause });
-    this.name = 'HttpError';
-    this.type = type;
-    this.status = STATUS_BY_TYPE[type];
-    this.headers = options.headers ?? {};
+    this.name = 'AgentError';
+    this.code = code;
     this.partial = options.partial;
+    this.retryAfter = options.retryAfter;
+    this.upstreamRequestId = options.upstreamRequestId;
+  }
+
+  /** The same error with what the agent had produced attached. */
+  withPartial(partial: PartialResult): AgentError {
+    const copy = new AgentError(this.code, this.message, { cause: this.cause, partial, retryAfter: this.retryAfter, upstreamRequestId: this.upstreamRequestId });
+    copy.name = this.name;
+    return copy;
   }
 }
 
-export class InvalidRequestError extends HttpError {
+/** The request is wrong: the caller can fix it. */
+export class RequestError extends AgentError {
+  constructor(code: 'invalid_request' | 'payload_too_large' | 'unauthorized' | 'not_found' | 'method_not_allowed', message: string) {
+    super(code, message);
+    this.name = 'RequestError';
+  }
+}
+
+export class InvalidRequestError extends RequestError {
   constructor(message: string) {
     super('invalid_request', message);
     this.name = 'InvalidRequestError';
   }
 }
 
-/** The function's own configuration is wrong: a deploy problem, reported as 500. */
-export class ConfigError extends HttpError {
-  constructor(message: string) {
-    super('internal_error', `The agent is misconfigured: ${message}`);
+/** The function's own configuration is wrong: a deploy problem. `setting` names the variable, never its value. */
+export class ConfigError extends AgentError {
+  constructor(
+    message: string,
+    readonly setting: string,
+  ) {
+    super('misconfigured', message);
     this.name = 'ConfigError';
+  }
+}
+
+/** The model provider, or the credentials to reach it, failed. */
+export class ProviderError extends AgentError {
+  constructor(
+    code: 'provider_rate_limited' | 'provider_overloaded' | 'provider_timeout' | 'provider_rejected_credentials' | 'provider_failed' | 'credentials_unavailable' | 'invalid_result',
+    message: string,
+    options: AgentErrorOptions = {},
+  ) {
+    super(code, message, options);
+    this.name = 'ProviderError';
+  }
+}
+
+/** The request's deadline left no room for the next step. */
+export class DeadlineError extends AgentError {
+  constructor(message: string, options: AgentErrorOptions = {}) {
+    super('deadline_exceeded', message, options);
+    this.name = 'DeadlineError';
   }
 }

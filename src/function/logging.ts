@@ -13,7 +13,9 @@ export interface RequestLog {
   readonly status: number;
   readonly outcome: 'ok' | 'error';
   readonly error_type?: string;
-  /** The message the caller got (safe to show). */
+  /** The error's stable code (finer than its type), e.g. `provider_rate_limited`. */
+  readonly error_code?: string;
+  /** The message the caller got (safe to show); for a misconfiguration, which setting to fix. */
   readonly error_message?: string;
   /** 5xx only: the failure behind it, with its causes and stack frames. */
   readonly error?: ErrorReport;

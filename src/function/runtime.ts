@@ -3,7 +3,7 @@
  * the first request and reused by every later one in the same container.
  */
 import { resolveConfig, type RuntimeConfig } from './config';
-import type { Env } from './env';
+import type { Env } from './settings/read';
 import { createProvider, type ModelProvider } from './providers/model-client';
 
 export interface Runtime {

@@ -6,13 +6,14 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformLocal, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AgentFunction } from './agent-function';
 import type { FunctionArtifact } from './artifact';
 import { LOCAL_STATE_PATH, applyBackend, type BackendConfig } from './backend';
-import { MODEL_LOCALS } from './model-locals';
-import { declareVariables, v } from './variables';
+import { ModelLocals } from './model-locals';
+import type { StackContext } from './stack-context';
+import { StackVariables } from './variables';
 
 export interface AgentStackProps {
   /** The zip and hashes written by `npm run build`. */
@@ -47,16 +48,19 @@ export class AgentStack extends TerraformStack {
     const providerConstraint = props.awsProviderMajor === 6 ? AWS_PROVIDER_6_CONSTRAINT : AWS_PROVIDER_CONSTRAINT;
     this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: providerConstraint });
 
-    declareVariables(this);
+    const variables = StackVariables.declare(this);
     new AwsProvider(this, 'aws', {
-      region: v('aws_region'),
-      defaultTags: [{ tags: Token.asStringMap('${merge({ "managed-by" = "claude-agent-lambda" }, var.tags)}') }],
+      region: variables.str('aws_region'),
+      defaultTags: [{ tags: Token.asStringMap(Fn.merge([{ 'managed-by': 'claude-agent-lambda' }, variables.map('tags')])) }],
     });
-    new DataAwsPartition(this, 'partition').overrideLogicalId('current');
-    new DataAwsCallerIdentity(this, 'caller').overrideLogicalId('current');
-    for (const [name, expression] of MODEL_LOCALS) new TerraformLocal(this, `local-${name}`, expression).overrideLogicalId(name);
+    const partition = new DataAwsPartition(this, 'partition');
+    partition.overrideLogicalId('current');
+    const caller = new DataAwsCallerIdentity(this, 'caller');
+    caller.overrideLogicalId('current');
+    const context: StackContext = { partition: partition.partition, accountId: caller.accountId, region: variables.str('aws_region') };
+    const models = new ModelLocals(this, 'models', { variables, context });
 
-    this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact, awsProviderMajor: props.awsProviderMajor });
+    this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact, awsProviderMajor: props.awsProviderMajor, variables, context, models });
 
     const outputs: Array<[string, string, string]> = [
       ['function_url', this.agent.url.functionUrl, 'HTTPS endpoint of the agent (GET /health, POST /agent).'],
@@ -65,8 +69,8 @@ export class AgentStack extends TerraformStack {
       ['role_arn', this.agent.role.arn, 'ARN of the function execution role.'],
       ['log_group_name', this.agent.logGroup.name, 'CloudWatch log group holding the function logs.'],
       ['source_code_hash', this.agent.function.sourceCodeHash, 'Base64 SHA-256 of the deployed zip; equals source_code_hash in dist/function.manifest.json.'],
-      ['model_id', '${local.model_id}', 'Model the function calls, after defaults.'],
-      ['function_security_group_id', '${join("", aws_security_group.function[*].id)}', 'Security group of the function in the VPC; empty outside a VPC.'],
+      ['model_id', models.modelId, 'Model the function calls, after defaults.'],
+      ['function_security_group_id', this.agent.vpc.functionSecurityGroupIdOrEmpty, 'Security group of the function in the VPC; empty outside a VPC.'],
     ];
     for (const [name, value, description] of outputs) {
       new TerraformOutput(this, `output-${name}`, { value, description }).overrideLogicalId(name);

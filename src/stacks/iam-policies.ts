@@ -1,75 +1,73 @@
 /**
- * The function role's policies as HCL `jsonencode` expressions. Every
- * statement names its actions (no wildcards) and its resources (no "*"),
- * except X-Ray, whose write actions have no resource-level permissions.
+ * The function role's policies, as `aws_iam_policy_document` data sources
+ * built from typed statements. Every statement names its actions (no
+ * wildcards) and its resources (no "*"), except X-Ray's writes, which have
+ * no resource-level permissions. Each function returns the document's JSON.
  */
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { Fn, Op, type IResolvable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { ModelLocals } from './model-locals';
+import type { StackContext } from './stack-context';
+import { countIf, named, splat } from './terraform-helpers';
 
-const ARN_PREFIX = 'arn:${data.aws_partition.current.partition}';
-const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
+const BEDROCK_INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+
+function document(scope: Construct, name: string, statement: DataAwsIamPolicyDocumentStatement[], count?: number): DataAwsIamPolicyDocument {
+  return named(new DataAwsIamPolicyDocument(scope, `${name}-policy-document`, { statement, ...(count !== undefined ? { count } : {}) }), name);
+}
 
 /** Only the Lambda service may assume the role. */
-export const LAMBDA_TRUST_POLICY = `\${jsonencode({
-  Version = "2012-10-17"
-  Statement = [{
-    Sid       = "LambdaAssumeRole"
-    Effect    = "Allow"
-    Action    = "sts:AssumeRole"
-    Principal = { Service = "lambda.amazonaws.com" }
-  }]
-})}`;
+export function lambdaTrustPolicy(scope: Construct): string {
+  return document(scope, 'lambda_trust', [
+    { sid: 'LambdaAssumeRole', effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] },
+  ]).json;
+}
 
-/** Built from known parts (not the log group's `arn` attribute) so the policy is known at plan time. */
-export const LOG_GROUP_ARN = `${ARN_PREFIX}:logs:\${var.aws_region}:${ACCOUNT}:log-group:/aws/lambda/\${var.function_name}`;
+/** The function's own log group, by an ARN built from known parts so the policy is known at plan time. */
+export function logGroupArn(context: StackContext, logGroupName: string): string {
+  return `arn:${context.partition}:logs:${context.region}:${context.accountId}:log-group:${logGroupName}`;
+}
 
-export const LOGS_POLICY = `\${jsonencode({
-  Version = "2012-10-17"
-  Statement = [{
-    Sid      = "WriteOwnLogGroup"
-    Effect   = "Allow"
-    Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    Resource = ["${LOG_GROUP_ARN}:log-stream:*"]
-  }]
-})}`;
+export function logsPolicy(scope: Construct, logGroup: string): string {
+  return document(scope, 'logs', [{ sid: 'WriteOwnLogGroup', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup}:log-stream:*`] }]).json;
+}
 
-export const SECRET_POLICY = `\${jsonencode({
-  Version = "2012-10-17"
-  Statement = [{
-    Sid      = "ReadAnthropicApiKey"
-    Effect   = "Allow"
-    Action   = ["secretsmanager:GetSecretValue"]
-    Resource = [local.anthropic_api_key_secret_arn]
-  }]
-})}`;
+export function secretPolicy(scope: Construct, secretArn: string): string {
+  return document(scope, 'anthropic_api_key', [{ sid: 'ReadAnthropicApiKey', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }]).json;
+}
 
 /**
  * Invoke the configured model only. Through an inference profile, the
  * foundation-model statement is further bound to that profile, so the model
- * cannot be called directly in the destination Regions.
+ * cannot be called directly in the destination Regions. One of the two
+ * documents exists, by the model id, when `enabled` holds.
  */
-export const BEDROCK_POLICY = `\${jsonencode({
-  Version = "2012-10-17"
-  Statement = concat(
-    [for arn in [local.inference_profile_arn] : {
-      Sid      = "InvokeInferenceProfile"
-      Effect   = "Allow"
-      Action   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-      Resource = [arn]
-    } if local.is_inference_profile],
-    [merge({
-      Sid      = "InvokeFoundationModel"
-      Effect   = "Allow"
-      Action   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-      Resource = local.foundation_model_arns
-    }, local.is_inference_profile ? { Condition = { StringEquals = { "bedrock:InferenceProfileArn" = local.inference_profile_arn } } } : {})]
-  )
-})}`;
+export function bedrockPolicy(scope: Construct, models: ModelLocals, enabled: IResolvable): string {
+  const viaProfile = document(
+    scope,
+    'bedrock_via_profile',
+    [
+      { sid: 'InvokeInferenceProfile', effect: 'Allow', actions: BEDROCK_INVOKE, resources: [models.inferenceProfileArn] },
+      {
+        sid: 'InvokeFoundationModel',
+        effect: 'Allow',
+        actions: BEDROCK_INVOKE,
+        resources: models.foundationModelArns,
+        condition: [{ test: 'StringEquals', variable: 'bedrock:InferenceProfileArn', values: [models.inferenceProfileArn] }],
+      },
+    ],
+    countIf(Op.and(enabled, models.isInferenceProfile)),
+  );
+  const direct = document(
+    scope,
+    'bedrock_direct',
+    [{ sid: 'InvokeFoundationModel', effect: 'Allow', actions: BEDROCK_INVOKE, resources: models.foundationModelArns }],
+    countIf(Op.and(enabled, Op.not(models.isInferenceProfile))),
+  );
+  return Fn.one(Fn.concat([splat(viaProfile, 'json'), splat(direct, 'json')]));
+}
 
-export const TRACING_POLICY = `\${jsonencode({
-  Version = "2012-10-17"
-  Statement = [{
-    Sid      = "WriteXRayTraces"
-    Effect   = "Allow"
-    Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-    Resource = ["*"]
-  }]
-})}`;
+export function tracingPolicy(scope: Construct): string {
+  return document(scope, 'tracing', [{ sid: 'WriteXRayTraces', effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }]).json;
+}

@@ -1,11 +1,15 @@
 /**
  * Terraform locals that turn `llm_provider`, `model_id` and the Region into
  * the model the function calls and the Bedrock ARNs its role may invoke.
- * Pure HCL, evaluated at plan time, so switching provider or model is a
- * tfvars edit and never a re-synth.
+ * Evaluated at plan time, so switching provider or model is a tfvars edit
+ * and never a re-synth.
  */
-
+import { conditional, Fn, Op, TerraformLocal, type IResolvable } from 'cdktf';
+import { Construct } from 'constructs';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from '../function/models';
+import type { StackContext } from './stack-context';
+import { isNotEmpty, named } from './terraform-helpers';
+import type { StackVariables } from './variables';
 
 /**
  * Destination Regions of each geography's system inference profiles, as the
@@ -21,40 +25,63 @@ export const INFERENCE_PROFILE_REGIONS: Readonly<Record<string, readonly string[
   au: ['ap-southeast-2', 'ap-southeast-4'],
 };
 
-const PROFILE_PREFIX = '^(us-gov|us|eu|apac|jp|au|global)\\\\.';
+/** The geography prefix of an inference profile id (`us.`, `eu.`, …, `global.`); `[.]`, not `\.`: cdktf writes string literals without escaping backslashes. */
+const PROFILE_PREFIX = '^(us-gov|us|eu|apac|jp|au|global)[.]';
 
-/** Name → HCL expression. Names are referenced elsewhere as `local.<name>`. */
-export const MODEL_LOCALS: ReadonlyArray<readonly [string, string]> = [
-  // The geography a Region's default inference profile belongs to.
-  [
-    'default_profile_geo',
-    '${startswith(var.aws_region, "us-gov-") ? "us-gov" : startswith(var.aws_region, "eu-") ? "eu" : startswith(var.aws_region, "ap-") ? "apac" : "us"}',
-  ],
-  [
-    'model_id',
-    `\${var.model_id != "" ? var.model_id : var.llm_provider == "bedrock" ? "\${local.default_profile_geo}.${DEFAULT_BEDROCK_FOUNDATION_MODEL}" : "${DEFAULT_ANTHROPIC_MODEL}"}`,
-  ],
-  ['profile_geo', `\${try(regex("${PROFILE_PREFIX}", local.model_id)[0], "")}`],
-  ['is_inference_profile', '${local.profile_geo != ""}'],
-  ['foundation_model_id', `\${replace(local.model_id, "/${PROFILE_PREFIX}/", "")}`],
-  [
-    'inference_profile_regions',
-    `\${length(var.bedrock_inference_profile_regions) > 0 ? var.bedrock_inference_profile_regions : lookup(${hclMap(INFERENCE_PROFILE_REGIONS)}, local.profile_geo, [var.aws_region])}`,
-  ],
-  [
-    'inference_profile_arn',
-    '${"arn:${data.aws_partition.current.partition}:bedrock:${var.aws_region}:${data.aws_caller_identity.current.account_id}:inference-profile/${local.model_id}"}',
-  ],
-  // Foundation-model ARNs the role may invoke: the model in the Region for a
-  // plain model id; in every destination Region for a geographic profile; in
-  // the source Region and Region-less for a global profile.
-  [
-    'foundation_model_arns',
-    '${local.profile_geo == "global" ? ["arn:${data.aws_partition.current.partition}:bedrock:${var.aws_region}::foundation-model/${local.foundation_model_id}", "arn:${data.aws_partition.current.partition}:bedrock:::foundation-model/${local.foundation_model_id}"] : [for r in (local.is_inference_profile ? local.inference_profile_regions : [var.aws_region]) : "arn:${data.aws_partition.current.partition}:bedrock:${r}::foundation-model/${local.foundation_model_id}"]}',
-  ],
-];
+export interface ModelLocalsProps {
+  readonly variables: StackVariables;
+  readonly context: StackContext;
+}
 
-function hclMap(map: Readonly<Record<string, readonly string[]>>): string {
-  const entries = Object.entries(map).map(([key, regions]) => `"${key}" = ${JSON.stringify(regions)}`);
-  return `{ ${entries.join(', ')} }`;
+export class ModelLocals extends Construct {
+  /** The model id the function calls, after defaults. */
+  readonly modelId: string;
+  /** Whether `modelId` is a cross-Region inference profile. */
+  readonly isInferenceProfile: IResolvable;
+  /** The inference profile's ARN (meaningful only when `isInferenceProfile`). */
+  readonly inferenceProfileArn: string;
+  /** Foundation-model ARNs the role may invoke. */
+  readonly foundationModelArns: string[];
+
+  constructor(scope: Construct, id: string, props: ModelLocalsProps) {
+    super(scope, id);
+    const { variables: vars, context } = props;
+    const local = <T>(name: string, expression: T) => named(new TerraformLocal(this, name, expression), name);
+
+    // The geography a Region's default inference profile belongs to.
+    const region = vars.str('aws_region');
+    const defaultGeo = local(
+      'default_profile_geo',
+      conditional(Fn.startswith(region, 'us-gov-'), 'us-gov', conditional(Fn.startswith(region, 'eu-'), 'eu', conditional(Fn.startswith(region, 'ap-'), 'apac', 'us'))),
+    ).asString;
+    const model = local(
+      'model_id',
+      conditional(isNotEmpty(vars.str('model_id')), vars.str('model_id'), conditional(Op.eq(vars.str('llm_provider'), 'bedrock'), `${defaultGeo}.${DEFAULT_BEDROCK_FOUNDATION_MODEL}`, DEFAULT_ANTHROPIC_MODEL)),
+    ).asString;
+    const geo = local('profile_geo', Fn.try([Fn.element(Fn.regex(PROFILE_PREFIX, model), 0), ''])).asString;
+    const isProfile = local('is_inference_profile', isNotEmpty(geo)).asBoolean;
+    const foundationModel = local('foundation_model_id', Fn.replace(model, `/${PROFILE_PREFIX}/`, '')).asString;
+    const explicitRegions = vars.list('bedrock_inference_profile_regions');
+    const profileRegions = local(
+      'inference_profile_regions',
+      conditional(isNotEmpty(explicitRegions), explicitRegions, Fn.lookup(INFERENCE_PROFILE_REGIONS, geo, [region])),
+    ).asList;
+    const profileArn = local('inference_profile_arn', `arn:${context.partition}:bedrock:${region}:${context.accountId}:inference-profile/${model}`).asString;
+    // The model in the Region for a plain model id; in every destination Region for a geographic
+    // profile; in the source Region and Region-less for a global profile.
+    const modelArn = (regionExpression: string) => `arn:${context.partition}:bedrock:${regionExpression}::foundation-model/${foundationModel}`;
+    const arns = local(
+      'foundation_model_arns',
+      conditional(
+        Op.eq(geo, 'global'),
+        [modelArn(region), modelArn('')],
+        Fn.formatlist('arn:%s:bedrock:%s::foundation-model/%s', [context.partition, conditional(isProfile, profileRegions, [region]), foundationModel]),
+      ),
+    ).asList;
+
+    this.modelId = model;
+    this.isInferenceProfile = isProfile;
+    this.inferenceProfileArn = profileArn;
+    this.foundationModelArns = arns;
+  }
 }

@@ -1,36 +1,11 @@
 /** Who reaches the function and how: Function URL auth, streaming, CORS, and the optional VPC. */
+import { settingVariable } from './setting-variables';
 import { oneOf, type VariableSpec } from './variable-types';
 
 export const ACCESS_VARIABLES: readonly VariableSpec[] = [
-  {
-    name: 'function_url_auth_type',
-    group: 'Function URL',
-    type: 'string',
-    default: 'AWS_IAM',
-    description: 'Who may call the Function URL: "AWS_IAM" (SigV4-signed requests from principals you allow) or "NONE" (public URL).',
-    validation: [
-      oneOf('function_url_auth_type', ['AWS_IAM', 'NONE']),
-      {
-        condition: '${var.function_url_auth_type != "NONE" || length(var.auth_token_sha256) > 0 || var.allow_unauthenticated}',
-        errorMessage: 'function_url_auth_type "NONE" makes the URL public: set auth_token_sha256 to the SHA-256 digests of your bearer tokens, or set allow_unauthenticated = true to serve anyone (denial-of-wallet risk).',
-      },
-    ],
-  },
-  {
-    name: 'auth_token_sha256',
-    group: 'Function URL',
-    type: 'list(string)',
-    default: [],
-    description: 'With auth type "NONE": hex SHA-256 digests of the accepted bearer tokens (printf %s "$TOKEN" | sha256sum). Only digests reach the function and the state.',
-    validation: [{ condition: '${alltrue([for d in var.auth_token_sha256 : can(regex("^[0-9a-f]{64}$", d))])}', errorMessage: 'auth_token_sha256 must hold lower-case hex SHA-256 digests (64 characters 0-9a-f), not the tokens themselves.' }],
-  },
-  {
-    name: 'allow_unauthenticated',
-    group: 'Function URL',
-    type: 'bool',
-    default: false,
-    description: 'With auth type "NONE" and no tokens: serve anyone. Anyone who finds the URL can spend your model budget.',
-  },
+  settingVariable('FUNCTION_URL_AUTH_TYPE'),
+  settingVariable('AUTH_TOKEN_SHA256'),
+  settingVariable('ALLOW_UNAUTHENTICATED'),
   {
     name: 'invoke_mode',
     group: 'Function URL',

@@ -1,4 +1,5 @@
 /** How the function runs: size, timeout, concurrency, abuse limits, logs and tracing. */
+import { settingVariable } from './setting-variables';
 import { LOG_RETENTION_DAYS, intRange, oneOf, type VariableSpec } from './variable-types';
 
 export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
@@ -42,54 +43,15 @@ export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
     description: 'Lambda runtime: "nodejs22.x" or "nodejs24.x". The zip is built for Node 22.',
     validation: [oneOf('runtime', ['nodejs22.x', 'nodejs24.x'])],
   },
-  {
-    name: 'max_request_bytes',
-    group: 'Abuse limits',
-    type: 'number',
-    default: 65536,
-    description: 'Largest request body accepted, in bytes (413 above it), 1024 to 6291456.',
-    validation: [intRange('max_request_bytes', 1024, 6291456, 'bytes')],
-  },
-  {
-    name: 'max_input_chars',
-    group: 'Abuse limits',
-    type: 'number',
-    default: 16000,
-    description: 'Longest `input` accepted, in characters, 1 to 1000000.',
-    validation: [intRange('max_input_chars', 1, 1000000, 'characters')],
-  },
-  {
-    name: 'max_tokens_cap',
-    group: 'Abuse limits',
-    type: 'number',
-    default: 4096,
-    description: 'Largest `max_tokens` a caller may request per model call, 1 to 128000.',
-    validation: [intRange('max_tokens_cap', 1, 128000, 'tokens')],
-  },
-  {
-    name: 'token_budget',
-    group: 'Abuse limits',
-    type: 'number',
-    default: 100000,
-    description: 'Input plus output tokens one request may spend across all its model calls, 1 to 10000000.',
-    validation: [intRange('token_budget', 1, 10000000, 'tokens')],
-  },
-  {
-    name: 'max_iterations',
-    group: 'Abuse limits',
-    type: 'number',
-    default: 8,
-    description: 'Model calls per request, 1 to 100.',
-    validation: [intRange('max_iterations', 1, 100, 'calls')],
-  },
-  {
-    name: 'max_tool_calls',
-    group: 'Abuse limits',
-    type: 'number',
-    default: 16,
-    description: 'Tool calls per request, 0 to 1000.',
-    validation: [intRange('max_tool_calls', 0, 1000, 'calls')],
-  },
+  settingVariable('MAX_REQUEST_BYTES'),
+  settingVariable('MAX_INPUT_CHARS'),
+  settingVariable('MAX_MESSAGES'),
+  settingVariable('MAX_TOKENS_CAP'),
+  settingVariable('DEFAULT_MAX_TOKENS'),
+  settingVariable('TOKEN_BUDGET'),
+  settingVariable('MAX_ITERATIONS'),
+  settingVariable('MAX_TOOL_CALLS'),
+  settingVariable('TOOL_TIMEOUT_MS'),
   {
     name: 'log_retention_days',
     group: 'Observability',
@@ -105,19 +67,5 @@ export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
     default: false,
     description: 'Send AWS X-Ray traces (tracing mode "Active"); false passes through upstream trace headers only.',
   },
-  {
-    name: 'log_content',
-    group: 'Observability',
-    type: 'bool',
-    default: false,
-    description: 'Write prompts and answers into the request log lines (they may hold personal data).',
-  },
-  {
-    name: 'system_prompt',
-    group: 'Observability',
-    type: 'string',
-    default: '',
-    description: 'Replaces the bundled system prompt (src/function/system-prompt.md) without a rebuild; empty keeps it.',
-    validation: [{ condition: '${length(var.system_prompt) <= 3000}', errorMessage: 'system_prompt must be at most 3000 characters (Lambda environment variables total 4 KB); for a longer prompt edit src/function/system-prompt.md.' }],
-  },
+  settingVariable('LOG_CONTENT'),
 ];

@@ -4,112 +4,169 @@
  * function only), and the ENI permissions Lambda needs in a VPC. Everything
  * is counted on `vpc_id`, so an empty `vpc_id` leaves the stack as it was.
  */
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { TerraformLocal, Token } from 'cdktf';
+import { conditional, Fn, Op, TerraformIterator, TerraformLocal, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
-import { countIf as when, named } from './terraform-helpers';
-import { v } from './variables';
+import type { StackContext } from './stack-context';
+import { countIf, first, isNotEmpty, named, splat } from './terraform-helpers';
+import type { StackVariables } from './variables';
 
 export interface VpcAccessProps {
-  /** Terraform address of the function role's `id`, e.g. `aws_iam_role.agent.id`. */
+  /** The function role's `id`. */
   readonly roleId: string;
+  readonly variables: StackVariables;
+  readonly context: StackContext;
 }
 
 const HTTPS = 443;
 
-/** Terraform addresses other constructs refer to. */
-export const FUNCTION_SECURITY_GROUP_ID = '${aws_security_group.function[0].id}';
-
 export class VpcAccess extends Construct {
   /** The ENI policy: the function must not be created in a VPC before it exists. */
   readonly policy: IamRolePolicy;
+  /** The function's security group id (meaningful only in a VPC). */
+  readonly functionSecurityGroupId: string;
+  /** The same, or an empty string outside a VPC: for outputs. */
+  readonly functionSecurityGroupIdOrEmpty: string;
+  /** Whether the function is placed in a VPC. */
+  readonly inVpc: IResolvable;
 
   constructor(scope: Construct, id: string, props: VpcAccessProps) {
     super(scope, id);
-    const inVpc = 'var.vpc_id != ""';
+    const { variables: vars, context } = props;
+    const name = vars.str('function_name');
+    const inVpc = isNotEmpty(vars.str('vpc_id'));
+    const provider = vars.str('llm_provider');
 
-    named(new TerraformLocal(this, 'services',
-      '${var.vpc_id != "" && var.create_vpc_endpoints ? [for s in concat(var.llm_provider == "anthropic" ? ["secretsmanager"] : [], var.llm_provider == "bedrock" ? ["bedrock-runtime"] : [], ["logs", "sts"]) : s if !contains(keys(var.vpc_endpoint_ids), s)] : []}',
-    ), 'vpc_endpoint_services');
-    const creatingEndpoints = 'length(local.vpc_endpoint_services) > 0';
+    const services = named(
+      new TerraformLocal(
+        this,
+        'services',
+        conditional(
+          Op.and(inVpc, vars.bool('create_vpc_endpoints')),
+          Fn.sort(
+            Fn.tolist(
+              Fn.setsubtract(
+                Fn.concat([conditional(Op.eq(provider, 'anthropic'), ['secretsmanager'], []), conditional(Op.eq(provider, 'bedrock'), ['bedrock-runtime'], []), ['logs', 'sts']]),
+                Fn.keys(vars.map('vpc_endpoint_ids')),
+              ),
+            ),
+          ),
+          [],
+        ),
+      ),
+      'vpc_endpoint_services',
+    ).asList;
+    const creatingEndpoints = isNotEmpty(services);
 
-    named(new SecurityGroup(this, 'function-sg', {
-      count: when(inVpc),
-      name: `${v('function_name')}-function`,
-      description: 'Claude agent Lambda function: no ingress; HTTPS egress to its VPC endpoints, and to the internet only through NAT.',
-      vpcId: v('vpc_id'),
-      tags: { Name: `${v('function_name')}-function` },
-    }), 'function');
+    const functionSg = named(
+      new SecurityGroup(this, 'function-sg', {
+        count: countIf(inVpc),
+        name: `${name}-function`,
+        description: 'Claude agent Lambda function: no ingress; HTTPS egress to its VPC endpoints, and to the internet only through NAT.',
+        vpcId: vars.str('vpc_id'),
+        tags: { Name: `${name}-function` },
+      }),
+      'function',
+    );
+    const functionSgId = first(functionSg, 'id');
 
-    named(new SecurityGroup(this, 'endpoints-sg', {
-      count: when(creatingEndpoints),
-      name: `${v('function_name')}-endpoints`,
-      description: 'Interface VPC endpoints of the Claude agent: HTTPS from the function security group only.',
-      vpcId: v('vpc_id'),
-      tags: { Name: `${v('function_name')}-endpoints` },
-    }), 'endpoints');
+    const endpointsSg = named(
+      new SecurityGroup(this, 'endpoints-sg', {
+        count: countIf(creatingEndpoints),
+        name: `${name}-endpoints`,
+        description: 'Interface VPC endpoints of the Claude agent: HTTPS from the function security group only.',
+        vpcId: vars.str('vpc_id'),
+        tags: { Name: `${name}-endpoints` },
+      }),
+      'endpoints',
+    );
+    const endpointsSgId = first(endpointsSg, 'id');
 
-    named(new VpcSecurityGroupIngressRule(this, 'endpoints-ingress', {
-      count: when(creatingEndpoints),
-      securityGroupId: '${aws_security_group.endpoints[0].id}',
-      referencedSecurityGroupId: FUNCTION_SECURITY_GROUP_ID,
-      ipProtocol: 'tcp',
-      fromPort: HTTPS,
-      toPort: HTTPS,
-      description: 'HTTPS from the Claude agent function to the interface endpoints',
-    }), 'endpoints_from_function');
+    named(
+      new VpcSecurityGroupIngressRule(this, 'endpoints-ingress', {
+        count: countIf(creatingEndpoints),
+        securityGroupId: endpointsSgId,
+        referencedSecurityGroupId: functionSgId,
+        ipProtocol: 'tcp',
+        fromPort: HTTPS,
+        toPort: HTTPS,
+        description: 'HTTPS from the Claude agent function to the interface endpoints',
+      }),
+      'endpoints_from_function',
+    );
 
-    named(new VpcSecurityGroupEgressRule(this, 'function-to-endpoints', {
-      count: when(creatingEndpoints),
-      securityGroupId: FUNCTION_SECURITY_GROUP_ID,
-      referencedSecurityGroupId: '${aws_security_group.endpoints[0].id}',
-      ipProtocol: 'tcp',
-      fromPort: HTTPS,
-      toPort: HTTPS,
-      description: 'HTTPS from the function to the interface endpoints this stack created',
-    }), 'function_to_endpoints');
+    named(
+      new VpcSecurityGroupEgressRule(this, 'function-to-endpoints', {
+        count: countIf(creatingEndpoints),
+        securityGroupId: functionSgId,
+        referencedSecurityGroupId: endpointsSgId,
+        ipProtocol: 'tcp',
+        fromPort: HTTPS,
+        toPort: HTTPS,
+        description: 'HTTPS from the function to the interface endpoints this stack created',
+      }),
+      'function_to_endpoints',
+    );
 
-    const existing = named(new VpcSecurityGroupEgressRule(this, 'function-to-existing-endpoints', {
-      securityGroupId: FUNCTION_SECURITY_GROUP_ID,
-      referencedSecurityGroupId: '${each.value}',
-      ipProtocol: 'tcp',
-      fromPort: HTTPS,
-      toPort: HTTPS,
-      description: 'HTTPS from the function to existing interface endpoints (vpc_endpoint_security_group_ids)',
-    }), 'function_to_existing_endpoints');
-    existing.addOverride('for_each', '${var.vpc_id != "" ? toset(var.vpc_endpoint_security_group_ids) : toset([])}');
+    const existingGroups = TerraformIterator.fromList(conditional(inVpc, vars.list('vpc_endpoint_security_group_ids'), []));
+    named(
+      new VpcSecurityGroupEgressRule(this, 'function-to-existing-endpoints', {
+        forEach: existingGroups,
+        securityGroupId: functionSgId,
+        referencedSecurityGroupId: existingGroups.value,
+        ipProtocol: 'tcp',
+        fromPort: HTTPS,
+        toPort: HTTPS,
+        description: 'HTTPS from the function to existing interface endpoints (vpc_endpoint_security_group_ids)',
+      }),
+      'function_to_existing_endpoints',
+    );
 
-    named(new VpcSecurityGroupEgressRule(this, 'function-to-internet', {
-      count: when('var.vpc_id != "" && var.llm_provider == "anthropic" && var.nat_egress_enabled'),
-      securityGroupId: FUNCTION_SECURITY_GROUP_ID,
-      cidrIpv4: '0.0.0.0/0',
-      ipProtocol: 'tcp',
-      fromPort: HTTPS,
-      toPort: HTTPS,
-      description: 'HTTPS to api.anthropic.com through the VPC NAT gateway (the Anthropic API has no PrivateLink)',
-    }), 'function_to_internet');
+    named(
+      new VpcSecurityGroupEgressRule(this, 'function-to-internet', {
+        count: countIf(Op.and(Op.and(inVpc, Op.eq(provider, 'anthropic')), vars.bool('nat_egress_enabled'))),
+        securityGroupId: functionSgId,
+        cidrIpv4: '0.0.0.0/0',
+        ipProtocol: 'tcp',
+        fromPort: HTTPS,
+        toPort: HTTPS,
+        description: 'HTTPS to api.anthropic.com through the VPC NAT gateway (the Anthropic API has no PrivateLink)',
+      }),
+      'function_to_internet',
+    );
 
-    const endpoint = named(new VpcEndpoint(this, 'endpoint', {
-      vpcId: v('vpc_id'),
-      serviceName: 'com.amazonaws.${var.aws_region}.${each.key}',
-      vpcEndpointType: 'Interface',
-      privateDnsEnabled: true,
-      subnetIds: Token.asList(v('vpc_subnet_ids')),
-      securityGroupIds: ['${aws_security_group.endpoints[0].id}'],
-      tags: { Name: '${var.function_name}-${each.key}' },
-    }), 'agent');
-    endpoint.addOverride('for_each', '${toset(local.vpc_endpoint_services)}');
+    const service = TerraformIterator.fromList(services);
+    named(
+      new VpcEndpoint(this, 'endpoint', {
+        forEach: service,
+        vpcId: vars.str('vpc_id'),
+        serviceName: `com.amazonaws.${context.region}.${service.key}`,
+        vpcEndpointType: 'Interface',
+        privateDnsEnabled: true,
+        subnetIds: vars.list('vpc_subnet_ids'),
+        securityGroupIds: [endpointsSgId],
+        tags: { Name: `${name}-${service.key}` },
+      }),
+      'agent',
+    );
 
-    this.policy = named(new IamRolePolicy(this, 'eni-policy', {
-      count: when(inVpc),
-      role: props.roleId,
-      name: 'vpc-access',
-      policy: ENI_POLICY,
-    }), 'vpc_access');
+    this.policy = named(
+      new IamRolePolicy(this, 'eni-policy', {
+        count: countIf(inVpc),
+        role: props.roleId,
+        name: 'vpc-access',
+        policy: Fn.one(splat(eniPolicyDocument(this, vars, context, inVpc), 'json')),
+      }),
+      'vpc_access',
+    );
+    this.functionSecurityGroupId = functionSgId;
+    this.functionSecurityGroupIdOrEmpty = Fn.join('', splat(functionSg, 'id'));
+    this.inVpc = inVpc;
   }
 }
 
@@ -120,36 +177,19 @@ export class VpcAccess extends Construct {
  * resource-level permissions in EC2, so they keep Resource "*". Nothing here
  * names the new security group's id, so the policy is known at plan time.
  */
-const ARN = 'arn:${data.aws_partition.current.partition}:ec2:${var.aws_region}:${data.aws_caller_identity.current.account_id}';
-const IN_VPC = `{ ArnEquals = { "ec2:Vpc" = "${ARN}:vpc/\${var.vpc_id}" } }`;
-const ENI_POLICY = `\${jsonencode({
-  Version = "2012-10-17"
-  Statement = [
-    {
-      Sid      = "DescribeNetworking"
-      Effect   = "Allow"
-      Action   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
-      Resource = ["*"]
-    },
-    {
-      Sid      = "CreateEniInConfiguredSubnets"
-      Effect   = "Allow"
-      Action   = ["ec2:CreateNetworkInterface"]
-      Resource = concat(["${ARN}:network-interface/*"], [for s in var.vpc_subnet_ids : "${ARN}:subnet/\${s}"])
-    },
-    {
-      Sid       = "AttachSecurityGroupsOfConfiguredVpc"
-      Effect    = "Allow"
-      Action    = ["ec2:CreateNetworkInterface"]
-      Resource  = ["${ARN}:security-group/*"]
-      Condition = ${IN_VPC}
-    },
-    {
-      Sid       = "ManageEnisInConfiguredVpc"
-      Effect    = "Allow"
-      Action    = ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]
-      Resource  = ["${ARN}:network-interface/*"]
-      Condition = ${IN_VPC}
-    }
-  ]
-})}`;
+function eniPolicyDocument(scope: Construct, vars: StackVariables, context: StackContext, inVpc: IResolvable): DataAwsIamPolicyDocument {
+  const arn = `arn:${context.partition}:ec2:${context.region}:${context.accountId}`;
+  const inConfiguredVpc = [{ test: 'ArnEquals', variable: 'ec2:Vpc', values: [`${arn}:vpc/${vars.str('vpc_id')}`] }];
+  return named(
+    new DataAwsIamPolicyDocument(scope, 'eni-policy-document', {
+      count: countIf(inVpc),
+      statement: [
+        { sid: 'DescribeNetworking', effect: 'Allow', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] },
+        { sid: 'CreateEniInConfiguredSubnets', effect: 'Allow', actions: ['ec2:CreateNetworkInterface'], resources: Fn.concat([[`${arn}:network-interface/*`], Fn.formatlist('arn:%s:ec2:%s:%s:subnet/%s', [context.partition, context.region, context.accountId, vars.list('vpc_subnet_ids')])]) },
+        { sid: 'AttachSecurityGroupsOfConfiguredVpc', effect: 'Allow', actions: ['ec2:CreateNetworkInterface'], resources: [`${arn}:security-group/*`], condition: inConfiguredVpc },
+        { sid: 'ManageEnisInConfiguredVpc', effect: 'Allow', actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], resources: [`${arn}:network-interface/*`], condition: inConfiguredVpc },
+      ],
+    }),
+    'vpc_access',
+  );
+}

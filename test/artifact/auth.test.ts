@@ -58,11 +58,13 @@ describe('bearer-token auth for NONE-auth URLs', () => {
     expect((await ctx.invoke(agentEvent({ input: 'hi' }))).statusCode).toBe(200);
   });
 
-  test('NONE without digests or the opt-out refuses to serve, naming both fixes', async () => {
+  test('NONE without digests or the opt-out refuses to serve; the log names both fixes', async () => {
     await useEnv({ FUNCTION_URL_AUTH_TYPE: 'NONE' });
     const response = await ctx.invoke(agentEvent({ input: 'hi' }));
     expect(response.statusCode).toBe(500);
-    expect(response.json.error.message).toMatch(/AUTH_TOKEN_SHA256 is empty: set token digests, or ALLOW_UNAUTHENTICATED=true/);
+    expect(response.json.error.type).toBe('internal_error');
+    const [line] = await ctx.fn.requestLogs();
+    expect(line.error_message).toMatch(/FUNCTION_URL_AUTH_TYPE "NONE" makes the URL public: set AUTH_TOKEN_SHA256 .* or set ALLOW_UNAUTHENTICATED = true/);
   });
 
   test('a configured value that is not a digest is refused without echoing it whole', async () => {

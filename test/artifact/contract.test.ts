@@ -122,12 +122,14 @@ describe('HTTP contract (buffered export)', () => {
     });
   });
 
-  test('an unexpected failure is a 500 internal_error without a stack trace', async () => {
-    await ctx.useEnv({ MAX_ITERATIONS: 'lots' });
+  test('a misconfigured function answers a generic 500; its log line names the setting, never the value', async () => {
+    await ctx.useEnv({ MAX_ITERATIONS: 'lots-of-them' });
     const response = await ctx.invoke(agentEvent({ input: 'hi' }));
     expect(response.statusCode).toBe(500);
-    expect(response.json.error.type).toBe('internal_error');
-    expect(response.json.error.message).toBe('The agent is misconfigured: Environment variable MAX_ITERATIONS is "lots"; it must be a whole number from 1 to 100.');
-    expect(response.body).not.toMatch(/\bat \S+ \(|\.ts:\d+/);
+    expect(response.json.error).toMatchObject({ type: 'internal_error', message: 'The agent is misconfigured; its log says which setting to fix.' });
+    expect(response.body).not.toMatch(/\bat \S+ \(|\.ts:\d+|lots-of-them|MAX_ITERATIONS/);
+    const [line] = await ctx.fn.requestLogs();
+    expect(line).toMatchObject({ status: 500, error_code: 'misconfigured', error_message: 'Environment variable MAX_ITERATIONS must be a whole number from 1 to 100.' });
+    expect(ctx.fn.output.join('\n')).not.toContain('lots-of-them');
   });
 });

@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { build, type BuildResult } from '../../build/pipeline';
 import { REPO_ROOT } from '../helpers/project';
 import { makeTempDir, removeDir } from '../helpers/temp';
-import { requireTerraform } from '../../src/check/terraform';
+import { requireTerraform } from '../../src/terraform/terraform';
 
 describe('build manifest', () => {
   let outDir: string;

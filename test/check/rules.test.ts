@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluatePlan, RULES } from '../../src/check/rules';
-import type { PlanJson } from '../../src/check/terraform';
+import type { PlanJson } from '../../src/terraform/terraform';
 
 type Resource = { address: string; type: string; values: Record<string, any> };
 type FixturePlan = { variables: Record<string, { value: unknown }>; planned_values: { root_module: { resources: Resource[] } } };

@@ -1,5 +1,5 @@
 /** The repository's own zip and stack, built and synthesized into temporary folders. */
-import { buildArtifact as buildInto, synthAgentStack } from '../../src/check/synth';
+import { buildArtifact as buildInto, synthAgentStack } from '../../src/terraform/synth';
 import type { FunctionArtifact } from '../../src/stacks/artifact';
 import { REPO_ROOT } from './project';
 

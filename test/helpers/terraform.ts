@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { requireTerraform, TerraformWorkdir, type PlanJson, type TfRun } from '../../src/check/terraform';
+import { requireTerraform, TerraformWorkdir, type PlanJson, type PlannedResource, type TfRun } from '../../src/terraform/terraform';
 import { testStack } from './test-run';
 
 export interface PlanOutcome {
@@ -81,4 +81,38 @@ export function rejected(outcome: PlanOutcome, name: string): TfRun {
 export async function stsActions(): Promise<string[]> {
   const response = await fetch(`${testStack().stsUrl}/actions`);
   return (await response.json()) as string[];
+}
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action: string[];
+  readonly Resource: string[];
+  readonly Condition?: Record<string, Record<string, string[]>>;
+}
+
+/**
+ * A policy's statements in one form whatever wrote them: actions, resources
+ * and condition values as sorted arrays (`aws_iam_policy_document` writes a
+ * single value as a string; IAM reads both alike).
+ */
+export function statements(policy: unknown): PolicyStatement[] {
+  if (typeof policy !== 'string') throw new Error(`policy is not known at plan time: ${JSON.stringify(policy)}`);
+  const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]).sort();
+  const parsed = JSON.parse(policy) as { Statement: Array<Record<string, unknown>> | Record<string, unknown> };
+  return [parsed.Statement].flat().map((s) => ({
+    ...(s.Sid ? { Sid: String(s.Sid) } : {}),
+    Effect: String(s.Effect),
+    Action: list(s.Action),
+    Resource: list(s.Resource),
+    ...(s.Condition
+      ? { Condition: Object.fromEntries(Object.entries(s.Condition as Record<string, Record<string, unknown>>).map(([op, c]) => [op, Object.fromEntries(Object.entries(c).map(([k, v]) => [k, list(v)]))])) }
+      : {}),
+  }));
+}
+
+/** The planned resources of `plan`, of one type or all. */
+export function plannedResources(plan: PlanJson, type?: string): PlannedResource[] {
+  const all = plan.planned_values.root_module.resources ?? [];
+  return type ? all.filter((r) => r.type === type) : all;
 }

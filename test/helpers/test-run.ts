@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from '../../build/pipeline';
 import { unpackZip } from '../../build/zip';
-import { prepareOfflineStack, type OfflineStack } from '../../src/check/offline-stack';
-import { requireTerraform, TerraformWorkdir } from '../../src/check/terraform';
+import { prepareOfflineStack, type OfflineStack } from '../../src/terraform/offline-stack';
+import { requireTerraform, TerraformWorkdir } from '../../src/terraform/terraform';
 import { loadArtifact, type FunctionArtifact } from '../../src/stacks/artifact';
 import { REPO_ROOT } from './project';
 

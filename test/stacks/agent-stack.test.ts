@@ -13,6 +13,8 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Testing } from 'cdktf';
 import type { FunctionArtifact } from '../../src/stacks/artifact';
 import { AgentStack, AWS_PROVIDER_CONSTRAINT } from '../../src/stacks/agent-stack';
+import { SETTINGS } from '../../src/function/settings/table';
+import { deployedSettings } from '../../src/stacks/function-environment';
 import { VARIABLE_SPECS } from '../../src/stacks/variable-specs';
 import { buildArtifact } from '../helpers/stack';
 import { makeTempDir, removeDir } from '../helpers/temp';
@@ -47,7 +49,7 @@ describe('AgentStack', () => {
 
   test('the handler is chosen by invoke_mode at plan time, between the two exports of one module', () => {
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
-      handler: '${var.invoke_mode == "RESPONSE_STREAM" ? "index.streamHandler" : "index.handler"}',
+      handler: '${(var.invoke_mode == "RESPONSE_STREAM") ? "index.streamHandler" : "index.handler"}',
     });
   });
 
@@ -70,17 +72,30 @@ describe('AgentStack', () => {
   });
 
   test('the Bedrock policy is counted in only when llm_provider is bedrock', () => {
-    expect(synthesized).toHaveResourceWithProperties(IamRolePolicy, { name: 'bedrock-invoke', count: '${var.llm_provider == "bedrock" ? 1 : 0}' });
+    expect(synthesized).toHaveResourceWithProperties(IamRolePolicy, { name: 'bedrock-invoke', count: '${(var.llm_provider == "bedrock") ? 1 : 0}' });
   });
 
   test('the secret policy is counted in only when llm_provider is anthropic', () => {
-    expect(synthesized).toHaveResourceWithProperties(IamRolePolicy, { name: 'anthropic-api-key', count: '${var.llm_provider == "anthropic" ? 1 : 0}' });
+    expect(synthesized).toHaveResourceWithProperties(IamRolePolicy, { name: 'anthropic-api-key', count: '${(var.llm_provider == "anthropic") ? 1 : 0}' });
   });
 
   test('a secret is created only when a key is given and no secret ARN is', () => {
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, {
-      count: '${var.llm_provider == "anthropic" && var.anthropic_api_key_secret_arn == "" && nonsensitive(var.anthropic_api_key != "") ? 1 : 0}',
+      count: '${(((var.llm_provider == "anthropic") && !(length(var.anthropic_api_key_secret_arn) >= 1)) && nonsensitive((length(var.anthropic_api_key) >= 1))) ? 1 : 0}',
     });
+  });
+
+  test('every setting a variable delivers is in the function’s environment, under its own name', () => {
+    const env = String(json.resource.aws_lambda_function.agent.environment && (json.resource.aws_lambda_function.agent.environment as { variables: string }).variables);
+    const keys = [...env.matchAll(/\b([A-Z][A-Z0-9_]+) = /g)].map((m) => m[1]).sort();
+    expect(keys).toEqual(deployedSettings().sort());
+  });
+
+  test('every setting a variable delivers has that variable, with the table’s default', () => {
+    for (const name of deployedSettings()) {
+      const delivery = SETTINGS[name].delivery as { variable: string };
+      expect({ name, default: json.variable[delivery.variable]?.default }).toEqual({ name, default: SETTINGS[name].default });
+    }
   });
 
   test('the environment references the secret by ARN and never reads the key variable', () => {
@@ -99,7 +114,7 @@ describe('AgentStack', () => {
   test('CORS is a dynamic block that exists only when origins are listed', () => {
     expect(json.resource.aws_lambda_function_url.agent.dynamic).toEqual({
       cors: {
-        for_each: '${length(var.cors_allowed_origins) > 0 ? [1] : []}',
+        for_each: '${(length(var.cors_allowed_origins) >= 1) ? [1] : []}',
         content: expect.objectContaining({ allow_origins: '${var.cors_allowed_origins}', allow_methods: ['GET', 'POST'], expose_headers: ['x-request-id'] }),
       },
     });
@@ -140,7 +155,7 @@ describe('AgentStack', () => {
   });
 
   test('the function security group is counted in only with a vpc_id', () => {
-    expect(synthesized).toHaveResourceWithProperties(SecurityGroup, { name: '${var.function_name}-function', count: '${var.vpc_id != "" ? 1 : 0}' });
+    expect(synthesized).toHaveResourceWithProperties(SecurityGroup, { name: '${var.function_name}-function', count: '${(length(var.vpc_id) >= 1) ? 1 : 0}' });
   });
 
   test('interface endpoints are one per service in local.vpc_endpoint_services', () => {
@@ -155,7 +170,7 @@ describe('AgentStack', () => {
   test('vpc_config is a dynamic block that exists only with a vpc_id', () => {
     expect(json.resource.aws_lambda_function.agent.dynamic).toEqual({
       vpc_config: {
-        for_each: '${var.vpc_id != "" ? [1] : []}',
+        for_each: '${(length(var.vpc_id) >= 1) ? [1] : []}',
         content: { subnet_ids: '${var.vpc_subnet_ids}', security_group_ids: ['${aws_security_group.function[0].id}'] },
       },
     });

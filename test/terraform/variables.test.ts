@@ -5,12 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TEST_ACCOUNT_ID } from '../../src/check/local-sts';
+import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
 import { REPO_ROOT } from '../helpers/project';
-import { planEach, planned, rejected, type PlanOutcome } from '../helpers/terraform';
+import { plannedResources, planEach, planned, rejected, statements, type PlanOutcome } from '../helpers/terraform';
 import { testStack } from '../helpers/test-run';
+import { deployedSettings } from '../../src/stacks/function-environment';
 import { evaluatePlan } from '../../src/check/rules';
-import { plannedResources, type PlanJson, type TfRun } from '../../src/check/terraform';
+import type { PlanJson, TfRun } from '../../src/terraform/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const FAKE_KEY = 'sk-ant-test-0000-not-a-real-key';
@@ -77,7 +78,10 @@ describe('tfvars variants of one synthesized stack', () => {
           'cors_allowed_origins = ["https://app.example.com"]',
         ].join('\n'),
         'created-secret': `anthropic_api_key = "${FAKE_KEY}"\n`,
-        'explicit-regions': ['llm_provider = "bedrock"', 'aws_region = "eu-west-1"', 'bedrock_inference_profile_regions = ["eu-west-1", "eu-west-3"]'].join('\n'),
+        'explicit-regions': [
+        'llm_provider = "bedrock"', 'aws_region = "eu-west-1"', 'bedrock_inference_profile_regions = ["eu-west-1", "eu-west-3"]',
+        'function_url_auth_type = "NONE"', 'allow_unauthenticated = true', 'anthropic_base_url = "https://gateway.example.com"', 'system_prompt = "Answer briefly."',
+      ].join('\n'),
         example: example.join('\n'),
         ...numbered(FAILED_PRECONDITIONS, 'precondition'),
       } as Record<string, string>),
@@ -95,6 +99,12 @@ describe('tfvars variants of one synthesized stack', () => {
   test('terraform.tfvars.example, uncommented, plans once a secret ARN is filled in', () => {
     expect(exampleAsIs.run.stderr).toBe('');
     expect(plannedResources(exampleAsIs.plan!, 'aws_lambda_function')).toHaveLength(1);
+  });
+
+  test('every setting a variable delivers reaches the function in some plan, and nothing else does', () => {
+    const envOf = (plan: PlanJson) => Object.keys((plannedResources(plan, 'aws_lambda_function')[0].values.environment as Array<{ variables: Record<string, string> }>)[0].variables);
+    const seen = new Set([...envOf(publicStreaming), ...envOf(explicitRegions), ...envOf(exampleAsIs.plan!)]);
+    expect([...seen].sort()).toEqual(deployedSettings().sort());
   });
 
   test('the policy rules pass on a public, traced, streaming deployment', () => {
@@ -139,17 +149,17 @@ describe('tfvars variants of one synthesized stack', () => {
 
   test('a global inference profile grants the profile, the model in the source Region and the Region-less model', () => {
     const policy = plannedResources(publicStreaming, 'aws_iam_role_policy').find((p) => p.values.name === 'bedrock-invoke')!;
-    const [profile, model] = JSON.parse(String(policy.values.policy)).Statement;
+    const [profile, model] = statements(policy.values.policy);
     expect(profile.Resource).toEqual([`arn:aws:bedrock:us-east-1:${TEST_ACCOUNT_ID}:inference-profile/${GLOBAL_MODEL}`]);
     expect(model.Resource).toEqual([
-      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
       'arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
     ]);
   });
 
   test('listed destination Regions replace the documented ones', () => {
     const policy = plannedResources(explicitRegions, 'aws_iam_role_policy').find((p) => p.values.name === 'bedrock-invoke')!;
-    const [profile, model] = JSON.parse(String(policy.values.policy)).Statement;
+    const [profile, model] = statements(policy.values.policy);
     expect(profile.Resource).toEqual([`arn:aws:bedrock:eu-west-1:${TEST_ACCOUNT_ID}:inference-profile/eu.anthropic.claude-sonnet-5-5`]);
     expect(model.Resource).toEqual(['eu-west-1', 'eu-west-3'].map((r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-sonnet-5-5`));
   });

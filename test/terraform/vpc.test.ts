@@ -3,10 +3,10 @@
  * security group, interface endpoints only where needed and enabled, no
  * ingress from anywhere, and a non-VPC plan exactly as before.
  */
-import { TEST_ACCOUNT_ID } from '../../src/check/local-sts';
+import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
 import { evaluatePlan } from '../../src/check/rules';
-import { plannedResources, type PlanJson, type TfRun } from '../../src/check/terraform';
-import { planEach, planned, rejected as rejectedRun } from '../helpers/terraform';
+import type { PlanJson, TfRun } from '../../src/terraform/terraform';
+import { plannedResources, planEach, planned, rejected as rejectedRun, statements } from '../helpers/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const VPC = ['vpc_id = "vpc-0123456789abcdef0"', 'vpc_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]'];
@@ -117,14 +117,13 @@ describe('VPC placement', () => {
 
   test('the ENI policy scopes creation to the subnets and management to the VPC; only Describe uses "*"', () => {
     const policy = plannedResources(plans.bedrockNoEndpoints, 'aws_iam_role_policy').find((p) => p.values.name === 'vpc-access')!;
-    const statements = JSON.parse(String(policy.values.policy)).Statement as Array<{ Sid: string; Action: string[]; Resource: string[]; Condition?: unknown }>;
     const arn = `arn:aws:ec2:us-east-1:${TEST_ACCOUNT_ID}`;
-    const inVpc = { ArnEquals: { 'ec2:Vpc': `${arn}:vpc/vpc-0123456789abcdef0` } };
-    expect(statements).toEqual([
+    const inVpc = { ArnEquals: { 'ec2:Vpc': [`${arn}:vpc/vpc-0123456789abcdef0`] } };
+    expect(statements(policy.values.policy)).toEqual([
       { Sid: 'DescribeNetworking', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: ['*'] },
       { Sid: 'CreateEniInConfiguredSubnets', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface'], Resource: [`${arn}:network-interface/*`, `${arn}:subnet/subnet-0aaaaaaaaaaaaaaaa`, `${arn}:subnet/subnet-0bbbbbbbbbbbbbbbb`] },
       { Sid: 'AttachSecurityGroupsOfConfiguredVpc', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface'], Resource: [`${arn}:security-group/*`], Condition: inVpc },
-      { Sid: 'ManageEnisInConfiguredVpc', Effect: 'Allow', Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], Resource: [`${arn}:network-interface/*`], Condition: inVpc },
+      { Sid: 'ManageEnisInConfiguredVpc', Effect: 'Allow', Action: ['ec2:AssignPrivateIpAddresses', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'], Resource: [`${arn}:network-interface/*`], Condition: inVpc },
     ]);
   });
 

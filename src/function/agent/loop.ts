@@ -5,12 +5,12 @@
  * handler simply ignores the events.
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import type { AgentRequest } from './request';
 import type { RuntimeConfig } from '../config';
-import { HttpError } from '../errors';
-import type { AgentRequest } from '../http/agent-request';
+import { AgentError, DeadlineError, ProviderError, type PartialResult } from '../errors';
 import type { MessagesClient, ModelProvider } from '../providers/model-client';
-import { isAuthError, toHttpError } from '../providers/upstream-errors';
-import { TOOLS } from '../tools';
+import { isAuthError, toProviderError } from '../providers/provider-errors';
+import { findTool, TOOLS } from '../tools';
 import { MIN_MODEL_CALL_MS, MIN_TOOL_MS, type Deadline } from './deadline';
 import type { AgentEvents, ToolCallRecord } from './events';
 import { estimateCostUsd } from './pricing';
@@ -95,7 +95,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         }
         invalidSubmissions += 1;
         if (invalidSubmissions > 1) {
-          throw new HttpError('upstream_error', `The model's result does not match output_schema after a retry: ${problems.join('; ')}`, { partial: partialOf(state) });
+          throw new ProviderError('invalid_result', `The model's result does not match output_schema after a retry: ${problems.join('; ')}`, { partial: partialOf(state) });
         }
         forceSubmit = true;
         results.push({ type: 'tool_result', tool_use_id: submission.id, is_error: true, content: `The result does not match the schema. Fix these and call ${SUBMIT_TOOL_NAME} again:\n${problems.join('\n')}` });
@@ -111,17 +111,17 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       if (state.tool_calls.length + calls.length > limits.maxToolCalls) return finish(state, 'max_tool_calls');
       if (calls.length > 0) {
         if (!deadline.canStart(MIN_TOOL_MS)) throw timeout(state, 'before the requested tools could run');
-        const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events });
+        const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events, findTool });
         state.tool_calls.push(...ran.records);
         results.push(...ran.results);
       }
       messages.push({ role: 'user', content: results });
     }
   } catch (error) {
-    const mapped = toHttpError(error, deadline.remainingMs() === 0);
+    // Whatever stopped the run, the caller learns what it had produced so far.
     const produced = state.output !== '' || state.tool_calls.length > 0 || budgetTokens(state.usage) > 0;
-    if (mapped.partial !== undefined || !produced) throw mapped;
-    throw new HttpError(mapped.type, mapped.message, { cause: mapped.cause, headers: { ...mapped.headers }, partial: partialOf(state) });
+    if (!(error instanceof AgentError) || error.partial !== undefined || !produced) throw error;
+    throw error.withPartial(partialOf(state));
   }
 }
 
@@ -131,7 +131,7 @@ function finish(state: AgentResult, stopReason: string): AgentResult {
   return state;
 }
 
-function partialOf(state: AgentResult) {
+function partialOf(state: AgentResult): PartialResult {
   return {
     output: state.output,
     iterations: state.iterations,
@@ -141,8 +141,8 @@ function partialOf(state: AgentResult) {
   };
 }
 
-function timeout(state: AgentResult, when: string): HttpError {
-  return new HttpError('timeout', `The request ran out of time ${when}; the partial result is attached.`, { partial: partialOf(state) });
+function timeout(state: AgentResult, when: string): DeadlineError {
+  return new DeadlineError(`The request ran out of time ${when}; the partial result is attached.`, { partial: partialOf(state) });
 }
 
 /** Tool definitions, the last one marked for prompt caching (which caches all of them). */
@@ -153,7 +153,11 @@ function toolDefinitions(outputSchema: Record<string, unknown> | undefined): Ant
   return tools;
 }
 
-/** One model call, streamed; on a 401 the credentials are fetched again and the call retried once. */
+/**
+ * One model call, streamed; on a 401 the credentials are fetched again and
+ * the call retried once. Every failure of the call leaves as a ProviderError
+ * or DeadlineError.
+ */
 async function callModel(
   provider: ModelProvider,
   deadline: Deadline,
@@ -170,7 +174,7 @@ async function callModel(
       });
     } catch (error) {
       if (attempt === 0 && isAuthError(error) && (await provider.refreshCredentials())) continue;
-      throw error;
+      throw toProviderError(error, deadline.remainingMs() === 0);
     }
   }
 }

@@ -4,7 +4,6 @@
  * does not exist yields an `is_error` result for the model, never a 500.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { findTool as findRegisteredTool } from '../tools';
 import type { Tool } from '../tools/types';
 import type { Deadline } from './deadline';
 import type { AgentEvents, ToolCallRecord } from './events';
@@ -19,8 +18,8 @@ export interface ToolRunOptions {
   readonly timeoutMs: number;
   readonly deadline: Deadline;
   readonly events: AgentEvents;
-  /** Where tools are looked up. @default - the registry in tools/index.ts */
-  readonly findTool?: (name: string) => Tool<Record<string, unknown>> | undefined;
+  /** Where tools are looked up: the registry in tools/index.ts, for the agent loop. */
+  readonly findTool: (name: string) => Tool<Record<string, unknown>> | undefined;
 }
 
 export async function runToolCalls(
@@ -31,7 +30,7 @@ export async function runToolCalls(
   return { results: outcomes.map((o) => o.result), records: outcomes.map((o) => o.record) };
 }
 
-async function runOne(call: ToolUseBlock, { timeoutMs, deadline, events, findTool = findRegisteredTool }: ToolRunOptions) {
+async function runOne(call: ToolUseBlock, { timeoutMs, deadline, events, findTool }: ToolRunOptions) {
   events.onToolUse?.({ id: call.id, name: call.name, input: call.input });
   const started = Date.now();
   let content: string;

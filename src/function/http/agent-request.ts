@@ -4,20 +4,9 @@
  * which field was wrong and what is allowed.
  */
 import { Validator } from '@cfworker/json-schema';
+import type { AgentRequest, PriorTurn } from '../agent/request';
 import type { Limits } from '../config';
-import { HttpError, InvalidRequestError } from '../errors';
-
-export interface PriorTurn {
-  readonly role: 'user' | 'assistant';
-  readonly content: string;
-}
-
-export interface AgentRequest {
-  readonly input: string;
-  readonly messages: readonly PriorTurn[];
-  readonly outputSchema?: Record<string, unknown>;
-  readonly maxTokens: number;
-}
+import { InvalidRequestError, RequestError } from '../errors';
 
 /** Largest `output_schema`, serialized. @unit bytes */
 const MAX_SCHEMA_BYTES = 16 * 1024;
@@ -26,7 +15,7 @@ const KNOWN_FIELDS = new Set(['input', 'messages', 'output_schema', 'max_tokens'
 
 export function parseAgentRequest(body: Buffer, limits: Limits): AgentRequest {
   if (body.byteLength > limits.maxRequestBytes) {
-    throw new HttpError('payload_too_large', `The request body is ${body.byteLength} bytes; the limit is ${limits.maxRequestBytes}.`);
+    throw new RequestError('payload_too_large', `The request body is ${body.byteLength} bytes; the limit is ${limits.maxRequestBytes}.`);
   }
   const text = decodeUtf8(body);
   let json: unknown;

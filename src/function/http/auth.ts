@@ -5,15 +5,8 @@
  * the comparison leak through the environment, the state or timing.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../errors';
-
-export type AuthMode =
-  /** The Function URL checks SigV4 itself (AWS_IAM): nothing to do here. */
-  | { readonly kind: 'iam' }
-  /** NONE with tokens: a valid `Authorization: Bearer <token>` is required. */
-  | { readonly kind: 'token'; readonly digests: readonly Buffer[] }
-  /** NONE with the explicit `allow_unauthenticated` opt-out. */
-  | { readonly kind: 'open' };
+import type { AuthMode } from '../config';
+import { RequestError } from '../errors';
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
 
@@ -28,6 +21,6 @@ export function verifyRequest(mode: AuthMode, headers: Readonly<Record<string, s
   if (!matched) throw unauthorized('The bearer token is not valid.');
 }
 
-function unauthorized(message: string): HttpError {
-  return new HttpError('unauthorized', message, { headers: { 'www-authenticate': 'Bearer' } });
+function unauthorized(message: string): RequestError {
+  return new RequestError('unauthorized', message);
 }

@@ -1,7 +1,10 @@
 /** The buffered export (`index.handler`): one JSON response per request. */
+import { toHttpFailure } from './error-response';
 import { decodeEvent, type LambdaContext } from './event';
-import { asHttpError, logOutcome, prepare, runPrepared, type Prepared } from './prepare';
+import { prepare, type Prepared } from './prepare-request';
+import { logOutcome } from './request-log';
 import { errorResponse, jsonResponse, type FunctionUrlResult } from './response';
+import { runPrepared } from './run-agent';
 
 export async function bufferedHandler(event: unknown, context: LambdaContext): Promise<FunctionUrlResult> {
   const startedAt = Date.now();
@@ -17,8 +20,8 @@ export async function bufferedHandler(event: unknown, context: LambdaContext): P
     logOutcome(request, startedAt, false, { status: 200, result, prepared });
     return jsonResponse(200, result, request.requestId);
   } catch (caught) {
-    const error = asHttpError(caught);
-    logOutcome(request, startedAt, false, { status: error.status, error, prepared });
-    return errorResponse(error, request.requestId);
+    const failure = toHttpFailure(caught);
+    logOutcome(request, startedAt, false, { status: failure.status, failure, prepared });
+    return errorResponse(failure, request.requestId);
   }
 }

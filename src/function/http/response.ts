@@ -1,8 +1,8 @@
 /**
  * Function URL responses: JSON bodies, the `x-request-id` header on every
- * one, and the contract's error shape built from an HttpError.
+ * one, and the contract's error responses.
  */
-import type { HttpError } from '../errors';
+import { errorBody, type HttpFailure } from './error-response';
 
 export interface FunctionUrlResult {
   statusCode: number;
@@ -19,13 +19,6 @@ export function jsonResponse(statusCode: number, body: unknown, requestId: strin
   return { statusCode, headers: { ...baseHeaders(requestId), ...extraHeaders }, body: JSON.stringify(body) };
 }
 
-/** `{"error":{"type","message","request_id"}}`, plus `partial` when the agent had produced something. */
-export function errorBody(error: HttpError, requestId: string): Record<string, unknown> {
-  const body: Record<string, unknown> = { error: { type: error.type, message: error.message, request_id: requestId } };
-  if (error.partial !== undefined) body.partial = error.partial;
-  return body;
-}
-
-export function errorResponse(error: HttpError, requestId: string): FunctionUrlResult {
-  return jsonResponse(error.status, errorBody(error, requestId), requestId, { ...error.headers });
+export function errorResponse(failure: HttpFailure, requestId: string): FunctionUrlResult {
+  return jsonResponse(failure.status, errorBody(failure, requestId), requestId, { ...failure.headers });
 }

@@ -4,11 +4,13 @@
  * any model output still gets its real status (e.g. 429); after that it
  * becomes an `error` event on the open stream.
  */
-import type { HttpError } from '../errors';
+import { errorBody, toHttpFailure } from './error-response';
 import { decodeEvent, type LambdaContext } from './event';
 import { awslambdaGlobal, type ResponseStream } from './lambda-streaming';
-import { asHttpError, logOutcome, prepare, runPrepared, type Prepared } from './prepare';
-import { baseHeaders, errorBody } from './response';
+import { prepare, type Prepared } from './prepare-request';
+import { logOutcome } from './request-log';
+import { baseHeaders } from './response';
+import { runPrepared } from './run-agent';
 
 export async function streamingHandler(event: unknown, responseStream: ResponseStream, context: LambdaContext): Promise<void> {
   const startedAt = Date.now();
@@ -53,14 +55,14 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
       logOutcome(request, startedAt, true, { status: 200, result, prepared });
     }
   } catch (caught) {
-    const error: HttpError = asHttpError(caught);
+    const failure = toHttpFailure(caught);
     if (sse) {
-      send('error', errorBody(error, request.requestId));
+      send('error', errorBody(failure, request.requestId));
       finalStream = sse;
     } else {
-      finalStream = sendJson(error.status, errorBody(error, request.requestId), { ...error.headers });
+      finalStream = sendJson(failure.status, errorBody(failure, request.requestId), { ...failure.headers });
     }
-    logOutcome(request, startedAt, true, { status: sse ? 200 : error.status, error, prepared });
+    logOutcome(request, startedAt, true, { status: sse ? 200 : failure.status, failure, prepared });
   }
   if (finalStream.destroyed || finalStream.writableEnded) return;
   await new Promise<void>((resolve) => finalStream.end(resolve));

@@ -7,7 +7,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import type { RuntimeConfig } from '../config';
-import { HttpError } from '../errors';
+import { ProviderError } from '../errors';
 import { getApiKey } from './secrets';
 
 /** What the agent loop needs from either SDK. */
@@ -38,8 +38,8 @@ function anthropicProvider(config: RuntimeConfig): ModelProvider {
     model: config.model,
     async client() {
       if (source) return build(await getApiKey(source));
-      throw new HttpError(
-        'upstream_error',
+      throw new ProviderError(
+        'credentials_unavailable',
         'No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN to the ARN of a Secrets Manager secret holding the key (the stack sets it from anthropic_api_key_secret_arn; `npm run dev` sets it from ANTHROPIC_API_KEY).',
       );
     },

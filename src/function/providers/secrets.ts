@@ -6,7 +6,7 @@
  * reads the secret in the Region its ARN names.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { HttpError } from '../errors';
+import { ProviderError } from '../errors';
 
 export interface SecretSource {
   readonly secretArn: string;
@@ -57,19 +57,19 @@ async function fetchSecret({ secretArn, region }: SecretSource): Promise<string>
   } catch (error) {
     // The error's name (e.g. AccessDeniedException) is safe to show; its message may not be.
     if (error instanceof sdk.SecretsManagerServiceException) {
-      throw new HttpError('upstream_error', `Secrets Manager refused to return the Anthropic API key (${error.name}).`, { cause: error });
+      throw new ProviderError('credentials_unavailable', `Secrets Manager refused to return the Anthropic API key (${error.name}).`, { cause: error, ...(error.$metadata.requestId ? { upstreamRequestId: error.$metadata.requestId } : {}) });
     }
     if (error instanceof Error && error.name === 'CredentialsProviderError') {
-      throw new HttpError('upstream_error', 'Cannot read the Anthropic API key: the function has no AWS credentials (its execution role provides them on Lambda).', { cause: error });
+      throw new ProviderError('credentials_unavailable', 'Cannot read the Anthropic API key: the function has no AWS credentials (its execution role provides them on Lambda).', { cause: error });
     }
-    throw new HttpError('upstream_error', 'Cannot reach Secrets Manager to read the Anthropic API key.', { cause: error });
+    throw new ProviderError('credentials_unavailable', 'Cannot reach Secrets Manager to read the Anthropic API key.', { cause: error });
   }
   return extractKey(secretString);
 }
 
 function extractKey(secretString: unknown): string {
   if (typeof secretString !== 'string' || secretString.trim() === '') {
-    throw new HttpError('upstream_error', 'The Anthropic API key secret has no SecretString value.');
+    throw new ProviderError('credentials_unavailable', 'The Anthropic API key secret has no SecretString value.');
   }
   const value = secretString.trim();
   if (!value.startsWith('{')) return value;
@@ -80,5 +80,5 @@ function extractKey(secretString: unknown): string {
   } catch {
     // fall through to the error below
   }
-  throw new HttpError('upstream_error', `The Anthropic API key secret holds JSON without a ${JSON_KEY_NAMES.join(' / ')} field.`);
+  throw new ProviderError('credentials_unavailable', `The Anthropic API key secret holds JSON without a ${JSON_KEY_NAMES.join(' / ')} field.`);
 }

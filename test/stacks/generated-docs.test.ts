@@ -1,15 +1,23 @@
-/** terraform.tfvars.example documents every variable, in declaration order, as rendered from the specs. */
+/**
+ * terraform.tfvars.example and the README's variable table document every
+ * variable, in declaration order, as rendered from the specs.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderTfvarsExample, TFVARS_EXAMPLE_FILE } from '../../src/stacks/tfvars-example';
+import { README_FILE, renderTfvarsExample, TFVARS_EXAMPLE_FILE, withSettingsReference } from '../../src/stacks/generated-docs';
 import { VARIABLE_SPECS } from '../../src/stacks/variable-specs';
 import { REPO_ROOT } from '../helpers/project';
 
 const example = fs.readFileSync(path.join(REPO_ROOT, TFVARS_EXAMPLE_FILE), 'utf8');
 
 describe('terraform.tfvars.example', () => {
-  test('is current with the variable specs (regenerate with `npm run tfvars-example`)', () => {
+  test('is current with the variable specs (regenerate with `npm run docs`)', () => {
     expect(example).toBe(renderTfvarsExample());
+  });
+
+  test('the README’s variable table is current too (regenerate with `npm run docs`)', () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, README_FILE), 'utf8');
+    expect(readme).toBe(withSettingsReference(readme));
   });
 
   test('lists every variable once, in the order they are declared', () => {

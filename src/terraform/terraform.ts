@@ -1,7 +1,9 @@
 /**
- * Real Terraform for the tests: finds the `terraform` binary and a local
- * filesystem mirror of hashicorp/aws, and runs init / validate / plan / show
- * offline. Missing tools fail loudly, naming what is missing.
+ * Real Terraform, offline, for `npm run check` and the tests: finds the
+ * `terraform` binary and a local filesystem mirror of hashicorp/aws, and runs
+ * init / validate / plan / show. Missing tools fail loudly, naming what is
+ * missing. A mirror found by searching the disk is remembered under
+ * node_modules/.cache, so the search (seconds) happens once per checkout.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -45,6 +47,8 @@ export function locateAwsProviderMirror(env: NodeJS.ProcessEnv = process.env): s
   ];
   const hit = implied.find(hasAwsProvider);
   if (hit) return hit;
+  const remembered = readRememberedMirror();
+  if (remembered && hasAwsProvider(remembered)) return remembered;
   const found = spawnSync('find', ['/', '-xdev', '-name', 'terraform-provider-aws_*', '-path', `*registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}*`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   const first = found.stdout.split('\n').find((line) => line.includes(REGISTRY_SEGMENT));
   if (!first) {
@@ -53,7 +57,28 @@ export function locateAwsProviderMirror(env: NodeJS.ProcessEnv = process.env): s
         'These tests plan offline: set TF_PROVIDER_MIRROR to a folder holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>/.',
     );
   }
-  return first.slice(0, first.indexOf(REGISTRY_SEGMENT));
+  const mirror = first.slice(0, first.indexOf(REGISTRY_SEGMENT));
+  rememberMirror(mirror);
+  return mirror;
+}
+
+const MIRROR_CACHE = path.resolve(__dirname, '..', '..', 'node_modules', '.cache', 'claude-agent-lambda', 'provider-mirror.json');
+
+function readRememberedMirror(): string | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(MIRROR_CACHE, 'utf8')) as { path?: string }).path;
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberMirror(mirror: string): void {
+  try {
+    fs.mkdirSync(path.dirname(MIRROR_CACHE), { recursive: true });
+    fs.writeFileSync(MIRROR_CACHE, `${JSON.stringify({ path: mirror })}\n`);
+  } catch {
+    // Only costs the next run another search.
+  }
 }
 
 function hasAwsProvider(root: string): boolean {
@@ -135,9 +160,4 @@ export interface PlanJson {
     readonly outputs?: Record<string, { value?: unknown }>;
     readonly root_module: { readonly resources?: PlannedResource[] };
   };
-}
-
-export function plannedResources(plan: PlanJson, type?: string): PlannedResource[] {
-  const all = plan.planned_values.root_module.resources ?? [];
-  return type ? all.filter((r) => r.type === type) : all;
 }

@@ -1,0 +1,78 @@
+/**
+ * The request's log line, written once it has an outcome: who asked what,
+ * what it cost and how it ended. For a 5xx it also carries the failure
+ * behind the safe message the caller got.
+ */
+import type { AgentResult } from '../agent/loop';
+import { findUpstreamRequestId, reportError } from '../error-report';
+import { AgentError } from '../errors';
+import { logRequest } from '../logging';
+import { getRuntime, type Runtime } from '../runtime';
+import { printable } from '../text';
+import type { HttpFailure } from './error-response';
+import type { DecodedRequest } from './event';
+import type { Prepared } from './prepare-request';
+
+/** Longest error message and method written to the log line. @unit characters */
+const MAX_LOGGED_MESSAGE_CHARS = 300;
+const MAX_LOGGED_METHOD_CHARS = 16;
+const MAX_LOGGED_PATH_CHARS = 128;
+
+export interface Outcome {
+  readonly status: number;
+  readonly result?: AgentResult;
+  readonly failure?: HttpFailure;
+  readonly prepared?: Prepared;
+}
+
+export function logOutcome(request: DecodedRequest, startedAt: number, streaming: boolean, outcome: Outcome): void {
+  const runtime = outcome.prepared?.runtime ?? currentRuntime();
+  const { result, failure } = outcome;
+  const agentInput = outcome.prepared?.kind === 'agent' ? outcome.prepared.request.input : undefined;
+  const logContent = runtime?.config.logContent ?? false;
+  // For a 5xx the operator needs the failure behind the safe message: the first error in the chain that is not ours.
+  const report = failure && failure.status >= 500 ? reportError(rootFailure(failure.error)) : undefined;
+  const upstreamRequestId = failure?.error.upstreamRequestId ?? findUpstreamRequestId(report);
+  logRequest({
+    request_id: request.requestId,
+    method: printable(request.method, MAX_LOGGED_METHOD_CHARS),
+    path: printable(request.path, MAX_LOGGED_PATH_CHARS),
+    status: outcome.status,
+    outcome: failure ? 'error' : 'ok',
+    ...(failure ? { error_type: failure.type, error_code: failure.error.code, error_message: loggedMessage(failure).slice(0, MAX_LOGGED_MESSAGE_CHARS) } : {}),
+    ...(report ? { error: report } : {}),
+    ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
+    provider: runtime?.provider.name,
+    model: runtime?.provider.model,
+    iterations: result?.iterations,
+    tool_calls: result?.tool_calls.length,
+    tool_errors: result?.tool_calls.filter((t) => t.is_error).length,
+    usage: result?.usage,
+    cost_usd: result?.cost_usd,
+    stop_reason: result?.stop_reason,
+    duration_ms: Date.now() - startedAt,
+    streaming,
+    ...(logContent && agentInput !== undefined ? { input: agentInput } : {}),
+    ...(logContent && result ? { output: result.output } : {}),
+  });
+}
+
+/** The caller's message, except for a misconfiguration: the caller gets a generic one, the log names the setting. */
+function loggedMessage(failure: HttpFailure): string {
+  return failure.error.code === 'misconfigured' ? failure.error.message : failure.message;
+}
+
+function currentRuntime(): Runtime | undefined {
+  try {
+    return getRuntime();
+  } catch {
+    return undefined; // misconfigured: the error itself is logged
+  }
+}
+
+/** The original failure under an AgentError that mapped it, or the AgentError itself when it is the failure. */
+function rootFailure(error: AgentError): unknown {
+  let current: unknown = error;
+  while (current instanceof AgentError && current.cause !== undefined) current = current.cause;
+  return current;
+}

@@ -1,0 +1,86 @@
+/**
+ * The function's environment, parsed with the settings table: one typed
+ * value per setting, its default when unset, and an error that names the
+ * variable and what it allows (never the value: a wrong value may be a
+ * secret pasted into the wrong place).
+ */
+import { ConfigError } from '../errors';
+import { SETTINGS, SETTING_RULES, type SettingName } from './table';
+import type { Condition, Setting, SettingRule } from './types';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+type ValueOf<S> = S extends { type: 'int' } ? number
+  : S extends { type: 'bool' } ? boolean
+  : S extends { type: 'list' } ? readonly string[]
+  : S extends { type: 'enum'; values: readonly (infer V)[] } ? V
+  : string;
+
+export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
+
+/** Every setting from `env`; throws ConfigError for a value the table does not allow, or a rule that fails. */
+export function readSettings(env: Env): Settings {
+  const settings = parseSettings(env);
+  const [broken] = brokenRules(settings);
+  if (broken) throw new ConfigError(broken.message((name) => name), broken.setting);
+  return settings;
+}
+
+/** Every setting from `env`, checked one by one but not against the rules that span them. */
+export function parseSettings(env: Env): Settings {
+  const values: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting]>) values[name] = parse(name, setting, env[name]);
+  return values as Settings;
+}
+
+/** The table's rules that `settings` break. */
+export function brokenRules(settings: Settings): SettingRule[] {
+  return SETTING_RULES.filter((rule) => !holds(rule.holds, settings));
+}
+
+/** Whether `condition` holds over parsed settings. */
+export function holds(condition: Condition, settings: Settings): boolean {
+  const value = (name: string): unknown => settings[name as SettingName];
+  const empty = (name: string) => {
+    const v = value(name);
+    return v === '' || (Array.isArray(v) && v.length === 0);
+  };
+  if ('equals' in condition) return value(condition.equals[0]) === condition.equals[1];
+  if ('differs' in condition) return value(condition.differs[0]) !== condition.differs[1];
+  if ('isEmpty' in condition) return empty(condition.isEmpty);
+  if ('notEmpty' in condition) return !empty(condition.notEmpty);
+  if ('isTrue' in condition) return value(condition.isTrue) === true;
+  if ('all' in condition) return condition.all.every((c) => holds(c, settings));
+  return condition.any.some((c) => holds(c, settings));
+}
+
+function parse(name: string, setting: Setting, raw: string | undefined): unknown {
+  const text = raw?.trim() ?? '';
+  if (text === '') return setting.default;
+  const fail = (allowed: string) => new ConfigError(`Environment variable ${name} ${allowed}.`, name);
+  switch (setting.type) {
+    case 'int': {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value < setting.min || value > setting.max) throw fail(`must be a whole number from ${setting.min} to ${setting.max}`);
+      return value;
+    }
+    case 'bool': {
+      const lower = text.toLowerCase();
+      if (lower === 'true' || lower === '1') return true;
+      if (lower === 'false' || lower === '0') return false;
+      throw fail('must be "true" or "false"');
+    }
+    case 'enum':
+      if (!setting.values.includes(text)) throw fail(`must be one of ${setting.values.join(', ')}`);
+      return text;
+    case 'string':
+      if (setting.pattern && !new RegExp(setting.pattern.regex).test(text)) throw fail(`must be ${setting.pattern.expected}`);
+      if (setting.maxLength && text.length > setting.maxLength.chars) throw fail(`must be at most ${setting.maxLength.chars} characters (${setting.maxLength.why})`);
+      return text;
+    case 'list': {
+      const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+      if (setting.itemPattern && items.some((item) => !new RegExp(setting.itemPattern!.regex).test(item))) throw fail(`must hold ${setting.itemPattern.expected}, comma-separated`);
+      return items;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Every setting the function reads from its environment: name, type,
+ * default, allowed values, description, and how it gets there. The function
+ * parses its environment with this table and nothing else; the stack derives
+ * the Terraform variables, their validations and the function's environment
+ * from it; terraform.tfvars.example and the README's table are generated
+ * from it. Adding a setting is one entry here plus its use.
+ */
+import type { Setting, SettingRule } from './types';
+
+const HTTP_URL = { regex: '^https?://[^\\s]+$', expected: 'an http(s) URL such as "https://gateway.example.com"' };
+
+export const SETTINGS = {
+  LLM_PROVIDER: {
+    type: 'enum',
+    values: ['anthropic', 'bedrock'],
+    default: 'anthropic',
+    description: 'Where the model runs: "anthropic" (Anthropic API, key from Secrets Manager) or "bedrock" (Amazon Bedrock, IAM auth).',
+    delivery: { by: 'variable', variable: 'llm_provider', group: 'Model' },
+  },
+  MODEL_ID: {
+    type: 'string',
+    default: '',
+    pattern: { regex: '^[A-Za-z0-9._:/-]*$', expected: 'made only of letters, digits and ". _ : / -", e.g. "claude-sonnet-5-5" or "us.anthropic.claude-sonnet-5-5"' },
+    description:
+      'Model to call. Empty means "claude-sonnet-5-5" on anthropic, and the Claude Sonnet 5.5 inference profile of the Region\'s geography (us./eu./apac.) on bedrock.',
+    delivery: { by: 'variable', variable: 'model_id', group: 'Model', fromLocal: 'model_id' },
+  },
+  ANTHROPIC_API_KEY_SECRET_ARN: {
+    type: 'string',
+    default: '',
+    pattern: { regex: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$', expected: 'a Secrets Manager secret ARN: "arn:aws:secretsmanager:<region>:<account>:secret:<name>"' },
+    description: 'ARN of an existing Secrets Manager secret whose value is the Anthropic API key. Used when llm_provider is "anthropic".',
+    delivery: { by: 'variable', variable: 'anthropic_api_key_secret_arn', group: 'Anthropic API', fromLocal: 'anthropic_api_key_secret_arn', onlyWhen: { equals: ['LLM_PROVIDER', 'anthropic'] } },
+  },
+  ANTHROPIC_BASE_URL: {
+    type: 'string',
+    default: '',
+    pattern: HTTP_URL,
+    description: 'Base URL of the Anthropic API, for gateways and proxies. Empty means https://api.anthropic.com.',
+    delivery: { by: 'variable', variable: 'anthropic_base_url', group: 'Anthropic API' },
+  },
+  ANTHROPIC_BEDROCK_BASE_URL: {
+    type: 'string',
+    default: '',
+    pattern: HTTP_URL,
+    description: 'Base URL of Bedrock Runtime, for tests and local stand-ins. Empty means the Region\'s endpoint.',
+    delivery: { by: 'local' },
+  },
+  FUNCTION_URL_AUTH_TYPE: {
+    type: 'enum',
+    values: ['AWS_IAM', 'NONE'],
+    default: 'AWS_IAM',
+    description: 'Who may call the Function URL: "AWS_IAM" (SigV4-signed requests from principals you allow) or "NONE" (public URL).',
+    delivery: { by: 'variable', variable: 'function_url_auth_type', group: 'Function URL' },
+  },
+  AUTH_TOKEN_SHA256: {
+    type: 'list',
+    default: [],
+    itemPattern: { regex: '^[0-9a-f]{64}$', expected: 'lower-case hex SHA-256 digests (64 characters 0-9a-f), not the tokens themselves' },
+    description: 'With auth type "NONE": hex SHA-256 digests of the accepted bearer tokens (printf %s "$TOKEN" | sha256sum). Only digests reach the function and the state.',
+    delivery: { by: 'variable', variable: 'auth_token_sha256', group: 'Function URL', onlyWhen: { equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] } },
+  },
+  ALLOW_UNAUTHENTICATED: {
+    type: 'bool',
+    default: false,
+    description: 'With auth type "NONE" and no tokens: serve anyone. Anyone who finds the URL can spend your model budget.',
+    delivery: { by: 'variable', variable: 'allow_unauthenticated', group: 'Function URL', onlyWhen: { all: [{ equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] }, { isEmpty: 'AUTH_TOKEN_SHA256' }] } },
+  },
+  MAX_REQUEST_BYTES: {
+    type: 'int',
+    default: 65_536,
+    min: 1024,
+    max: 6_291_456,
+    unit: 'bytes',
+    description: 'Largest request body accepted, in bytes (413 above it), 1024 to 6291456.',
+    delivery: { by: 'variable', variable: 'max_request_bytes', group: 'Abuse limits' },
+  },
+  MAX_INPUT_CHARS: {
+    type: 'int',
+    default: 16_000,
+    min: 1,
+    max: 1_000_000,
+    unit: 'characters',
+    description: 'Longest `input` accepted, in characters, 1 to 1000000.',
+    delivery: { by: 'variable', variable: 'max_input_chars', group: 'Abuse limits' },
+  },
+  MAX_MESSAGES: {
+    type: 'int',
+    default: 40,
+    min: 0,
+    max: 1000,
+    unit: 'turns',
+    description: 'Most prior turns a request may carry in `messages`, 0 to 1000.',
+    delivery: { by: 'variable', variable: 'max_messages', group: 'Abuse limits' },
+  },
+  MAX_TOKENS_CAP: {
+    type: 'int',
+    default: 4096,
+    min: 1,
+    max: 128_000,
+    unit: 'tokens',
+    description: 'Largest `max_tokens` a caller may request per model call, 1 to 128000.',
+    delivery: { by: 'variable', variable: 'max_tokens_cap', group: 'Abuse limits' },
+  },
+  DEFAULT_MAX_TOKENS: {
+    type: 'int',
+    default: 1024,
+    min: 1,
+    max: 128_000,
+    unit: 'tokens',
+    description: 'Default `max_tokens` per model call when the caller gives none, 1 to 128000; above max_tokens_cap it is cut to the cap.',
+    delivery: { by: 'variable', variable: 'default_max_tokens', group: 'Abuse limits', capBy: 'MAX_TOKENS_CAP' },
+  },
+  TOKEN_BUDGET: {
+    type: 'int',
+    default: 100_000,
+    min: 1,
+    max: 10_000_000,
+    unit: 'tokens',
+    description: 'Input plus output tokens one request may spend across all its model calls, 1 to 10000000.',
+    delivery: { by: 'variable', variable: 'token_budget', group: 'Abuse limits' },
+  },
+  MAX_ITERATIONS: {
+    type: 'int',
+    default: 8,
+    min: 1,
+    max: 100,
+    unit: 'calls',
+    description: 'Model calls per request, 1 to 100.',
+    delivery: { by: 'variable', variable: 'max_iterations', group: 'Abuse limits' },
+  },
+  MAX_TOOL_CALLS: {
+    type: 'int',
+    default: 16,
+    min: 0,
+    max: 1000,
+    unit: 'calls',
+    description: 'Tool calls per request, 0 to 1000.',
+    delivery: { by: 'variable', variable: 'max_tool_calls', group: 'Abuse limits' },
+  },
+  TOOL_TIMEOUT_MS: {
+    type: 'int',
+    default: 10_000,
+    min: 1,
+    max: 900_000,
+    unit: 'milliseconds',
+    description: 'Longest one tool call may run, in milliseconds, 1 to 900000; it then returns an error to the model.',
+    delivery: { by: 'variable', variable: 'tool_timeout_ms', group: 'Abuse limits' },
+  },
+  LOG_CONTENT: {
+    type: 'bool',
+    default: false,
+    description: 'Write prompts and answers into the request log lines (they may hold personal data).',
+    delivery: { by: 'variable', variable: 'log_content', group: 'Observability' },
+  },
+  SYSTEM_PROMPT: {
+    type: 'string',
+    default: '',
+    maxLength: { chars: 3000, why: 'Lambda environment variables total 4 KB; for a longer prompt edit src/function/system-prompt.md' },
+    description: 'Replaces the bundled system prompt (src/function/system-prompt.md) without a rebuild; empty keeps it.',
+    delivery: { by: 'variable', variable: 'system_prompt', group: 'Model' },
+  },
+  AWS_REGION: {
+    type: 'string',
+    default: 'us-east-1',
+    description: 'The Region the function runs in.',
+    delivery: { by: 'lambda' },
+  },
+} as const satisfies Readonly<Record<string, Setting>>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** Rules that span settings: checked by Terraform at plan and by the function before it serves. */
+export const SETTING_RULES: readonly SettingRule[] = [
+  {
+    setting: 'FUNCTION_URL_AUTH_TYPE',
+    holds: { any: [{ differs: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] }, { notEmpty: 'AUTH_TOKEN_SHA256' }, { isTrue: 'ALLOW_UNAUTHENTICATED' }] },
+    message: (n) =>
+      `${n('FUNCTION_URL_AUTH_TYPE')} "NONE" makes the URL public: set ${n('AUTH_TOKEN_SHA256')} to the SHA-256 digests of your bearer tokens, or set ${n('ALLOW_UNAUTHENTICATED')} = true to serve anyone (denial-of-wallet risk).`,
+  },
+];

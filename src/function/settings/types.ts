@@ -1,0 +1,108 @@
+/**
+ * The shape of a runtime setting: how the function reads it from its
+ * environment, what values it allows, and how it gets there on AWS. Pure
+ * data, shared by the function (which parses its environment with it) and
+ * the stack (which derives the Terraform variables and the function's
+ * environment from it).
+ */
+
+/** Where a setting's value comes from. */
+export type Delivery =
+  /**
+   * A Terraform variable named `variable`, listed under `group` in
+   * terraform.tfvars.example. The function gets the variable's value, or
+   * the stack local `fromLocal` computed from it, capped by `capBy`, and
+   * only when `onlyWhen` holds.
+   */
+  | {
+      readonly by: 'variable';
+      readonly variable: string;
+      readonly group: string;
+      /** The environment gets this stack local (computed from the variable) instead of the variable itself. */
+      readonly fromLocal?: string;
+      /** The environment gets the smaller of this setting and that one. */
+      readonly capBy?: string;
+      /** The setting reaches the function only when this holds. @default - always */
+      readonly onlyWhen?: Condition;
+    }
+  /** Set by Lambda itself in every execution environment. */
+  | { readonly by: 'lambda' }
+  /** For local development and tests only: no Terraform variable can set it. */
+  | { readonly by: 'local' };
+
+interface Common {
+  /** One sentence, for the variable's description, the example file and the README; allowed values spelled out. */
+  readonly description: string;
+  readonly delivery: Delivery;
+}
+
+export interface IntSetting extends Common {
+  readonly type: 'int';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** Plural noun for messages, e.g. `tokens`, `bytes`. */
+  readonly unit: string;
+}
+
+export interface BoolSetting extends Common {
+  readonly type: 'bool';
+  readonly default: boolean;
+}
+
+export interface EnumSetting extends Common {
+  readonly type: 'enum';
+  readonly values: readonly string[];
+  readonly default: string;
+}
+
+/** A text that must match `regex` (a pattern both JavaScript and Terraform's RE2 read alike), described by `expected`. */
+export interface TextPattern {
+  readonly regex: string;
+  /** What a valid value looks like, for messages: `an http(s) URL such as "https://gateway.example.com"`. */
+  readonly expected: string;
+}
+
+/** Strings: empty means "not set", and an empty value never reaches the function. */
+export interface StringSetting extends Common {
+  readonly type: 'string';
+  readonly default: string;
+  readonly pattern?: TextPattern;
+  readonly maxLength?: { readonly chars: number; readonly why: string };
+  /** A secret-free but sensitive value: never echoed. @default false */
+  readonly sensitive?: boolean;
+}
+
+/** Lists of strings: comma-joined in the environment; an empty list never reaches the function. */
+export interface ListSetting extends Common {
+  readonly type: 'list';
+  readonly default: readonly string[];
+  readonly itemPattern?: TextPattern;
+}
+
+export type Setting = IntSetting | BoolSetting | EnumSetting | StringSetting | ListSetting;
+
+/**
+ * A condition over settings, written once and read two ways: evaluated by
+ * the function over its parsed environment, and rendered as HCL over the
+ * Terraform variables by the stack.
+ */
+export type Condition =
+  | { readonly equals: readonly [setting: string, value: string] }
+  | { readonly differs: readonly [setting: string, value: string] }
+  | { readonly isEmpty: string }
+  | { readonly notEmpty: string }
+  | { readonly isTrue: string }
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] };
+
+/**
+ * A rule that spans settings. Terraform checks it in the validation of
+ * `setting`'s variable; the function refuses to start when it fails.
+ */
+export interface SettingRule {
+  readonly setting: string;
+  readonly holds: Condition;
+  /** The message, with each setting named as the reader knows it (a variable, or an environment name). */
+  readonly message: (name: (setting: string) => string) => string;
+}

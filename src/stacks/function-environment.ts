@@ -1,0 +1,62 @@
+/**
+ * The function's environment, derived from the settings table: every setting
+ * a variable delivers reaches the function under its environment name, as
+ * its variable's value (or the stack local computed from it), text as
+ * Lambda needs it, and only when the table's `onlyWhen` holds. Empty strings
+ * and lists are left out, so the function applies its own default. Only
+ * references to secrets ever appear, never their values.
+ */
+import { Token } from 'cdktf';
+import { SETTINGS, type SettingName } from '../function/settings/table';
+import type { Setting } from '../function/settings/types';
+import { renderCondition, variableDelivery, variableRef } from './setting-variables';
+
+/** The environment's HCL: a `merge` of the settings always present and the conditional ones. */
+export function functionEnvironmentExpression(): string {
+  const always: string[] = [];
+  const conditional: string[] = [];
+  for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting]>) {
+    if (setting.delivery.by !== 'variable') continue;
+    const entry = `${name} = ${valueOf(name, setting)}`;
+    const conditions = conditionsOf(name, setting);
+    if (conditions.length === 0) always.push(entry);
+    else conditional.push(`${conditions.join(' && ')} ? { ${entry} } : {}`);
+  }
+  return `\${merge({ ${always.join(', ')} }, ${conditional.join(', ')})}`;
+}
+
+/** The environment as the function construct takes it. */
+export function functionEnvironment(): Record<string, string> {
+  return Token.asStringMap(functionEnvironmentExpression());
+}
+
+/** The names of the settings that reach the function from Terraform. */
+export function deployedSettings(): SettingName[] {
+  return (Object.keys(SETTINGS) as SettingName[]).filter((name) => SETTINGS[name].delivery.by === 'variable');
+}
+
+function valueOf(name: SettingName, setting: Setting): string {
+  const delivery = variableDelivery(name);
+  const source = delivery.fromLocal ? `local.${delivery.fromLocal}` : `var.${delivery.variable}`;
+  switch (setting.type) {
+    case 'int':
+      return delivery.capBy ? `tostring(min(${source}, ${variableRef(delivery.capBy)}))` : `tostring(${source})`;
+    case 'bool':
+      return `tostring(${source})`;
+    case 'list':
+      return `join(",", ${source})`;
+    case 'enum':
+    case 'string':
+      return source;
+  }
+}
+
+/** When a setting reaches the function: its `onlyWhen`, and (for variables taken as they are) not being empty. */
+function conditionsOf(name: SettingName, setting: Setting): string[] {
+  const delivery = variableDelivery(name);
+  const conditions = delivery.onlyWhen ? [`(${renderCondition(delivery.onlyWhen)})`] : [];
+  // A value computed by a stack local is always passed: an emptiness test could make the whole map unknown at plan.
+  if (!delivery.fromLocal && setting.type === 'string') conditions.push(`var.${delivery.variable} != ""`);
+  if (!delivery.fromLocal && setting.type === 'list') conditions.push(`length(var.${delivery.variable}) > 0`);
+  return conditions;
+}

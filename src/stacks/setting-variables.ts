@@ -1,0 +1,75 @@
+/**
+ * Terraform variables derived from the function's settings table: the type,
+ * default, description and validations of every setting a variable delivers,
+ * and the table's cross-setting rules as validations of the variable they
+ * belong to. Conditions are rendered to HCL from the table's typed form.
+ */
+import { SETTINGS, SETTING_RULES, type SettingName } from '../function/settings/table';
+import type { Condition, Setting } from '../function/settings/types';
+import type { VariableSpec, VariableValidation } from './variable-types';
+
+type VariableDelivery = Extract<Setting['delivery'], { by: 'variable' }>;
+
+/** The delivery of a setting that a variable sets; throws for one that none does. */
+export function variableDelivery(name: SettingName): VariableDelivery {
+  const delivery: Setting['delivery'] = SETTINGS[name].delivery;
+  if (delivery.by !== 'variable') throw new Error(`Setting ${name} is not set by a Terraform variable (it is ${delivery.by === 'lambda' ? 'set by Lambda' : 'for local use only'}).`);
+  return delivery;
+}
+
+/** `var.<variable>` of the setting `name`. */
+export function variableRef(name: string): string {
+  return `var.${variableDelivery(name as SettingName).variable}`;
+}
+
+/** The variable that delivers setting `name`, with its validations. */
+export function settingVariable(name: SettingName): VariableSpec {
+  const setting: Setting = SETTINGS[name];
+  const { variable, group } = variableDelivery(name);
+  const rules = SETTING_RULES.filter((rule) => rule.setting === name).map((rule) => ({
+    condition: `\${${renderCondition(rule.holds)}}`,
+    errorMessage: rule.message((setting) => variableDelivery(setting as SettingName).variable),
+  }));
+  const validation = [...validationsOf(variable, setting), ...rules];
+  return {
+    name: variable,
+    group,
+    type: TERRAFORM_TYPES[setting.type],
+    default: setting.default,
+    description: setting.description,
+    ...(validation.length > 0 ? { validation } : {}),
+  };
+}
+
+const TERRAFORM_TYPES: Readonly<Record<Setting['type'], string>> = { int: 'number', bool: 'bool', enum: 'string', string: 'string', list: 'list(string)' };
+
+function validationsOf(variable: string, setting: Setting): VariableValidation[] {
+  const v = `var.${variable}`;
+  switch (setting.type) {
+    case 'int':
+      return [{ condition: `\${${v} == floor(${v}) && ${v} >= ${setting.min} && ${v} <= ${setting.max}}`, errorMessage: `${variable} must be a whole number of ${setting.unit} from ${setting.min} to ${setting.max}.` }];
+    case 'enum':
+      return [{ condition: `\${contains(${JSON.stringify(setting.values)}, ${v})}`, errorMessage: `${variable} must be one of ${setting.values.map((x) => `"${x}"`).join(', ')}.` }];
+    case 'string':
+      return [
+        ...(setting.pattern ? [{ condition: `\${${v} == "" || can(regex(${JSON.stringify(setting.pattern.regex)}, ${v}))}`, errorMessage: `${variable} must be empty or ${setting.pattern.expected}.` }] : []),
+        ...(setting.maxLength ? [{ condition: `\${length(${v}) <= ${setting.maxLength.chars}}`, errorMessage: `${variable} must be at most ${setting.maxLength.chars} characters (${setting.maxLength.why}).` }] : []),
+      ];
+    case 'list':
+      return setting.itemPattern ? [{ condition: `\${alltrue([for item in ${v} : can(regex(${JSON.stringify(setting.itemPattern.regex)}, item))])}`, errorMessage: `${variable} must hold ${setting.itemPattern.expected}.` }] : [];
+    case 'bool':
+      return [];
+  }
+}
+
+/** A table condition as an HCL expression over the variables. */
+export function renderCondition(condition: Condition): string {
+  const empty = (name: string) => (SETTINGS[name as SettingName].type === 'list' ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`);
+  if ('equals' in condition) return `${variableRef(condition.equals[0])} == ${JSON.stringify(condition.equals[1])}`;
+  if ('differs' in condition) return `${variableRef(condition.differs[0])} != ${JSON.stringify(condition.differs[1])}`;
+  if ('isEmpty' in condition) return empty(condition.isEmpty);
+  if ('notEmpty' in condition) return `!(${empty(condition.notEmpty)})`;
+  if ('isTrue' in condition) return variableRef(condition.isTrue);
+  if ('all' in condition) return condition.all.map((c) => `(${renderCondition(c)})`).join(' && ');
+  return condition.any.map((c) => `(${renderCondition(c)})`).join(' || ');
+}

@@ -1,0 +1,99 @@
+/**
+ * The settings table is the function's whole configuration contract: its
+ * defaults, its limits, its errors, and the only way the function reads its
+ * environment.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { resolveConfig } from '../../src/function/config';
+import { ConfigError } from '../../src/function/errors';
+import { readSettings } from '../../src/function/settings/read';
+import { SETTINGS, SETTING_RULES } from '../../src/function/settings/table';
+import type { Condition } from '../../src/function/settings/types';
+import { REPO_ROOT } from '../helpers/project';
+
+const FUNCTION_DIR = path.join(REPO_ROOT, 'src', 'function');
+
+describe('settings', () => {
+  test('an empty environment gives every default of the table', () => {
+    const config = resolveConfig({});
+    expect(config).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-5-5', awsRegion: 'us-east-1', logContent: false, auth: { kind: 'iam' } });
+    expect(config.limits).toEqual({
+      maxRequestBytes: SETTINGS.MAX_REQUEST_BYTES.default,
+      maxInputChars: SETTINGS.MAX_INPUT_CHARS.default,
+      maxMessages: SETTINGS.MAX_MESSAGES.default,
+      maxTokensCap: SETTINGS.MAX_TOKENS_CAP.default,
+      defaultMaxTokens: SETTINGS.DEFAULT_MAX_TOKENS.default,
+      maxIterations: SETTINGS.MAX_ITERATIONS.default,
+      maxToolCalls: SETTINGS.MAX_TOOL_CALLS.default,
+      tokenBudget: SETTINGS.TOKEN_BUDGET.default,
+      toolTimeoutMs: SETTINGS.TOOL_TIMEOUT_MS.default,
+    });
+    expect(config.systemPrompt).toMatch(/^You are a helpful, precise assistant/);
+  });
+
+  test('bedrock defaults to the US Claude Sonnet 5.5 inference profile', () => {
+    expect(resolveConfig({ LLM_PROVIDER: 'bedrock' }).model).toBe('us.anthropic.claude-sonnet-5-5');
+  });
+
+  test('a key in the environment is never read: the key comes from Secrets Manager only', () => {
+    expect(JSON.stringify(resolveConfig({ ANTHROPIC_API_KEY: 'sk-ant-in-the-environment' }))).not.toContain('sk-ant-in-the-environment');
+  });
+
+  test('DEFAULT_MAX_TOKENS above MAX_TOKENS_CAP is cut to the cap, as the stack cuts it', () => {
+    expect(resolveConfig({ DEFAULT_MAX_TOKENS: '5000', MAX_TOKENS_CAP: '2000' }).limits.defaultMaxTokens).toBe(2000);
+  });
+
+  const INVALID: Array<[label: string, env: Record<string, string>, message: string]> = [
+    ['an unknown provider', { LLM_PROVIDER: 'openai' }, 'Environment variable LLM_PROVIDER must be one of anthropic, bedrock.'],
+    ['zero iterations', { MAX_ITERATIONS: '0' }, 'Environment variable MAX_ITERATIONS must be a whole number from 1 to 100.'],
+    ['a fractional budget', { TOKEN_BUDGET: '12.5' }, 'Environment variable TOKEN_BUDGET must be a whole number from 1 to 10000000.'],
+    ['a boolean spelt "yes"', { LOG_CONTENT: 'yes' }, 'Environment variable LOG_CONTENT must be "true" or "false".'],
+    ['a token instead of its digest', { FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: 'my-plain-text-token' }, 'Environment variable AUTH_TOKEN_SHA256 must hold lower-case hex SHA-256 digests'],
+    ['a base URL without scheme', { ANTHROPIC_BASE_URL: 'gw.internal.test' }, 'Environment variable ANTHROPIC_BASE_URL must be an http(s) URL'],
+    ['a 3001-character prompt', { SYSTEM_PROMPT: 'x'.repeat(3001) }, 'Environment variable SYSTEM_PROMPT must be at most 3000 characters'],
+  ];
+
+  test.each(INVALID)('rejects %s, naming the variable and what it allows but never the value', (_label, env, message) => {
+    expect(() => readSettings(env)).toThrow(ConfigError);
+    expect(() => readSettings(env)).toThrow(message);
+    try {
+      readSettings(env);
+    } catch (error) {
+      for (const value of Object.values(env)) if (value.length > 4) expect((error as Error).message).not.toContain(value);
+    }
+  });
+
+  test('NONE without token digests or the opt-out is refused by the table’s rule, in the function’s names', () => {
+    expect(() => readSettings({ FUNCTION_URL_AUTH_TYPE: 'NONE' })).toThrow('FUNCTION_URL_AUTH_TYPE "NONE" makes the URL public: set AUTH_TOKEN_SHA256 to the SHA-256 digests of your bearer tokens, or set ALLOW_UNAUTHENTICATED = true');
+    expect(readSettings({ FUNCTION_URL_AUTH_TYPE: 'NONE', ALLOW_UNAUTHENTICATED: 'true' }).ALLOW_UNAUTHENTICATED).toBe(true);
+  });
+
+  test('every environment variable the configuration reads is in the table', () => {
+    const read = new Set<string>();
+    const recording = new Proxy({} as Record<string, string | undefined>, { get: (_target, name) => (typeof name === 'string' && read.add(name), undefined) });
+    resolveConfig(recording);
+    expect([...read].filter((name) => !(name in SETTINGS))).toEqual([]);
+    expect([...read].sort()).toEqual(Object.keys(SETTINGS).sort());
+  });
+
+  test('no module of the function reads the environment but through the table', () => {
+    const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const readers = sources(FUNCTION_DIR).filter((file) => /process\.env|\benv\s*\[|\benv\.[A-Z_]+/.test(fs.readFileSync(file, 'utf8')));
+    // runtime.ts hands process.env to the configuration; settings/read.ts is the table's reader.
+    expect(readers.map((f) => path.relative(FUNCTION_DIR, f)).sort()).toEqual(['runtime.ts', 'settings/read.ts']);
+  });
+
+  test('conditions and rules name only settings of the table, and each variable backs one setting', () => {
+    const names = (condition: Condition): string[] =>
+      'all' in condition ? condition.all.flatMap(names) : 'any' in condition ? condition.any.flatMap(names) : [Object.values(condition)[0]].flat().slice(0, 1) as string[];
+    const referenced = [
+      ...Object.values(SETTINGS).flatMap((s) => (s.delivery.by === 'variable' && 'onlyWhen' in s.delivery ? names(s.delivery.onlyWhen as Condition) : [])),
+      ...Object.values(SETTINGS).flatMap((s) => (s.delivery.by === 'variable' && 'capBy' in s.delivery ? [s.delivery.capBy as string] : [])),
+      ...SETTING_RULES.flatMap((rule) => [rule.setting, ...names(rule.holds)]),
+    ];
+    expect(referenced.filter((name) => !(name in SETTINGS))).toEqual([]);
+    const variables = Object.values(SETTINGS).flatMap((s) => (s.delivery.by === 'variable' ? [s.delivery.variable] : []));
+    expect(new Set(variables).size).toBe(variables.length);
+  });
+});
