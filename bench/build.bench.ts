@@ -21,7 +21,19 @@ export async function benchBuild(): Promise<Row[]> {
   try {
     // Baseline: esbuild alone on the same entry, no zip, no manifest.
     const bare = await sample(RUNS, () =>
-      esbuild.build({ entryPoints: [path.join(ROOT, 'src/function/index.ts')], bundle: true, platform: 'node', target: 'node22', format: 'esm', splitting: true, outdir: out, minify: true, write: false, loader: { '.md': 'text' }, logLevel: 'silent' }),
+      esbuild.build({
+        entryPoints: [path.join(ROOT, 'src/function/index.ts')],
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'esm',
+        splitting: true,
+        outdir: out,
+        minify: true,
+        write: false,
+        loader: { '.md': 'text' },
+        logLevel: 'silent',
+      }),
     );
     const pipeline = await sample(RUNS, () => build({ root: ROOT, outDir: out }));
     const emptyNode = sampleSync(3, () => timeProcess(process.execPath, ['-e', '0']));
@@ -47,9 +59,23 @@ export async function benchBuild(): Promise<Row[]> {
     return [
       { name: 'build() in process (median)', value: median(pipeline), unit: 'ms', baselineName: 'esbuild alone', baseline: median(bare) },
       { name: '`npm run build`, first after a change', value: median(afterChange), unit: 'ms', baselineName: 'empty node', baseline: median(emptyNode) },
-      { name: '`npm run build`, sources unchanged', value: median(unchanged), unit: 'ms', baselineName: 'empty node', baseline: median(emptyNode), target: { max: 1500, of: 'value' } },
+      {
+        name: '`npm run build`, sources unchanged',
+        value: median(unchanged),
+        unit: 'ms',
+        baselineName: 'empty node',
+        baseline: median(emptyNode),
+        target: { max: 1500, of: 'value' },
+      },
       { name: 'zip size', value: zip.byteLength / 1024, unit: 'KiB', baselineName: 'target', baseline: 400, target: { max: 400, of: 'value' } },
-      { name: 'cold load of the handler (median)', value: median(load), unit: 'ms', baselineName: 'empty node', baseline: median(empty), target: { max: 40, of: 'delta' } },
+      {
+        name: 'cold load of the handler (median)',
+        value: median(load),
+        unit: 'ms',
+        baselineName: 'empty node',
+        baseline: median(empty),
+        target: { max: 40, of: 'delta' },
+      },
     ];
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

@@ -30,7 +30,13 @@ export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
   const api = await startMessagesApi();
   const secrets = await startSecretsManager(SECRET_ARN, 'sk-bench');
   const node = benchNode();
-  const anthropicEnv = { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url, ANTHROPIC_BASE_URL: api.url };
+  const anthropicEnv = {
+    LLM_PROVIDER: 'anthropic',
+    MODEL_ID: 'claude-sonnet-5-5',
+    ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    ANTHROPIC_BASE_URL: api.url,
+  };
   const bedrockEnv = { LLM_PROVIDER: 'bedrock', MODEL_ID: 'us.anthropic.claude-sonnet-5-5', ANTHROPIC_BEDROCK_BASE_URL: api.url };
   try {
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'The answer is forty-two.' }] });
@@ -101,7 +107,12 @@ export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
     await streaming.close();
 
     // Four 200 ms tools in one turn, against the same four run one after another.
-    const slow: Tool<Record<string, unknown>> = { name: 'slow', description: '', inputSchema: { type: 'object' }, run: () => new Promise((r) => setTimeout(() => r('ok'), 200)) };
+    const slow: Tool<Record<string, unknown>> = {
+      name: 'slow',
+      description: '',
+      inputSchema: { type: 'object' },
+      run: () => new Promise((r) => setTimeout(() => r('ok'), 200)),
+    };
     const calls = ['a', 'b', 'c', 'd'].map((id) => ({ type: 'tool_use' as const, id, name: 'slow', input: {}, caller: undefined as never }));
     const options = { timeoutMs: 5_000, deadline: new Deadline(60_000), events: {}, findTool: () => slow };
     let t = performance.now();
@@ -114,16 +125,56 @@ export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
     return {
       node: `${node.label} ${node.version}`,
       rows: [
-        { name: `init phase, anthropic (median of ${COLD_STARTS})`, value: median(initAgent), unit: 'ms', baselineName: 'hello-world zip', baseline: median(initHello), target: { max: 40, of: 'delta' } },
-        { name: `init phase, bedrock (median of ${COLD_STARTS})`, value: median(initBedrock), unit: 'ms', baselineName: 'hello-world zip', baseline: median(initHello) },
+        {
+          name: `init phase, anthropic (median of ${COLD_STARTS})`,
+          value: median(initAgent),
+          unit: 'ms',
+          baselineName: 'hello-world zip',
+          baseline: median(initHello),
+          target: { max: 40, of: 'delta' },
+        },
+        {
+          name: `init phase, bedrock (median of ${COLD_STARTS})`,
+          value: median(initBedrock),
+          unit: 'ms',
+          baselineName: 'hello-world zip',
+          baseline: median(initHello),
+        },
         // Includes loading the lazily imported SDK, reading the secret and the first model call.
-        { name: 'cold start to first answer, anthropic + secret', value: median(firstAnthropic), unit: 'ms', baselineName: 'hello-world zip', baseline: median(firstHello) },
+        {
+          name: 'cold start to first answer, anthropic + secret',
+          value: median(firstAnthropic),
+          unit: 'ms',
+          baselineName: 'hello-world zip',
+          baseline: median(firstHello),
+        },
         { name: 'cold start to first answer, bedrock', value: median(firstBedrock), unit: 'ms', baselineName: 'hello-world zip', baseline: median(firstHello) },
-        { name: `warm request p50 (${REQUESTS} requests)`, value: median(zipTimes), unit: 'ms', baselineName: 'SDK alone', baseline: median(sdkTimes), target: { max: 2, of: 'delta' } },
+        {
+          name: `warm request p50 (${REQUESTS} requests)`,
+          value: median(zipTimes),
+          unit: 'ms',
+          baselineName: 'SDK alone',
+          baseline: median(sdkTimes),
+          target: { max: 2, of: 'delta' },
+        },
         { name: 'warm request p99', value: percentile(zipTimes, 99), unit: 'ms', baselineName: 'SDK alone p99', baseline: percentile(sdkTimes, 99) },
-        { name: `first SSE byte after first token (median of ${STREAM_RUNS - 1})`, value: median(added), unit: 'ms', baselineName: 'zero', baseline: 0, target: { max: 5, of: 'value' } },
+        {
+          name: `first SSE byte after first token (median of ${STREAM_RUNS - 1})`,
+          value: median(added),
+          unit: 'ms',
+          baselineName: 'zero',
+          baseline: 0,
+          target: { max: 5, of: 'value' },
+        },
         { name: 'first SSE byte after first token, p99', value: percentile(added, 99), unit: 'ms', baselineName: 'zero', baseline: 0 },
-        { name: 'turn of 4 tools x 200 ms (in process)', value: concurrent, unit: 'ms', baselineName: 'same 4 in sequence', baseline: sequential, target: { max: 300, of: 'value' } },
+        {
+          name: 'turn of 4 tools x 200 ms (in process)',
+          value: concurrent,
+          unit: 'ms',
+          baselineName: 'same 4 in sequence',
+          baseline: sequential,
+          target: { max: 300, of: 'value' },
+        },
       ],
     };
   } finally {

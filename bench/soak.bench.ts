@@ -30,13 +30,18 @@ export async function benchSoak(): Promise<Row[]> {
   const secrets = await startSecretsManager(SECRET_ARN, 'sk-soak');
   const { taskRoot } = await buildZip(dir);
   const fn = zipFunction(taskRoot, 'index.handler', {
-    LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url, ANTHROPIC_BASE_URL: api.url,
+    LLM_PROVIDER: 'anthropic',
+    MODEL_ID: 'claude-sonnet-5-5',
+    ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    ANTHROPIC_BASE_URL: api.url,
   });
   try {
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'Soak answer with a few words in it.' }] });
     const call = async (i: number) => {
       const { outcome } = await fn.invoke({ event: functionUrlEvent(`question ${i}`), timeoutMs: 30_000 });
-      if (outcome.kind !== 'response' || !outcome.payload.includes('"statusCode":200')) throw new Error(`invocation ${i} failed: ${JSON.stringify(outcome).slice(0, 300)}`);
+      if (outcome.kind !== 'response' || !outcome.payload.includes('"statusCode":200'))
+        throw new Error(`invocation ${i} failed: ${JSON.stringify(outcome).slice(0, 300)}`);
     };
     for (let i = 0; i < WARMUP; i += 1) await call(i);
     const pid = fn.pid;
@@ -56,8 +61,22 @@ export async function benchSoak(): Promise<Row[]> {
     // a leak keeps growing through the second half, a heap that has settled does not.
     return [
       { name: `environment RSS after ${INVOCATIONS} invocations`, value: after.rssMb, unit: 'MB', baselineName: 'after warm-up', baseline: before.rssMb },
-      { name: `environment RSS, second half (${INVOCATIONS / 2} invocations)`, value: after.rssMb, unit: 'MB', baselineName: 'halfway', baseline: halfway.rssMb, target: { max: 20, of: 'delta' } },
-      { name: 'environment open descriptors', value: after.fds, unit: 'count', baselineName: 'after warm-up', baseline: before.fds, target: { max: 0, of: 'delta' } },
+      {
+        name: `environment RSS, second half (${INVOCATIONS / 2} invocations)`,
+        value: after.rssMb,
+        unit: 'MB',
+        baselineName: 'halfway',
+        baseline: halfway.rssMb,
+        target: { max: 20, of: 'delta' },
+      },
+      {
+        name: 'environment open descriptors',
+        value: after.fds,
+        unit: 'count',
+        baselineName: 'after warm-up',
+        baseline: before.fds,
+        target: { max: 0, of: 'delta' },
+      },
     ];
   } finally {
     await fn.close();

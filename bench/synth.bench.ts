@@ -31,10 +31,37 @@ export async function benchSynth(): Promise<Row[]> {
       timeProcess(process.execPath, [require.resolve('cdktf-cli/bundle/bin/cdktf'), 'synth'], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: '1' } }),
     );
     return [
-      { name: 'app synth: imports + synth (median)', value: median(sub.map((r) => r.ms)), unit: 'ms', baselineName: 'root import', baseline: median(rootImport.map((r) => r.ms)), target: { max: 500, of: 'value' } },
-      { name: 'app synth: whole process with tsx (median)', value: median(sub.map((r) => r.processMs)), unit: 'ms', baselineName: 'root import', baseline: median(rootImport.map((r) => r.processMs)) },
-      { name: 'app synth peak RSS (median)', value: median(sub.map((r) => r.maxRssMb)), unit: 'MB', baselineName: 'root import', baseline: median(rootImport.map((r) => r.maxRssMb)), target: { max: 150, of: 'value' } },
-      { name: '`cdktf synth` end to end (median)', value: median(cdktf), unit: 'ms', baselineName: 'empty node', baseline: median(emptyNode), target: { max: 4000, of: 'value' } },
+      {
+        name: 'app synth: imports + synth (median)',
+        value: median(sub.map((r) => r.ms)),
+        unit: 'ms',
+        baselineName: 'root import',
+        baseline: median(rootImport.map((r) => r.ms)),
+        target: { max: 500, of: 'value' },
+      },
+      {
+        name: 'app synth: whole process with tsx (median)',
+        value: median(sub.map((r) => r.processMs)),
+        unit: 'ms',
+        baselineName: 'root import',
+        baseline: median(rootImport.map((r) => r.processMs)),
+      },
+      {
+        name: 'app synth peak RSS (median)',
+        value: median(sub.map((r) => r.maxRssMb)),
+        unit: 'MB',
+        baselineName: 'root import',
+        baseline: median(rootImport.map((r) => r.maxRssMb)),
+        target: { max: 150, of: 'value' },
+      },
+      {
+        name: '`cdktf synth` end to end (median)',
+        value: median(cdktf),
+        unit: 'ms',
+        baselineName: 'empty node',
+        baseline: median(emptyNode),
+        target: { max: 4000, of: 'value' },
+      },
     ];
   } finally {
     fs.rmSync(dist, { recursive: true, force: true });

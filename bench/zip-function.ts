@@ -35,8 +35,12 @@ export function zipFunction(taskRoot: string, handler: string, environment: Reco
 
 export function functionUrlEvent(input: string, path = '/agent') {
   return {
-    version: '2.0', rawPath: path, rawQueryString: '', headers: { 'content-type': 'application/json' },
+    version: '2.0',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
     requestContext: { requestId: 'bench', http: { method: path === '/agent' ? 'POST' : 'GET', path, sourceIp: '127.0.0.1' } },
-    ...(path === '/agent' ? { body: JSON.stringify({ input }) } : {}), isBase64Encoded: false,
+    ...(path === '/agent' ? { body: JSON.stringify({ input }) } : {}),
+    isBase64Encoded: false,
   };
 }

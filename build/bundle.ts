@@ -53,14 +53,14 @@ export async function bundle(options: ResolvedBuildOptions): Promise<BundleResul
   }
   // Inside the Lambda image the addon was compiled for Lambda's platform: keep
   // it out of the bundle so `require` finds the real package in node_modules.
-  const second = await runEsbuild(options, natives.map((n) => n.name));
+  const second = await runEsbuild(
+    options,
+    natives.map((n) => n.name),
+  );
   return { ...second, nativePackages: natives };
 }
 
-async function runEsbuild(
-  options: ResolvedBuildOptions,
-  external: string[],
-): Promise<Omit<BundleResult, 'nativePackages'>> {
+async function runEsbuild(options: ResolvedBuildOptions, external: string[]): Promise<Omit<BundleResult, 'nativePackages'>> {
   let nativeImport: NativePackage | undefined;
   const guard = nativeImportGuard(
     options.nativeAddons === 'include'

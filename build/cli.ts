@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
         image: values.image,
         buildArgs: ['--size-budget-kb', String(resolved.sizeBudgetBytes / 1024), '--entry', resolved.entryRelative, '--runtime', resolved.runtime],
       });
-      const manifest = JSON.parse(fs.readFileSync(path.join(resolved.outDir, MANIFEST_NAME), 'utf8'));
+      const manifest = JSON.parse(fs.readFileSync(path.join(resolved.outDir, MANIFEST_NAME), 'utf8')) as { source_code_hash: string };
       process.stdout.write(`container build done: source_code_hash ${manifest.source_code_hash}\n`);
       return 0;
     }

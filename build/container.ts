@@ -114,7 +114,12 @@ function currentUser(): string {
 }
 
 function firstLine(text: string | undefined): string {
-  return (text ?? '').split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  return (
+    (text ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? ''
+  );
 }
 
 export function shellQuote(arg: string): string {

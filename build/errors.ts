@@ -4,13 +4,7 @@
  */
 
 export type BuildErrorCode =
-  | 'ENTRY_NOT_FOUND'
-  | 'TYPE_ERROR'
-  | 'BUNDLE_FAILED'
-  | 'NATIVE_ADDON'
-  | 'INVALID_OPTION'
-  | 'CONTAINER_ENGINE_MISSING'
-  | 'CONTAINER_BUILD_FAILED';
+  'ENTRY_NOT_FOUND' | 'TYPE_ERROR' | 'BUNDLE_FAILED' | 'NATIVE_ADDON' | 'INVALID_OPTION' | 'CONTAINER_ENGINE_MISSING' | 'CONTAINER_BUILD_FAILED';
 
 /** Root of every error the build pipeline throws on purpose. */
 export class BuildError extends Error {
@@ -24,10 +18,7 @@ export class BuildError extends Error {
 }
 
 export function entryNotFound(entry: string): BuildError {
-  return new BuildError(
-    'ENTRY_NOT_FOUND',
-    `Cannot find \`${entry}\`. Create it, or pass \`--entry <file>\` pointing at your handler module.`,
-  );
+  return new BuildError('ENTRY_NOT_FOUND', `Cannot find \`${entry}\`. Create it, or pass \`--entry <file>\` pointing at your handler module.`);
 }
 
 export function typeErrors(diagnostics: string, count: number): BuildError {
@@ -68,7 +59,6 @@ export function containerEngineMissing(detail: string): BuildError {
 export function containerBuildFailed(command: string, exitCode: number | null): BuildError {
   return new BuildError(
     'CONTAINER_BUILD_FAILED',
-    `The container build exited with code ${exitCode ?? 'unknown'}. Command:\n  ${command}\n` +
-      `Its output above says what failed.`,
+    `The container build exited with code ${exitCode ?? 'unknown'}. Command:\n  ${command}\n` + `Its output above says what failed.`,
   );
 }

@@ -99,7 +99,7 @@ function readPackageJson(dir: string): Record<string, unknown> & {
   optionalDependencies?: Record<string, string>;
 } {
   try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as ReturnType<typeof readPackageJson>;
   } catch {
     return {};
   }

@@ -32,10 +32,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (resolved.typecheck && /\.[cm]?tsx?$/.test(resolved.entry) && fs.existsSync(resolved.entry)) typecheck(resolved.root, resolved.entry);
   const bundled = await bundle(resolved);
 
-  const entries: ZipEntry[] = [
-    ...bundled.files.map((file) => ({ path: file.path, data: file.contents })),
-    ...nativePackageEntries(bundled.nativePackages),
-  ];
+  const entries: ZipEntry[] = [...bundled.files.map((file) => ({ path: file.path, data: file.contents })), ...nativePackageEntries(bundled.nativePackages)];
   const zip = deterministicZip(entries);
   const manifest = createManifest({
     zipName: ZIP_NAME,

@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as TypeScript from 'typescript';
 import { writeFilesAtomically } from './atomic-write';
@@ -26,7 +27,7 @@ export function typecheck(root: string, entry: string): void {
   const cache = path.join(root, TYPECHECK_CACHE);
   if (readKey(cache) === key) return;
   // Loaded only when a check runs: the compiler is 9 MB of JavaScript.
-  const ts = require('typescript') as typeof TypeScript;
+  const ts = createRequire(__filename)('typescript') as typeof TypeScript;
   const configPath = path.join(root, 'tsconfig.json');
   const config = ts.readConfigFile(configPath, (file) => ts.sys.readFile(file));
   if (config.error) throw typeErrors(format(ts, [config.error], root), 1);
@@ -44,7 +45,7 @@ export function typecheck(root: string, entry: string): void {
 }
 
 function cacheKey(root: string, sourceDir: string): string {
-  const typescriptVersion = (require('typescript/package.json') as { version: string }).version;
+  const typescriptVersion = (createRequire(__filename)('typescript/package.json') as { version: string }).version;
   const hash = createHash('sha256').update(`typescript ${typescriptVersion}\n`);
   const inputs = [...filesUnder(sourceDir), path.join(root, 'tsconfig.json'), path.join(root, 'package-lock.json')];
   for (const file of inputs) {

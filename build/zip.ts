@@ -42,10 +42,7 @@ export function deterministicZip(entries: readonly ZipEntry[]): Uint8Array {
     if (seen.has(entry.path)) throw new Error(`Zip entry \`${entry.path}\` appears twice.`);
     seen.add(entry.path);
     const mode = entry.executable ? EXECUTABLE_MODE : FILE_MODE;
-    files[entry.path] = [
-      entry.data,
-      { level: DEFLATE_LEVEL, mtime, os: UNIX_HOST, attrs: (mode << 16) >>> 0 },
-    ];
+    files[entry.path] = [entry.data, { level: DEFLATE_LEVEL, mtime, os: UNIX_HOST, attrs: (mode << 16) >>> 0 }];
   }
   // fflate walks object keys in insertion order, which is the sorted order above.
   return zipSync(files);

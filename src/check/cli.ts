@@ -14,7 +14,9 @@ import { evaluatePlan, RULES } from './rules';
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'var-file': { type: 'string', multiple: true }, help: { type: 'boolean', default: false } } });
   if (values.help) {
-    process.stdout.write('Usage: npm run check -- [--var-file terraform.tfvars ...]\n\nWithout --var-file, plans the built-in matrix: both providers x both auth types x VPC off/on.\n');
+    process.stdout.write(
+      'Usage: npm run check -- [--var-file terraform.tfvars ...]\n\nWithout --var-file, plans the built-in matrix: both providers x both auth types x VPC off/on.\n',
+    );
     return 0;
   }
   const combos: Combination[] = values['var-file']?.length

@@ -72,7 +72,9 @@ export const RULES: readonly PolicyRule[] = [
     reason: 'IAM statements name their actions: no "*" or "service:*" wildcards, no NotAction.',
     check: (plan) =>
       policyStatements(plan).known.flatMap(({ resource, statement }) => [
-        ...list(statement.Action).filter((a) => a.includes('*')).map((a) => violation('AGENT-IAM-001', resource, `statement ${statement.Sid ?? '(no Sid)'} allows the wildcard action "${a}"`)),
+        ...list(statement.Action)
+          .filter((a) => a.includes('*'))
+          .map((a) => violation('AGENT-IAM-001', resource, `statement ${statement.Sid ?? '(no Sid)'} allows the wildcard action "${a}"`)),
         ...(statement.NotAction ? [violation('AGENT-IAM-001', resource, `statement ${statement.Sid ?? '(no Sid)'} uses NotAction`)] : []),
       ]),
   },
@@ -80,10 +82,12 @@ export const RULES: readonly PolicyRule[] = [
     id: 'AGENT-IAM-002',
     reason: 'Resource "*" only for actions that have no resource-level permissions.',
     check: (plan) =>
-      policyStatements(plan).known
-        .filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Resource).includes('*'))
+      policyStatements(plan)
+        .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Resource).includes('*'))
         .flatMap(({ resource, statement }) =>
-          list(statement.Action).filter((a) => !UNSCOPABLE_ACTIONS.has(a)).map((a) => violation('AGENT-IAM-002', resource, `"${a}" can be scoped but is granted on Resource "*"`)),
+          list(statement.Action)
+            .filter((a) => !UNSCOPABLE_ACTIONS.has(a))
+            .map((a) => violation('AGENT-IAM-002', resource, `"${a}" can be scoped but is granted on Resource "*"`)),
         ),
   },
   {
@@ -95,7 +99,9 @@ export const RULES: readonly PolicyRule[] = [
         const statements = list((JSON.parse(role.values.assume_role_policy) as { Statement?: Statement | Statement[] }).Statement);
         return statements
           .filter((s) => s.Effect === 'Allow')
-          .filter((s) => JSON.stringify(s.Principal) !== JSON.stringify({ Service: 'lambda.amazonaws.com' }) || list(s.Action).some((a) => a !== 'sts:AssumeRole'))
+          .filter(
+            (s) => JSON.stringify(s.Principal) !== JSON.stringify({ Service: 'lambda.amazonaws.com' }) || list(s.Action).some((a) => a !== 'sts:AssumeRole'),
+          )
           .map((s) => violation('AGENT-IAM-003', role, `trust statement allows ${JSON.stringify(s.Principal)} to ${list(s.Action).join(', ')}`));
       }),
   },
@@ -111,7 +117,13 @@ export const RULES: readonly PolicyRule[] = [
           const env = { ...(fns.length === 1 ? functionEnv(fns[0]) : {}), FUNCTION_URL_AUTH_TYPE: 'NONE' };
           return brokenRules(parseSettings(env))
             .filter((rule) => rule.setting === 'FUNCTION_URL_AUTH_TYPE')
-            .map((rule) => violation('AGENT-URL-001', url, rule.message((name) => name)));
+            .map((rule) =>
+              violation(
+                'AGENT-URL-001',
+                url,
+                rule.message((name) => name),
+              ),
+            );
         });
     },
   },
@@ -123,7 +135,8 @@ export const RULES: readonly PolicyRule[] = [
         Object.entries(functionEnv(fn)).flatMap(([name, value]) => {
           const pattern = SECRET_VALUE_PATTERNS.find(([, regex]) => regex.test(value));
           if (pattern) return [violation('AGENT-ENV-001', fn, `${name} holds what looks like ${pattern[0]}`)];
-          if (SECRET_NAME.test(name) && value.length > 0) return [violation('AGENT-ENV-001', fn, `${name} is named like a secret and has a value; pass a secret ARN instead`)];
+          if (SECRET_NAME.test(name) && value.length > 0)
+            return [violation('AGENT-ENV-001', fn, `${name} is named like a secret and has a value; pass a secret ARN instead`)];
           return [];
         }),
       ),
@@ -133,7 +146,7 @@ export const RULES: readonly PolicyRule[] = [
     reason: 'Reserved concurrency caps parallel executions (and the bill).',
     check: (plan) =>
       resources(plan, 'aws_lambda_function')
-        .filter((fn) => typeof fn.values.reserved_concurrent_executions !== 'number' || (fn.values.reserved_concurrent_executions as number) < 0)
+        .filter((fn) => typeof fn.values.reserved_concurrent_executions !== 'number' || fn.values.reserved_concurrent_executions < 0)
         .map((fn) => violation('AGENT-LAMBDA-001', fn, `reserved_concurrent_executions is ${JSON.stringify(fn.values.reserved_concurrent_executions)}`)),
   },
   {
@@ -152,7 +165,7 @@ export const RULES: readonly PolicyRule[] = [
     reason: `The function timeout stays well below Lambda's 900 s maximum (at most ${MAX_TIMEOUT_SECONDS} s).`,
     check: (plan) =>
       resources(plan, 'aws_lambda_function')
-        .filter((fn) => typeof fn.values.timeout !== 'number' || (fn.values.timeout as number) > MAX_TIMEOUT_SECONDS)
+        .filter((fn) => typeof fn.values.timeout !== 'number' || fn.values.timeout > MAX_TIMEOUT_SECONDS)
         .map((fn) => violation('AGENT-LAMBDA-003', fn, `timeout is ${JSON.stringify(fn.values.timeout)} s`)),
   },
   {
@@ -160,7 +173,7 @@ export const RULES: readonly PolicyRule[] = [
     reason: 'Log groups expire their logs (retention set).',
     check: (plan) =>
       resources(plan, 'aws_cloudwatch_log_group')
-        .filter((g) => typeof g.values.retention_in_days !== 'number' || (g.values.retention_in_days as number) <= 0)
+        .filter((g) => typeof g.values.retention_in_days !== 'number' || g.values.retention_in_days <= 0)
         .map((g) => violation('AGENT-LOG-001', g, 'retention_in_days is not set')),
   },
   {
@@ -185,8 +198,12 @@ export const RULES: readonly PolicyRule[] = [
       const open = (cidrs: unknown) => list(cidrs as string | string[]).some((c) => c === '0.0.0.0/0' || c === '::/0');
       return [
         ...resources(plan, 'aws_vpc_security_group_ingress_rule').filter((r) => open(r.values.cidr_ipv4) || open(r.values.cidr_ipv6)),
-        ...resources(plan, 'aws_security_group_rule').filter((r) => r.values.type === 'ingress' && (open(r.values.cidr_blocks) || open(r.values.ipv6_cidr_blocks))),
-        ...resources(plan, 'aws_security_group').filter((g) => list(g.values.ingress as Array<Record<string, unknown>>).some((i) => open(i.cidr_blocks) || open(i.ipv6_cidr_blocks))),
+        ...resources(plan, 'aws_security_group_rule').filter(
+          (r) => r.values.type === 'ingress' && (open(r.values.cidr_blocks) || open(r.values.ipv6_cidr_blocks)),
+        ),
+        ...resources(plan, 'aws_security_group').filter((g) =>
+          list(g.values.ingress as Array<Record<string, unknown>>).some((i) => open(i.cidr_blocks) || open(i.ipv6_cidr_blocks)),
+        ),
       ].map((r) => violation('AGENT-SG-002', r, 'ingress from the whole internet'));
     },
   },

@@ -14,7 +14,7 @@ import { unpackZip } from '../../build/zip';
 import { functionEnvironment, type FunctionEnvironment } from './function-environment';
 import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from './lambda/binaries';
 import { LocalFunction } from './lambda/local-function';
-import { startDevServer, type InvokeMode } from './server';
+import { startDevServer } from './server';
 
 const USAGE = `Usage: npm run dev -- [options]
 
@@ -51,7 +51,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const port = int(values.port ?? process.env.PORT ?? '3000', '--port', 0, 65535);
   const invokeMode = (values['invoke-mode'] ?? 'BUFFERED').toUpperCase();
-  if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM') throw new Error(`--invoke-mode is "${values['invoke-mode']}"; use BUFFERED or RESPONSE_STREAM.`);
+  if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM')
+    throw new Error(`--invoke-mode is "${values['invoke-mode']}"; use BUFFERED or RESPONSE_STREAM.`);
   const timeoutSeconds = int(values.timeout ?? '120', '--timeout', 1, 900);
   const memoryMb = int(values.memory ?? '512', '--memory', 128, 10240);
   const node = pickNode();
@@ -78,26 +79,27 @@ async function main(argv: string[]): Promise<number> {
   };
 
   let current = await serve();
-  const server = await startDevServer({ port, invokeMode: invokeMode as InvokeMode, timeoutSeconds, target: () => current.fn });
+  const server = await startDevServer({ port, invokeMode, timeoutSeconds, target: () => current.fn });
   process.stdout.write(`dev server listening on ${server.url} (${invokeMode}), serving dist/function.zip sha256 ${current.sha256.slice(0, 12)}\n`);
   process.stdout.write(`runtime: aws-lambda-ric on ${node.label} ${node.version}\n`);
   process.stdout.write(`model access: ${env.modelAccess}\n`);
 
+  const rebuild = async () => {
+    try {
+      const previous = current;
+      current = await serve();
+      void previous.fn.close();
+      process.stdout.write(`rebuilt: sha256 ${current.sha256.slice(0, 12)}\n`);
+    } catch (error) {
+      process.stderr.write(`rebuild failed, still serving the previous build:\n${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  };
   let watcher: fs.FSWatcher | undefined;
   if (!values['no-watch']) {
     let timer: NodeJS.Timeout | undefined;
     watcher = fs.watch(path.join(ROOT, 'src', 'function'), { recursive: true }, () => {
       clearTimeout(timer);
-      timer = setTimeout(async () => {
-        try {
-          const previous = current;
-          current = await serve();
-          void previous.fn.close();
-          process.stdout.write(`rebuilt: sha256 ${current.sha256.slice(0, 12)}\n`);
-        } catch (error) {
-          process.stderr.write(`rebuild failed, still serving the previous build:\n${error instanceof Error ? error.message : String(error)}\n`);
-        }
-      }, WATCH_DEBOUNCE_MS);
+      timer = setTimeout(() => void rebuild(), WATCH_DEBOUNCE_MS);
     });
   }
 
@@ -138,7 +140,8 @@ function int(raw: string, name: string, min: number, max: number): number {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof BuildError ? `error [${error.code}]: ${error.message}` : `error: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof BuildError ? `error [${error.code}]: ${error.message}` : `error: ${error instanceof Error ? error.message : String(error)}`;
     process.stderr.write(`${message}\n\n${USAGE}\n`);
     process.exit(1);
   },

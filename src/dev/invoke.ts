@@ -4,6 +4,7 @@
  * a bearer token for NONE, nothing for the local dev server.
  */
 import { parseArgs } from 'node:util';
+import type { AgentResult } from '../function/agent/loop';
 import { regionOfFunctionUrl, signForFunctionUrl } from './sign';
 import { SseReader } from './sse-reader';
 
@@ -25,6 +26,11 @@ export interface InvokeOptions {
   readonly out?: (text: string) => void;
   readonly err?: (text: string) => void;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** The contract's error body. */
+interface ErrorBody {
+  readonly error: { readonly type: string; readonly message: string };
 }
 
 /** Returns the process exit code: 0 for an answer, 1 for an error response. */
@@ -50,24 +56,30 @@ export async function invoke(options: InvokeOptions): Promise<number> {
     let failed = false;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       for (const event of reader.push(decoder.decode(chunk, { stream: true }))) {
-        const data = JSON.parse(event.data) as Record<string, any>;
-        if (event.event === 'text' && !options.json) out(data.text);
-        else if (event.event === 'tool_use') err(`\n[tool ${data.name} ${JSON.stringify(data.input)}]\n`);
-        else if (event.event === 'done') {
-          if (options.json) out(`${JSON.stringify(data, null, 2)}\n`);
-          else err(`\n[${data.iterations} model call(s), ${data.tool_calls.length} tool call(s), ${data.usage.input_tokens} in / ${data.usage.output_tokens} out tokens, ~$${data.cost_usd ?? '?'}]\n`);
+        if (event.event === 'text' && !options.json) out((JSON.parse(event.data) as { text: string }).text);
+        else if (event.event === 'tool_use') {
+          const call = JSON.parse(event.data) as { name: string; input: unknown };
+          err(`\n[tool ${call.name} ${JSON.stringify(call.input)}]\n`);
+        } else if (event.event === 'done') {
+          const result = JSON.parse(event.data) as AgentResult;
+          if (options.json) out(`${JSON.stringify(result, null, 2)}\n`);
+          else
+            err(
+              `\n[${result.iterations} model call(s), ${result.tool_calls.length} tool call(s), ${result.usage.input_tokens} in / ${result.usage.output_tokens} out tokens, ~$${result.cost_usd ?? '?'}]\n`,
+            );
         } else if (event.event === 'error') {
           failed = true;
-          err(`\nerror (${data.error.type}): ${data.error.message}\n`);
+          const { error } = JSON.parse(event.data) as ErrorBody;
+          err(`\nerror (${error.type}): ${error.message}\n`);
         }
       }
     }
     return failed ? 1 : 0;
   }
   const text = await response.text();
-  let json: Record<string, any> | undefined;
+  let json: (Partial<AgentResult> & Partial<ErrorBody>) | undefined;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text) as Partial<AgentResult> & Partial<ErrorBody>;
   } catch {
     json = undefined;
   }
@@ -83,7 +95,14 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { url: { type: 'string' }, auth: { type: 'string' }, token: { type: 'string' }, region: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      url: { type: 'string' },
+      auth: { type: 'string' },
+      token: { type: 'string' },
+      region: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help || positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);

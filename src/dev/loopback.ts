@@ -11,7 +11,8 @@ export interface LoopbackServer {
   readonly url: string;
   /** `127.0.0.1:<port>` */
   readonly address: string;
-  close(): Promise<void>;
+  /** Stops listening and ends open connections (a function property: safe to pass around). */
+  readonly close: () => Promise<void>;
 }
 
 /** Listens on `host:port` (port 0 picks a free one). */

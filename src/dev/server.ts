@@ -37,7 +37,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const timeoutMs = (options.timeoutSeconds ?? 120) * 1000;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const started = Date.now();
     // A client that hangs up mid-stream must not take the server down.
     res.on('error', () => undefined);
@@ -56,11 +56,18 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     } catch (error) {
       // The function could not start (init error): what Lambda answers, with the reason.
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json', 'x-amzn-errortype': 'Runtime.InitError' });
-      res.end(JSON.stringify({ Message: 'Internal Server Error', errorType: 'Runtime.InitError', errorMessage: error instanceof Error ? error.message : String(error) }));
+      res.end(
+        JSON.stringify({
+          Message: 'Internal Server Error',
+          errorType: 'Runtime.InitError',
+          errorMessage: error instanceof Error ? error.message : String(error),
+        }),
+      );
       note = ' (the function failed to initialise)';
     }
     log(`${req.method} ${req.url} ${res.statusCode} ${Date.now() - started} ms${note}`);
-  });
+  };
+  const server = http.createServer((req, res) => void handle(req, res));
   const listening = await listenOnLoopback(server, options.port ?? 3000, options.host ?? '127.0.0.1');
   return { url: listening.url, close: listening.close };
 }

@@ -40,5 +40,5 @@ export async function signForFunctionUrl(input: SignInput): Promise<Record<strin
     headers: { ...input.headers, host: input.url.host },
     body: input.body,
   });
-  return signed.headers as Record<string, string>;
+  return signed.headers;
 }

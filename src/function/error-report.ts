@@ -54,6 +54,9 @@ function upstreamRequestId(error: Error): string | undefined {
 }
 
 function mask(text: string): string {
-  const masked = SECRET_SHAPES.reduce((out, shape) => out.replace(shape, (match, prefix?: string) => `${typeof prefix === 'string' ? prefix : match.slice(0, 7)}…`), text);
+  const masked = SECRET_SHAPES.reduce(
+    (out, shape) => out.replace(shape, (match, prefix?: string) => `${typeof prefix === 'string' ? prefix : match.slice(0, 7)}…`),
+    text,
+  );
   return masked.length > MAX_MESSAGE_CHARS ? `${masked.slice(0, MAX_MESSAGE_CHARS)}…` : masked;
 }

@@ -64,7 +64,12 @@ export class AgentError extends Error {
 
   /** The same error with what the agent had produced attached. */
   withPartial(partial: PartialResult): AgentError {
-    const copy = new AgentError(this.code, this.message, { cause: this.cause, partial, retryAfter: this.retryAfter, upstreamRequestId: this.upstreamRequestId });
+    const copy = new AgentError(this.code, this.message, {
+      cause: this.cause,
+      partial,
+      retryAfter: this.retryAfter,
+      upstreamRequestId: this.upstreamRequestId,
+    });
     copy.name = this.name;
     return copy;
   }
@@ -99,7 +104,14 @@ export class ConfigError extends AgentError {
 /** The model provider, or the credentials to reach it, failed. */
 export class ProviderError extends AgentError {
   constructor(
-    code: 'provider_rate_limited' | 'provider_overloaded' | 'provider_timeout' | 'provider_rejected_credentials' | 'provider_failed' | 'credentials_unavailable' | 'invalid_result',
+    code:
+      | 'provider_rate_limited'
+      | 'provider_overloaded'
+      | 'provider_timeout'
+      | 'provider_rejected_credentials'
+      | 'provider_failed'
+      | 'credentials_unavailable'
+      | 'invalid_result',
     message: string,
     options: AgentErrorOptions = {},
   ) {

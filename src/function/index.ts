@@ -17,6 +17,9 @@ export const handler = bufferedHandler;
 const lambda = awslambdaGlobal();
 export const streamHandler: StreamingHandler = lambda
   ? lambda.streamifyResponse(streamingHandler as StreamingHandler)
-  : async () => {
-      throw new Error('streamHandler runs only where the Lambda runtime provides the `awslambda` global (deploy with invoke_mode = "RESPONSE_STREAM", or use `npm run dev`).');
-    };
+  : () =>
+      Promise.reject(
+        new Error(
+          'streamHandler runs only where the Lambda runtime provides the `awslambda` global (deploy with invoke_mode = "RESPONSE_STREAM", or use `npm run dev`).',
+        ),
+      );

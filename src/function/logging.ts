@@ -37,5 +37,7 @@ export interface RequestLog {
 
 export function logRequest(entry: RequestLog): void {
   const { usage, ...rest } = entry;
-  process.stdout.write(`${JSON.stringify({ level: entry.outcome === 'ok' ? 'INFO' : 'WARN', message: 'request', timestamp: new Date().toISOString(), ...rest, ...(usage ?? {}) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: entry.outcome === 'ok' ? 'INFO' : 'WARN', message: 'request', timestamp: new Date().toISOString(), ...rest, ...(usage ?? {}) })}\n`,
+  );
 }

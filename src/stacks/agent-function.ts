@@ -13,7 +13,7 @@ import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { AssetType, conditional, Fn, Op, TerraformAsset, TerraformLocal, Token } from 'cdktf';
+import { AssetType, conditional, Fn, Op, TerraformAsset, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
 import { functionEnvironment } from './function-environment';
@@ -56,7 +56,7 @@ export class AgentFunction extends Construct {
     const isBedrock = Op.eq(vars.str('llm_provider'), 'bedrock');
     const isPublic = Op.eq(vars.str('function_url_auth_type'), 'NONE');
     const secretArnGiven = isNotEmpty(vars.str('anthropic_api_key_secret_arn'));
-    const keyGiven = Fn.nonsensitive(isNotEmpty(vars.str('anthropic_api_key')));
+    const keyGiven = Fn.nonsensitive(isNotEmpty(vars.str('anthropic_api_key'))) as IResolvable;
 
     // The key given as a variable becomes a secret; the function only ever sees the secret's ARN.
     const createSecret = Op.and(Op.and(isAnthropic, Op.not(secretArnGiven)), keyGiven);
@@ -69,18 +69,54 @@ export class AgentFunction extends Construct {
       }),
       'anthropic_api_key',
     );
-    named(new SecretsmanagerSecretVersion(this, 'secret-version', { count: countIf(createSecret), secretId: first(secret, 'id'), secretString: vars.str('anthropic_api_key') }), 'anthropic_api_key');
+    named(
+      new SecretsmanagerSecretVersion(this, 'secret-version', {
+        count: countIf(createSecret),
+        secretId: first(secret, 'id'),
+        secretString: vars.str('anthropic_api_key'),
+      }),
+      'anthropic_api_key',
+    );
     const secretArn = named(
       new TerraformLocal(this, 'secret-arn', conditional(secretArnGiven, vars.str('anthropic_api_key_secret_arn'), Fn.join('', splat(secret, 'arn')))),
       'anthropic_api_key_secret_arn',
     ).asString;
 
-    this.role = named(new IamRole(this, 'role', { name: `${name}-role`, description: 'Execution role of the Claude agent Lambda function.', assumeRolePolicy: lambdaTrustPolicy(this) }), 'agent');
+    this.role = named(
+      new IamRole(this, 'role', {
+        name: `${name}-role`,
+        description: 'Execution role of the Claude agent Lambda function.',
+        assumeRolePolicy: lambdaTrustPolicy(this),
+      }),
+      'agent',
+    );
     const logGroupName = `/aws/lambda/${name}`;
-    const logsRolePolicy = named(new IamRolePolicy(this, 'logs', { role: this.role.id, name: 'logs', policy: logsPolicy(this, logGroupArn(context, logGroupName)) }), 'logs');
-    named(new IamRolePolicy(this, 'secret-policy', { count: countIf(isAnthropic), role: this.role.id, name: 'anthropic-api-key', policy: secretPolicy(this, secretArn) }), 'anthropic_api_key');
-    named(new IamRolePolicy(this, 'bedrock', { count: countIf(isBedrock), role: this.role.id, name: 'bedrock-invoke', policy: bedrockPolicy(this, props.models, isBedrock) }), 'bedrock');
-    named(new IamRolePolicy(this, 'tracing', { count: countIf(vars.bool('tracing_enabled')), role: this.role.id, name: 'xray', policy: tracingPolicy(this) }), 'tracing');
+    const logsRolePolicy = named(
+      new IamRolePolicy(this, 'logs', { role: this.role.id, name: 'logs', policy: logsPolicy(this, logGroupArn(context, logGroupName)) }),
+      'logs',
+    );
+    named(
+      new IamRolePolicy(this, 'secret-policy', {
+        count: countIf(isAnthropic),
+        role: this.role.id,
+        name: 'anthropic-api-key',
+        policy: secretPolicy(this, secretArn),
+      }),
+      'anthropic_api_key',
+    );
+    named(
+      new IamRolePolicy(this, 'bedrock', {
+        count: countIf(isBedrock),
+        role: this.role.id,
+        name: 'bedrock-invoke',
+        policy: bedrockPolicy(this, props.models, isBedrock),
+      }),
+      'bedrock',
+    );
+    named(
+      new IamRolePolicy(this, 'tracing', { count: countIf(vars.bool('tracing_enabled')), role: this.role.id, name: 'xray', policy: tracingPolicy(this) }),
+      'tracing',
+    );
 
     this.vpc = new VpcAccess(this, 'vpc', { roleId: this.role.id, variables: vars, context });
 
@@ -111,11 +147,13 @@ export class AgentFunction extends Construct {
           precondition: [
             {
               condition: Op.or(Op.or(Op.not(isAnthropic), secretArnGiven), keyGiven),
-              errorMessage: 'llm_provider is "anthropic" but no API key is configured. Set anthropic_api_key_secret_arn to the ARN of a Secrets Manager secret holding the key (recommended), or set anthropic_api_key.',
+              errorMessage:
+                'llm_provider is "anthropic" but no API key is configured. Set anthropic_api_key_secret_arn to the ARN of a Secrets Manager secret holding the key (recommended), or set anthropic_api_key.',
             },
             {
               condition: Op.or(Op.not(secretArnGiven), Op.not(keyGiven)),
-              errorMessage: 'Both anthropic_api_key_secret_arn and anthropic_api_key are set. Keep one: the secret ARN (the key stays out of Terraform state), or the key.',
+              errorMessage:
+                'Both anthropic_api_key_secret_arn and anthropic_api_key are set. Keep one: the secret ARN (the key stays out of Terraform state), or the key.',
             },
           ],
         },
@@ -128,7 +166,14 @@ export class AgentFunction extends Construct {
       content: { subnet_ids: vars.list('vpc_subnet_ids'), security_group_ids: [this.vpc.functionSecurityGroupId] },
     });
 
-    this.url = named(new LambdaFunctionUrl(this, 'url', { functionName: this.function.functionName, authorizationType: vars.str('function_url_auth_type'), invokeMode: vars.str('invoke_mode') }), 'agent');
+    this.url = named(
+      new LambdaFunctionUrl(this, 'url', {
+        functionName: this.function.functionName,
+        authorizationType: vars.str('function_url_auth_type'),
+        invokeMode: vars.str('invoke_mode'),
+      }),
+      'agent',
+    );
     // CORS only when origins are listed; otherwise no cors block at all.
     this.url.addOverride('dynamic.cors', {
       for_each: onlyIf(isNotEmpty(vars.list('cors_allowed_origins'))),
@@ -156,7 +201,13 @@ export class AgentFunction extends Construct {
       'public_url',
     );
     const publicInvoke = named(
-      new LambdaPermission(this, 'public-invoke', { count: countIf(isPublic), statementId: 'AgentFunctionUrlPublicInvoke', action: 'lambda:InvokeFunction', functionName: this.function.functionName, principal: '*' }),
+      new LambdaPermission(this, 'public-invoke', {
+        count: countIf(isPublic),
+        statementId: 'AgentFunctionUrlPublicInvoke',
+        action: 'lambda:InvokeFunction',
+        functionName: this.function.functionName,
+        principal: '*',
+      }),
       'public_invoke',
     );
     // hashicorp/aws >= 6.29 can bind it to Function URL calls (lambda:InvokedViaFunctionUrl); 5.100 cannot.

@@ -30,13 +30,22 @@ export function loadArtifact(manifestPath: string): FunctionArtifact {
   }
   let manifest: { zip?: unknown; sha256?: unknown; source_code_hash?: unknown; handlers?: { buffered?: unknown; streaming?: unknown } };
   try {
-    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as typeof manifest;
   } catch (error) {
     throw new SynthError('ARTIFACT_INVALID', `The build manifest \`${manifestPath}\` is not valid JSON. Run \`npm run build\` again.`, { cause: error });
   }
   const { zip, sha256, source_code_hash: sourceCodeHash, handlers } = manifest;
-  if (typeof zip !== 'string' || typeof sha256 !== 'string' || typeof sourceCodeHash !== 'string' || typeof handlers?.buffered !== 'string' || typeof handlers?.streaming !== 'string') {
-    throw new SynthError('ARTIFACT_INVALID', `The build manifest \`${manifestPath}\` lacks zip, sha256, source_code_hash or handlers. Run \`npm run build\` again.`);
+  if (
+    typeof zip !== 'string' ||
+    typeof sha256 !== 'string' ||
+    typeof sourceCodeHash !== 'string' ||
+    typeof handlers?.buffered !== 'string' ||
+    typeof handlers?.streaming !== 'string'
+  ) {
+    throw new SynthError(
+      'ARTIFACT_INVALID',
+      `The build manifest \`${manifestPath}\` lacks zip, sha256, source_code_hash or handlers. Run \`npm run build\` again.`,
+    );
   }
   const zipPath = path.resolve(path.dirname(manifestPath), zip);
   if (!fs.existsSync(zipPath)) {

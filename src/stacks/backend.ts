@@ -33,13 +33,19 @@ export function resolveBackend(env: NodeJS.ProcessEnv): BackendConfig {
   if (!bucket) {
     const stray = ['AGENT_STATE_KEY', 'AGENT_STATE_REGION', 'AGENT_STATE_LOCK_TABLE'].filter((name) => env[name]);
     if (stray.length > 0) {
-      throw new SynthError('BACKEND_CONFIG', `${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but AGENT_STATE_BUCKET is not. Set AGENT_STATE_BUCKET to your state bucket, or unset ${stray.join(', ')}.`);
+      throw new SynthError(
+        'BACKEND_CONFIG',
+        `${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set but AGENT_STATE_BUCKET is not. Set AGENT_STATE_BUCKET to your state bucket, or unset ${stray.join(', ')}.`,
+      );
     }
     return { kind: 'local', path: LOCAL_STATE_PATH };
   }
   const region = env.AGENT_STATE_REGION?.trim();
   if (!region) {
-    throw new SynthError('BACKEND_CONFIG', `AGENT_STATE_BUCKET is "${bucket}" but AGENT_STATE_REGION is not set. Set AGENT_STATE_REGION to the bucket's Region, e.g. "us-east-1".`);
+    throw new SynthError(
+      'BACKEND_CONFIG',
+      `AGENT_STATE_BUCKET is "${bucket}" but AGENT_STATE_REGION is not set. Set AGENT_STATE_REGION to the bucket's Region, e.g. "us-east-1".`,
+    );
   }
   const lockTable = env.AGENT_STATE_LOCK_TABLE?.trim();
   return { kind: 's3', bucket, region, key: env.AGENT_STATE_KEY?.trim() || DEFAULT_S3_STATE_KEY, ...(lockTable ? { dynamodbTable: lockTable } : {}) };

@@ -32,7 +32,11 @@ export function renderTfvarsExample(specs: readonly VariableSpec[] = VARIABLE_SP
       group = spec.group;
       parts.push(`\n${'#'.repeat(78)}\n# ${group}\n${'#'.repeat(78)}\n`);
     }
-    parts.push(`\n${wrap(spec.description).map((line) => `# ${line}`).join('\n')}\n`);
+    parts.push(
+      `\n${wrap(spec.description)
+        .map((line) => `# ${line}`)
+        .join('\n')}\n`,
+    );
     if (spec.sensitive) parts.push('# Sensitive: prefer `export TF_VAR_' + spec.name + '=...` to writing it in a file.\n');
     parts.push(`# Default: ${hcl(spec.default)}\n# ${spec.name} = ${hcl(spec.default)}\n`);
   }
@@ -67,7 +71,8 @@ function wrap(text: string, width = 76): string[] {
 /** The README's table of every variable, and of the settings only Lambda or local runs set. */
 export function renderSettingsReference(specs: readonly VariableSpec[] = VARIABLE_SPECS): string {
   const envOf = new Map<string, string>();
-  for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting]>) if (setting.delivery.by === 'variable') envOf.set(setting.delivery.variable, name);
+  for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting]>)
+    if (setting.delivery.by === 'variable') envOf.set(setting.delivery.variable, name);
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const lines = ['| variable | default | the function reads | what it does |', '| --- | --- | --- | --- |'];
   for (const spec of specs) {
@@ -76,7 +81,8 @@ export function renderSettingsReference(specs: readonly VariableSpec[] = VARIABL
   }
   const others = (Object.entries(SETTINGS) as Array<[SettingName, Setting]>).filter(([, s]) => s.delivery.by !== 'variable');
   lines.push('', 'Read by the function but never set from Terraform:', '', '| environment variable | set by | what it does |', '| --- | --- | --- |');
-  for (const [name, setting] of others) lines.push(`| \`${name}\` | ${setting.delivery.by === 'lambda' ? 'Lambda' : 'tests and local runs only'} | ${cell(setting.description)} |`);
+  for (const [name, setting] of others)
+    lines.push(`| \`${name}\` | ${setting.delivery.by === 'lambda' ? 'Lambda' : 'tests and local runs only'} | ${cell(setting.description)} |`);
   return [README_START, '', ...lines, '', README_END].join('\n');
 }
 
@@ -84,7 +90,8 @@ export function renderSettingsReference(specs: readonly VariableSpec[] = VARIABL
 export function withSettingsReference(readme: string): string {
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) throw new Error(`${README_FILE} has no settings reference markers; add the lines "${README_START}" and "${README_END}" where it belongs.`);
+  if (start < 0 || end < start)
+    throw new Error(`${README_FILE} has no settings reference markers; add the lines "${README_START}" and "${README_END}" where it belongs.`);
   return `${readme.slice(0, start)}${renderSettingsReference()}${readme.slice(end + README_END.length)}`;
 }
 

@@ -5,7 +5,7 @@
  * no resource-level permissions. Each function returns the document's JSON.
  */
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { Fn, Op, type IResolvable } from 'cdktf';
+import { Fn, Op, Token, type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
@@ -30,11 +30,15 @@ export function logGroupArn(context: StackContext, logGroupName: string): string
 }
 
 export function logsPolicy(scope: Construct, logGroup: string): string {
-  return document(scope, 'logs', [{ sid: 'WriteOwnLogGroup', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup}:log-stream:*`] }]).json;
+  return document(scope, 'logs', [
+    { sid: 'WriteOwnLogGroup', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup}:log-stream:*`] },
+  ]).json;
 }
 
 export function secretPolicy(scope: Construct, secretArn: string): string {
-  return document(scope, 'anthropic_api_key', [{ sid: 'ReadAnthropicApiKey', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }]).json;
+  return document(scope, 'anthropic_api_key', [
+    { sid: 'ReadAnthropicApiKey', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] },
+  ]).json;
 }
 
 /**
@@ -65,9 +69,11 @@ export function bedrockPolicy(scope: Construct, models: ModelLocals, enabled: IR
     [{ sid: 'InvokeFoundationModel', effect: 'Allow', actions: BEDROCK_INVOKE, resources: models.foundationModelArns }],
     countIf(Op.and(enabled, Op.not(models.isInferenceProfile))),
   );
-  return Fn.one(Fn.concat([splat(viaProfile, 'json'), splat(direct, 'json')]));
+  return Token.asString(Fn.one(Fn.concat([splat(viaProfile, 'json'), splat(direct, 'json')])));
 }
 
 export function tracingPolicy(scope: Construct): string {
-  return document(scope, 'tracing', [{ sid: 'WriteXRayTraces', effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }]).json;
+  return document(scope, 'tracing', [
+    { sid: 'WriteXRayTraces', effect: 'Allow', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] },
+  ]).json;
 }

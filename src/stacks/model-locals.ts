@@ -52,11 +52,19 @@ export class ModelLocals extends Construct {
     const region = vars.str('aws_region');
     const defaultGeo = local(
       'default_profile_geo',
-      conditional(Fn.startswith(region, 'us-gov-'), 'us-gov', conditional(Fn.startswith(region, 'eu-'), 'eu', conditional(Fn.startswith(region, 'ap-'), 'apac', 'us'))),
+      conditional(
+        Fn.startswith(region, 'us-gov-'),
+        'us-gov',
+        conditional(Fn.startswith(region, 'eu-'), 'eu', conditional(Fn.startswith(region, 'ap-'), 'apac', 'us')),
+      ),
     ).asString;
     const model = local(
       'model_id',
-      conditional(isNotEmpty(vars.str('model_id')), vars.str('model_id'), conditional(Op.eq(vars.str('llm_provider'), 'bedrock'), `${defaultGeo}.${DEFAULT_BEDROCK_FOUNDATION_MODEL}`, DEFAULT_ANTHROPIC_MODEL)),
+      conditional(
+        isNotEmpty(vars.str('model_id')),
+        vars.str('model_id'),
+        conditional(Op.eq(vars.str('llm_provider'), 'bedrock'), `${defaultGeo}.${DEFAULT_BEDROCK_FOUNDATION_MODEL}`, DEFAULT_ANTHROPIC_MODEL),
+      ),
     ).asString;
     const geo = local('profile_geo', Fn.try([Fn.element(Fn.regex(PROFILE_PREFIX, model), 0), ''])).asString;
     const isProfile = local('is_inference_profile', isNotEmpty(geo)).asBoolean;

@@ -13,7 +13,8 @@ type VariableDelivery = Extract<Setting['delivery'], { by: 'variable' }>;
 /** The delivery of a setting that a variable sets; throws for one that none does. */
 export function variableDelivery(name: SettingName): VariableDelivery {
   const delivery: Setting['delivery'] = SETTINGS[name].delivery;
-  if (delivery.by !== 'variable') throw new Error(`Setting ${name} is not set by a Terraform variable (it is ${delivery.by === 'lambda' ? 'set by Lambda' : 'for local use only'}).`);
+  if (delivery.by !== 'variable')
+    throw new Error(`Setting ${name} is not set by a Terraform variable (it is ${delivery.by === 'lambda' ? 'set by Lambda' : 'for local use only'}).`);
   return delivery;
 }
 
@@ -47,16 +48,47 @@ function validationsOf(variable: string, setting: Setting): VariableValidation[]
   const v = `var.${variable}`;
   switch (setting.type) {
     case 'int':
-      return [{ condition: `\${${v} == floor(${v}) && ${v} >= ${setting.min} && ${v} <= ${setting.max}}`, errorMessage: `${variable} must be a whole number of ${setting.unit} from ${setting.min} to ${setting.max}.` }];
+      return [
+        {
+          condition: `\${${v} == floor(${v}) && ${v} >= ${setting.min} && ${v} <= ${setting.max}}`,
+          errorMessage: `${variable} must be a whole number of ${setting.unit} from ${setting.min} to ${setting.max}.`,
+        },
+      ];
     case 'enum':
-      return [{ condition: `\${contains(${JSON.stringify(setting.values)}, ${v})}`, errorMessage: `${variable} must be one of ${setting.values.map((x) => `"${x}"`).join(', ')}.` }];
+      return [
+        {
+          condition: `\${contains(${JSON.stringify(setting.values)}, ${v})}`,
+          errorMessage: `${variable} must be one of ${setting.values.map((x) => `"${x}"`).join(', ')}.`,
+        },
+      ];
     case 'string':
       return [
-        ...(setting.pattern ? [{ condition: `\${${v} == "" || can(regex(${JSON.stringify(setting.pattern.regex)}, ${v}))}`, errorMessage: `${variable} must be empty or ${setting.pattern.expected}.` }] : []),
-        ...(setting.maxLength ? [{ condition: `\${length(${v}) <= ${setting.maxLength.chars}}`, errorMessage: `${variable} must be at most ${setting.maxLength.chars} characters (${setting.maxLength.why}).` }] : []),
+        ...(setting.pattern
+          ? [
+              {
+                condition: `\${${v} == "" || can(regex(${JSON.stringify(setting.pattern.regex)}, ${v}))}`,
+                errorMessage: `${variable} must be empty or ${setting.pattern.expected}.`,
+              },
+            ]
+          : []),
+        ...(setting.maxLength
+          ? [
+              {
+                condition: `\${length(${v}) <= ${setting.maxLength.chars}}`,
+                errorMessage: `${variable} must be at most ${setting.maxLength.chars} characters (${setting.maxLength.why}).`,
+              },
+            ]
+          : []),
       ];
     case 'list':
-      return setting.itemPattern ? [{ condition: `\${alltrue([for item in ${v} : can(regex(${JSON.stringify(setting.itemPattern.regex)}, item))])}`, errorMessage: `${variable} must hold ${setting.itemPattern.expected}.` }] : [];
+      return setting.itemPattern
+        ? [
+            {
+              condition: `\${alltrue([for item in ${v} : can(regex(${JSON.stringify(setting.itemPattern.regex)}, item))])}`,
+              errorMessage: `${variable} must hold ${setting.itemPattern.expected}.`,
+            },
+          ]
+        : [];
     case 'bool':
       return [];
   }

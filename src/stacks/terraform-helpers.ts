@@ -1,5 +1,16 @@
 /** Small helpers for writing readable Terraform from constructs. */
-import { conditional, Fn, Op, ref, TerraformDataSource, Token, type IResolvable, type TerraformLocal, type TerraformOutput, type TerraformResource } from 'cdktf';
+import {
+  conditional,
+  Fn,
+  Op,
+  ref,
+  TerraformDataSource,
+  Token,
+  type IResolvable,
+  type TerraformLocal,
+  type TerraformOutput,
+  type TerraformResource,
+} from 'cdktf';
 
 /** Gives an element a stable, readable Terraform address (e.g. `aws_iam_role.agent`). */
 export function named<T extends TerraformResource | TerraformDataSource | TerraformLocal | TerraformOutput>(element: T, logicalId: string): T {
@@ -14,7 +25,7 @@ export function countIf(condition: IResolvable): number {
 
 /** A `for_each` for a dynamic block that exists only when `condition` holds. */
 export function onlyIf(condition: IResolvable): IResolvable {
-  return conditional(condition, [1], []) as IResolvable;
+  return conditional(condition, [1], []);
 }
 
 /** `<address>[*].<attribute>` of a counted resource or data source: a list with zero or one element. */

@@ -16,7 +16,8 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
       oneOf('invoke_mode', ['BUFFERED', 'RESPONSE_STREAM']),
       {
         condition: '${var.invoke_mode != "RESPONSE_STREAM" || var.vpc_id == ""}',
-        errorMessage: 'invoke_mode "RESPONSE_STREAM" cannot be used with vpc_id: Lambda function URLs do not support response streaming for functions in a VPC (AWS Lambda developer guide, "VPC compatibility with response streaming"). Use invoke_mode = "BUFFERED" in a VPC, or leave vpc_id empty to stream.',
+        errorMessage:
+          'invoke_mode "RESPONSE_STREAM" cannot be used with vpc_id: Lambda function URLs do not support response streaming for functions in a VPC (AWS Lambda developer guide, "VPC compatibility with response streaming"). Use invoke_mode = "BUFFERED" in a VPC, or leave vpc_id empty to stream.',
       },
     ],
   },
@@ -26,7 +27,12 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     type: 'list(string)',
     default: [],
     description: 'Browser origins allowed to call the Function URL, e.g. ["https://app.example.com"]. Empty allows none.',
-    validation: [{ condition: '${alltrue([for o in var.cors_allowed_origins : o == "*" || can(regex("^https?://[^/\\\\s]+$", o))])}', errorMessage: 'cors_allowed_origins must hold "*" or origins like "https://app.example.com" (scheme and host, no path, no trailing slash).' }],
+    validation: [
+      {
+        condition: '${alltrue([for o in var.cors_allowed_origins : o == "*" || can(regex("^https?://[^/\\\\s]+$", o))])}',
+        errorMessage: 'cors_allowed_origins must hold "*" or origins like "https://app.example.com" (scheme and host, no path, no trailing slash).',
+      },
+    ],
   },
   {
     name: 'vpc_id',
@@ -35,10 +41,14 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     default: '',
     description: 'VPC to place the function in, e.g. "vpc-0123456789abcdef0". Empty keeps the function outside any VPC.',
     validation: [
-      { condition: '${var.vpc_id == "" || can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))}', errorMessage: 'vpc_id must be empty or a VPC id such as "vpc-0123456789abcdef0".' },
+      {
+        condition: '${var.vpc_id == "" || can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))}',
+        errorMessage: 'vpc_id must be empty or a VPC id such as "vpc-0123456789abcdef0".',
+      },
       {
         condition: '${var.vpc_id == "" || var.llm_provider == "bedrock" || var.nat_egress_enabled}',
-        errorMessage: 'llm_provider "anthropic" in a VPC needs internet egress: api.anthropic.com has no PrivateLink endpoint. Route the subnets through a NAT gateway and set nat_egress_enabled = true, or use llm_provider = "bedrock", which has one.',
+        errorMessage:
+          'llm_provider "anthropic" in a VPC needs internet egress: api.anthropic.com has no PrivateLink endpoint. Route the subnets through a NAT gateway and set nat_egress_enabled = true, or use llm_provider = "bedrock", which has one.',
       },
     ],
   },
@@ -49,8 +59,14 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     default: [],
     description: 'Private subnets for the function and its interface endpoints (two or more Availability Zones recommended). Required with vpc_id.',
     validation: [
-      { condition: '${alltrue([for s in var.vpc_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])}', errorMessage: 'vpc_subnet_ids must hold subnet ids such as "subnet-0123456789abcdef0".' },
-      { condition: '${(var.vpc_id == "") == (length(var.vpc_subnet_ids) == 0)}', errorMessage: 'vpc_id and vpc_subnet_ids go together: set both to place the function in a VPC, or leave both empty.' },
+      {
+        condition: '${alltrue([for s in var.vpc_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])}',
+        errorMessage: 'vpc_subnet_ids must hold subnet ids such as "subnet-0123456789abcdef0".',
+      },
+      {
+        condition: '${(var.vpc_id == "") == (length(var.vpc_subnet_ids) == 0)}',
+        errorMessage: 'vpc_id and vpc_subnet_ids go together: set both to place the function in a VPC, or leave both empty.',
+      },
     ],
   },
   {
@@ -58,16 +74,23 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     group: 'VPC (optional)',
     type: 'bool',
     default: true,
-    description: 'Create the interface endpoints the function needs in the VPC (secretsmanager for anthropic, bedrock-runtime for bedrock, logs, sts), with private DNS.',
+    description:
+      'Create the interface endpoints the function needs in the VPC (secretsmanager for anthropic, bedrock-runtime for bedrock, logs, sts), with private DNS.',
   },
   {
     name: 'vpc_endpoint_ids',
     group: 'VPC (optional)',
     type: 'map(string)',
     default: {},
-    description: 'Existing interface endpoints to use instead of creating them, by service: keys among "secretsmanager", "bedrock-runtime", "logs", "sts"; values like "vpce-0123456789abcdef0".',
+    description:
+      'Existing interface endpoints to use instead of creating them, by service: keys among "secretsmanager", "bedrock-runtime", "logs", "sts"; values like "vpce-0123456789abcdef0".',
     validation: [
-      { condition: '${alltrue([for k, v in var.vpc_endpoint_ids : contains(["secretsmanager", "bedrock-runtime", "logs", "sts"], k) && can(regex("^vpce-[0-9a-f]{8,17}$", v))])}', errorMessage: 'vpc_endpoint_ids keys must be "secretsmanager", "bedrock-runtime", "logs" or "sts", and values endpoint ids such as "vpce-0123456789abcdef0".' },
+      {
+        condition:
+          '${alltrue([for k, v in var.vpc_endpoint_ids : contains(["secretsmanager", "bedrock-runtime", "logs", "sts"], k) && can(regex("^vpce-[0-9a-f]{8,17}$", v))])}',
+        errorMessage:
+          'vpc_endpoint_ids keys must be "secretsmanager", "bedrock-runtime", "logs" or "sts", and values endpoint ids such as "vpce-0123456789abcdef0".',
+      },
     ],
   },
   {
@@ -76,13 +99,19 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     type: 'list(string)',
     default: [],
     description: 'Security groups guarding the existing endpoints in vpc_endpoint_ids; the function may send HTTPS to each.',
-    validation: [{ condition: '${alltrue([for g in var.vpc_endpoint_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", g))])}', errorMessage: 'vpc_endpoint_security_group_ids must hold security group ids such as "sg-0123456789abcdef0".' }],
+    validation: [
+      {
+        condition: '${alltrue([for g in var.vpc_endpoint_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", g))])}',
+        errorMessage: 'vpc_endpoint_security_group_ids must hold security group ids such as "sg-0123456789abcdef0".',
+      },
+    ],
   },
   {
     name: 'nat_egress_enabled',
     group: 'VPC (optional)',
     type: 'bool',
     default: false,
-    description: 'Declare that the subnets reach the internet through a NAT gateway; allows HTTPS egress to 0.0.0.0/0, needed for api.anthropic.com (llm_provider "anthropic" only).',
+    description:
+      'Declare that the subnets reach the internet through a NAT gateway; allows HTTPS egress to 0.0.0.0/0, needed for api.anthropic.com (llm_provider "anthropic" only).',
   },
 ];

@@ -9,7 +9,12 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
     type: 'string',
     default: 'us-east-1',
     description: 'AWS Region to deploy into, e.g. "us-east-1" or "eu-central-1".',
-    validation: [{ condition: '${can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$", var.aws_region))}', errorMessage: 'aws_region must be a Region code such as "us-east-1" or "eu-central-1".' }],
+    validation: [
+      {
+        condition: '${can(regex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$", var.aws_region))}',
+        errorMessage: 'aws_region must be a Region code such as "us-east-1" or "eu-central-1".',
+      },
+    ],
   },
   {
     name: 'function_name',
@@ -18,7 +23,12 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
     default: 'claude-agent',
     description: 'Name of the Lambda function; also names its role and log group. 1-56 letters, digits, hyphens or underscores.',
     // 56, not 64: the role is named "<function_name>-role" and role names stop at 64.
-    validation: [{ condition: '${can(regex("^[A-Za-z0-9_-]{1,56}$", var.function_name))}', errorMessage: 'function_name must be 1-56 characters of letters, digits, "-" or "_".' }],
+    validation: [
+      {
+        condition: '${can(regex("^[A-Za-z0-9_-]{1,56}$", var.function_name))}',
+        errorMessage: 'function_name must be 1-56 characters of letters, digits, "-" or "_".',
+      },
+    ],
   },
   {
     name: 'tags',
@@ -34,8 +44,14 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
     group: 'Model',
     type: 'list(string)',
     default: [],
-    description: 'Destination Regions of a cross-Region inference profile (us./eu./apac./jp./au./global. model ids). Empty means the list AWS documents for the profile\'s geography.',
-    validation: [{ condition: '${alltrue([for r in var.bedrock_inference_profile_regions : can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$", r))])}', errorMessage: 'bedrock_inference_profile_regions must list Region codes such as "us-east-2".' }],
+    description:
+      "Destination Regions of a cross-Region inference profile (us./eu./apac./jp./au./global. model ids). Empty means the list AWS documents for the profile's geography.",
+    validation: [
+      {
+        condition: '${alltrue([for r in var.bedrock_inference_profile_regions : can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$", r))])}',
+        errorMessage: 'bedrock_inference_profile_regions must list Region codes such as "us-east-2".',
+      },
+    ],
   },
   settingVariable('SYSTEM_PROMPT'),
   settingVariable('ANTHROPIC_API_KEY_SECRET_ARN'),
@@ -45,7 +61,8 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
     type: 'string',
     default: '',
     sensitive: true,
-    description: 'Alternative to anthropic_api_key_secret_arn: the key itself, stored in a new Secrets Manager secret. The value is then kept in Terraform state.',
+    description:
+      'Alternative to anthropic_api_key_secret_arn: the key itself, stored in a new Secrets Manager secret. The value is then kept in Terraform state.',
   },
   settingVariable('ANTHROPIC_BASE_URL'),
 ];

@@ -58,7 +58,12 @@ export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
     type: 'number',
     default: 30,
     description: `Days CloudWatch keeps the function's logs: one of ${LOG_RETENTION_DAYS.join(', ')}.`,
-    validation: [{ condition: `\${contains([${LOG_RETENTION_DAYS.join(', ')}], var.log_retention_days)}`, errorMessage: `log_retention_days must be one of ${LOG_RETENTION_DAYS.join(', ')}.` }],
+    validation: [
+      {
+        condition: `\${contains([${LOG_RETENTION_DAYS.join(', ')}], var.log_retention_days)}`,
+        errorMessage: `log_retention_days must be one of ${LOG_RETENTION_DAYS.join(', ')}.`,
+      },
+    ],
   },
   {
     name: 'tracing_enabled',

@@ -10,7 +10,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { conditional, Fn, Op, TerraformIterator, TerraformLocal, type IResolvable } from 'cdktf';
+import { conditional, Fn, Op, TerraformIterator, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { StackContext } from './stack-context';
 import { countIf, first, isNotEmpty, named, splat } from './terraform-helpers';
@@ -51,8 +51,14 @@ export class VpcAccess extends Construct {
           Fn.sort(
             Fn.tolist(
               Fn.setsubtract(
-                Fn.concat([conditional(Op.eq(provider, 'anthropic'), ['secretsmanager'], []), conditional(Op.eq(provider, 'bedrock'), ['bedrock-runtime'], []), ['logs', 'sts']]),
-                Fn.keys(vars.map('vpc_endpoint_ids')),
+                Token.asList(
+                  Fn.concat([
+                    Token.asList(conditional(Op.eq(provider, 'anthropic'), ['secretsmanager'], [])),
+                    Token.asList(conditional(Op.eq(provider, 'bedrock'), ['bedrock-runtime'], [])),
+                    ['logs', 'sts'],
+                  ]),
+                ),
+                Token.asList(Fn.keys(vars.map('vpc_endpoint_ids'))),
               ),
             ),
           ),
@@ -118,7 +124,7 @@ export class VpcAccess extends Construct {
       new VpcSecurityGroupEgressRule(this, 'function-to-existing-endpoints', {
         forEach: existingGroups,
         securityGroupId: functionSgId,
-        referencedSecurityGroupId: existingGroups.value,
+        referencedSecurityGroupId: Token.asString(existingGroups.value),
         ipProtocol: 'tcp',
         fromPort: HTTPS,
         toPort: HTTPS,
@@ -160,7 +166,7 @@ export class VpcAccess extends Construct {
         count: countIf(inVpc),
         role: props.roleId,
         name: 'vpc-access',
-        policy: Fn.one(splat(eniPolicyDocument(this, vars, context, inVpc), 'json')),
+        policy: Token.asString(Fn.one(splat(eniPolicyDocument(this, vars, context, inVpc), 'json'))),
       }),
       'vpc_access',
     );
@@ -185,9 +191,31 @@ function eniPolicyDocument(scope: Construct, vars: StackVariables, context: Stac
       count: countIf(inVpc),
       statement: [
         { sid: 'DescribeNetworking', effect: 'Allow', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] },
-        { sid: 'CreateEniInConfiguredSubnets', effect: 'Allow', actions: ['ec2:CreateNetworkInterface'], resources: Fn.concat([[`${arn}:network-interface/*`], Fn.formatlist('arn:%s:ec2:%s:%s:subnet/%s', [context.partition, context.region, context.accountId, vars.list('vpc_subnet_ids')])]) },
-        { sid: 'AttachSecurityGroupsOfConfiguredVpc', effect: 'Allow', actions: ['ec2:CreateNetworkInterface'], resources: [`${arn}:security-group/*`], condition: inConfiguredVpc },
-        { sid: 'ManageEnisInConfiguredVpc', effect: 'Allow', actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], resources: [`${arn}:network-interface/*`], condition: inConfiguredVpc },
+        {
+          sid: 'CreateEniInConfiguredSubnets',
+          effect: 'Allow',
+          actions: ['ec2:CreateNetworkInterface'],
+          resources: Token.asList(
+            Fn.concat([
+              [`${arn}:network-interface/*`],
+              Token.asList(Fn.formatlist('arn:%s:ec2:%s:%s:subnet/%s', [context.partition, context.region, context.accountId, vars.list('vpc_subnet_ids')])),
+            ]),
+          ),
+        },
+        {
+          sid: 'AttachSecurityGroupsOfConfiguredVpc',
+          effect: 'Allow',
+          actions: ['ec2:CreateNetworkInterface'],
+          resources: [`${arn}:security-group/*`],
+          condition: inConfiguredVpc,
+        },
+        {
+          sid: 'ManageEnisInConfiguredVpc',
+          effect: 'Allow',
+          actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          resources: [`${arn}:network-interface/*`],
+          condition: inConfiguredVpc,
+        },
       ],
     }),
     'vpc_access',

@@ -42,11 +42,16 @@ export async function prepareOfflineStack(prefix: string, options: OfflineStackO
       path.join(stackDir, 'zz_offline_override.tf.json'),
       JSON.stringify({
         provider: {
-          aws: [{
-            access_key: 'test', secret_key: 'test',
-            skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true,
-            endpoints: [{ sts: sts.url }],
-          }],
+          aws: [
+            {
+              access_key: 'test',
+              secret_key: 'test',
+              skip_credentials_validation: true,
+              skip_requesting_account_id: true,
+              skip_metadata_api_check: true,
+              endpoints: [{ sts: sts.url }],
+            },
+          ],
         },
       }),
     );

@@ -34,7 +34,9 @@ export function requireTerraform(): string {
 export function locateAwsProviderMirror(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TF_PROVIDER_MIRROR) {
     if (!hasAwsProvider(env.TF_PROVIDER_MIRROR)) {
-      throw new Error(`TF_PROVIDER_MIRROR is "${env.TF_PROVIDER_MIRROR}", but it holds no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}. Point it at the folder that contains registry.terraform.io/.`);
+      throw new Error(
+        `TF_PROVIDER_MIRROR is "${env.TF_PROVIDER_MIRROR}", but it holds no registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}. Point it at the folder that contains registry.terraform.io/.`,
+      );
     }
     return env.TF_PROVIDER_MIRROR;
   }
@@ -49,7 +51,11 @@ export function locateAwsProviderMirror(env: NodeJS.ProcessEnv = process.env): s
   if (hit) return hit;
   const remembered = readRememberedMirror();
   if (remembered && hasAwsProvider(remembered)) return remembered;
-  const found = spawnSync('find', ['/', '-xdev', '-name', 'terraform-provider-aws_*', '-path', `*registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}*`], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const found = spawnSync(
+    'find',
+    ['/', '-xdev', '-name', 'terraform-provider-aws_*', '-path', `*registry.terraform.io/hashicorp/aws/${AWS_PROVIDER_VERSION}*`],
+    { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
   const first = found.stdout.split('\n').find((line) => line.includes(REGISTRY_SEGMENT));
   if (!first) {
     throw new Error(

@@ -31,22 +31,37 @@ describe('agent loop', () => {
     const response = await ctx.invoke(agentEvent({ input: '1/0?' }));
     expect(response.statusCode).toBe(200);
     expect(response.json.tool_calls).toEqual([{ name: 'calculator', is_error: true, duration_ms: expect.any(Number) }]);
-    expect((ctx.api.requests[1].body.messages as any[])[2].content[0]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_div', content: 'Division by zero.', is_error: true });
+    expect((ctx.api.requests[1].body.messages as any[])[2].content[0]).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'toolu_div',
+      content: 'Division by zero.',
+      is_error: true,
+    });
   });
 
   test('an unknown tool name is reported to the model as an error', async () => {
-    ctx.api.enqueue({ kind: 'message', content: [{ type: 'tool_use', id: 'toolu_x', name: 'rm_rf', input: {} }] }, { kind: 'message', content: [text('Sorry.')] });
+    ctx.api.enqueue(
+      { kind: 'message', content: [{ type: 'tool_use', id: 'toolu_x', name: 'rm_rf', input: {} }] },
+      { kind: 'message', content: [text('Sorry.')] },
+    );
     const response = await ctx.invoke(agentEvent({ input: 'delete everything' }));
     expect(response.json.tool_calls[0]).toMatchObject({ name: 'rm_rf', is_error: true });
     expect((ctx.api.requests[1].body.messages as any[])[2].content[0].content).toBe('There is no tool named "rm_rf".');
   });
 
   test('the tool calls of one turn all run, and all results go back in one message', async () => {
-    ctx.api.enqueue({ kind: 'message', content: [calc('1+1', 'a'), calc('2+2', 'b'), { type: 'tool_use', id: 'c', name: 'current_time', input: { timezone: 'UTC' } }] }, { kind: 'message', content: [text('done')] });
+    ctx.api.enqueue(
+      { kind: 'message', content: [calc('1+1', 'a'), calc('2+2', 'b'), { type: 'tool_use', id: 'c', name: 'current_time', input: { timezone: 'UTC' } }] },
+      { kind: 'message', content: [text('done')] },
+    );
     const response = await ctx.invoke(agentEvent({ input: 'three things' }));
     expect(response.json.tool_calls.map((t: any) => t.name)).toEqual(['calculator', 'calculator', 'current_time']);
     const results = (ctx.api.requests[1].body.messages as any[])[2].content.map((r: any) => [r.tool_use_id, r.is_error]);
-    expect(results).toEqual([['a', false], ['b', false], ['c', false]]);
+    expect(results).toEqual([
+      ['a', false],
+      ['b', false],
+      ['c', false],
+    ]);
   });
 
   test('MAX_ITERATIONS stops the loop with stop_reason max_iterations', async () => {
@@ -72,7 +87,10 @@ describe('agent loop', () => {
 
   test('TOKEN_BUDGET stops the loop once spent, and caps max_tokens by what is left', async () => {
     await ctx.useEnv({ TOKEN_BUDGET: '100' });
-    ctx.api.enqueue({ kind: 'message', content: [calc('1')], usage: { input_tokens: 60, output_tokens: 10 } }, { kind: 'message', content: [calc('2')], usage: { input_tokens: 40, output_tokens: 10 } });
+    ctx.api.enqueue(
+      { kind: 'message', content: [calc('1')], usage: { input_tokens: 60, output_tokens: 10 } },
+      { kind: 'message', content: [calc('2')], usage: { input_tokens: 40, output_tokens: 10 } },
+    );
     const response = await ctx.invoke(agentEvent({ input: 'spend', max_tokens: 500 }));
     expect(response.json).toMatchObject({ stop_reason: 'token_budget', iterations: 2 });
     expect(ctx.api.requests.map((r) => r.body.max_tokens)).toEqual([100, 30]);
@@ -86,7 +104,15 @@ describe('agent loop', () => {
 
   test('prior turns come before the new input', async () => {
     ctx.api.enqueue({ kind: 'message', content: [text('You said blue.')] });
-    await ctx.invoke(agentEvent({ input: 'What did I say?', messages: [{ role: 'user', content: 'blue' }, { role: 'assistant', content: 'Noted.' }] }));
+    await ctx.invoke(
+      agentEvent({
+        input: 'What did I say?',
+        messages: [
+          { role: 'user', content: 'blue' },
+          { role: 'assistant', content: 'Noted.' },
+        ],
+      }),
+    );
     expect(ctx.api.requests[0].body.messages).toEqual([
       { role: 'user', content: 'blue' },
       { role: 'assistant', content: 'Noted.' },

@@ -9,7 +9,9 @@ import { anthropicEnv, withZipRuntime } from '../helpers/zip-runtime';
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
 describe('bearer-token auth for NONE-auth URLs', () => {
-  const ctx = withZipRuntime((services) => anthropicEnv(services, { FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: `${digest('first-token')},${digest('second-token')}` }));
+  const ctx = withZipRuntime((services) =>
+    anthropicEnv(services, { FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: `${digest('first-token')},${digest('second-token')}` }),
+  );
   const useEnv = (extra: Record<string, string>) => ctx.useEnv({ AUTH_TOKEN_SHA256: '', ...extra });
   beforeEach(() => ctx.api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'ok' }] }));
 

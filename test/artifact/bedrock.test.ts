@@ -48,7 +48,12 @@ describe('Bedrock provider', () => {
   test('the streaming export forwards Bedrock tokens as SSE text events', async () => {
     ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one two three' }] });
     const streamed = await ctx.stream(agentEvent({ input: 'count' }));
-    expect(streamed.events.filter((e) => e.event === 'text').map((e) => e.data.text).join('')).toBe('one two three');
+    expect(
+      streamed.events
+        .filter((e) => e.event === 'text')
+        .map((e) => e.data.text)
+        .join(''),
+    ).toBe('one two three');
     expect(streamed.events.at(-1)).toMatchObject({ event: 'done', data: { provider: 'bedrock' } });
   });
 });

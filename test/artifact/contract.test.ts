@@ -21,7 +21,11 @@ const INVALID_BODIES: Array<[label: string, body: string, message: RegExp]> = [
   ['max_tokens above the cap', '{"input": "hi", "max_tokens": 100000}', /`max_tokens` must be a whole number from 1 to 4096/],
   ['an output_schema that is not an object', '{"input": "hi", "output_schema": "object"}', /`output_schema` must be a JSON Schema object/],
   ['an output_schema whose root is not an object type', '{"input": "hi", "output_schema": {"type": "string"}}', /must have "type": "object" at its root/],
-  ['an output_schema with an unknown type', '{"input": "hi", "output_schema": {"type": "object", "properties": {"a": {"type": "strin"}}}}', /unknown type "strin"/],
+  [
+    'an output_schema with an unknown type',
+    '{"input": "hi", "output_schema": {"type": "object", "properties": {"a": {"type": "strin"}}}}',
+    /unknown type "strin"/,
+  ],
 ];
 
 describe('HTTP contract (buffered export)', () => {
@@ -104,7 +108,11 @@ describe('HTTP contract (buffered export)', () => {
   });
 
   test('a successful answer has the documented shape', async () => {
-    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Paris.' }], usage: { input_tokens: 100, output_tokens: 5, cache_creation_input_tokens: 40, cache_read_input_tokens: 60 } });
+    ctx.api.enqueue({
+      kind: 'message',
+      content: [{ type: 'text', text: 'Paris.' }],
+      usage: { input_tokens: 100, output_tokens: 5, cache_creation_input_tokens: 40, cache_read_input_tokens: 60 },
+    });
     const response = await ctx.invoke(agentEvent({ input: 'Capital of France?' }));
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
@@ -129,7 +137,11 @@ describe('HTTP contract (buffered export)', () => {
     expect(response.json.error).toMatchObject({ type: 'internal_error', message: 'The agent is misconfigured; its log says which setting to fix.' });
     expect(response.body).not.toMatch(/\bat \S+ \(|\.ts:\d+|lots-of-them|MAX_ITERATIONS/);
     const [line] = await ctx.fn.requestLogs();
-    expect(line).toMatchObject({ status: 500, error_code: 'misconfigured', error_message: 'Environment variable MAX_ITERATIONS must be a whole number from 1 to 100.' });
+    expect(line).toMatchObject({
+      status: 500,
+      error_code: 'misconfigured',
+      error_message: 'Environment variable MAX_ITERATIONS must be a whole number from 1 to 100.',
+    });
     expect(ctx.fn.output.join('\n')).not.toContain('lots-of-them');
   });
 });

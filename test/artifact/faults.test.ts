@@ -9,9 +9,24 @@ import { agentEvent } from '../helpers/events';
 import { withZipRuntime, type InvokeOptions } from '../helpers/zip-runtime';
 
 const FAULTS: Array<[label: string, reply: Reply, status: number, type: string]> = [
-  ['429 rate limit', { kind: 'error', status: 429, errorType: 'rate_limit_error', message: 'secret upstream detail', headers: { 'retry-after': '7', 'retry-after-ms': '5' } }, 429, 'rate_limited'],
-  ['529 overloaded', { kind: 'error', status: 529, errorType: 'overloaded_error', message: 'secret upstream detail', headers: { 'retry-after-ms': '5' } }, 503, 'overloaded'],
-  ['500 api error', { kind: 'error', status: 500, errorType: 'api_error', message: 'secret upstream detail', headers: { 'retry-after-ms': '5' } }, 502, 'upstream_error'],
+  [
+    '429 rate limit',
+    { kind: 'error', status: 429, errorType: 'rate_limit_error', message: 'secret upstream detail', headers: { 'retry-after': '7', 'retry-after-ms': '5' } },
+    429,
+    'rate_limited',
+  ],
+  [
+    '529 overloaded',
+    { kind: 'error', status: 529, errorType: 'overloaded_error', message: 'secret upstream detail', headers: { 'retry-after-ms': '5' } },
+    503,
+    'overloaded',
+  ],
+  [
+    '500 api error',
+    { kind: 'error', status: 500, errorType: 'api_error', message: 'secret upstream detail', headers: { 'retry-after-ms': '5' } },
+    502,
+    'upstream_error',
+  ],
   ['a connection reset', { kind: 'reset' }, 502, 'upstream_error'],
 ];
 
@@ -39,7 +54,10 @@ describe('upstream faults', () => {
     });
 
     test('a transient 529 is retried by the SDK within the deadline', async () => {
-      ctx.api.enqueue({ kind: 'error', status: 529, errorType: 'overloaded_error', headers: { 'retry-after-ms': '5' } }, { kind: 'message', content: [{ type: 'text', text: 'second try' }] });
+      ctx.api.enqueue(
+        { kind: 'error', status: 529, errorType: 'overloaded_error', headers: { 'retry-after-ms': '5' } },
+        { kind: 'message', content: [{ type: 'text', text: 'second try' }] },
+      );
       const response = await invoke(agentEvent({ input: 'hi' }));
       expect(response.status).toBe(200);
       expect(ctx.api.requests).toHaveLength(2);
@@ -109,7 +127,13 @@ describe('upstream faults', () => {
 
   test('a timeout after a tool turn carries the partial result', async () => {
     // Given a first turn that uses a tool, and a second call that never answers
-    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Working on it.' }, { type: 'tool_use', id: 't', name: 'calculator', input: { expression: '2+2' } }] });
+    ctx.api.enqueue({
+      kind: 'message',
+      content: [
+        { type: 'text', text: 'Working on it.' },
+        { type: 'tool_use', id: 't', name: 'calculator', input: { expression: '2+2' } },
+      ],
+    });
     ctx.api.setDefault({ kind: 'hang' });
     // When the deadline passes
     const response = await ctx.invoke(agentEvent({ input: 'hi' }), { remainingMs: 4_000 });

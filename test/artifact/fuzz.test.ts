@@ -38,13 +38,19 @@ const bodies = fc.oneof(
   fc.string(),
   fc.json(),
   fc.jsonValue().map((v) => JSON.stringify(v)),
-  fc.record({ input: fc.anything(), messages: fc.anything(), output_schema: fc.anything(), max_tokens: fc.anything() }, { requiredKeys: [] }).map((r) => JSON.stringify(r)),
+  fc
+    .record({ input: fc.anything(), messages: fc.anything(), output_schema: fc.anything(), max_tokens: fc.anything() }, { requiredKeys: [] })
+    .map((r) => JSON.stringify(r)),
   deepJson,
   deepObject,
   hugeString,
 );
 const methods = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE'), fc.string({ maxLength: 12 }));
-const paths = fc.oneof(fc.constantFrom('/agent', '/health', '/', '/agent/', '//agent', '/%00', '/__proto__', '/constructor'), fc.webPath(), fc.string({ maxLength: 300 }));
+const paths = fc.oneof(
+  fc.constantFrom('/agent', '/health', '/', '/agent/', '//agent', '/%00', '/__proto__', '/constructor'),
+  fc.webPath(),
+  fc.string({ maxLength: 300 }),
+);
 
 describe('fuzzing the zip', () => {
   let services: Awaited<ReturnType<typeof startLocalServices>>;
@@ -74,8 +80,13 @@ describe('fuzzing the zip', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          fc.uint8Array({ minLength: 1, maxLength: 256 }).map((bytes) => ({ body: Buffer.from([0xc3, 0x28, ...bytes]).toString('base64'), isBase64Encoded: true })),
-          fc.string({ minLength: 1 }).filter((s) => !/^[A-Za-z0-9+/\s]*={0,2}$/.test(s)).map((s) => ({ body: s, isBase64Encoded: true })),
+          fc
+            .uint8Array({ minLength: 1, maxLength: 256 })
+            .map((bytes) => ({ body: Buffer.from([0xc3, 0x28, ...bytes]).toString('base64'), isBase64Encoded: true })),
+          fc
+            .string({ minLength: 1 })
+            .filter((s) => !/^[A-Za-z0-9+/\s]*={0,2}$/.test(s))
+            .map((s) => ({ body: s, isBase64Encoded: true })),
         ),
         async (patch) => {
           const r = await invoke({ ...agentEvent('{}'), ...patch });
@@ -101,7 +112,10 @@ describe('fuzzing the zip', () => {
   test('events of the wrong shape, missing requestContext included, get a JSON error', async () => {
     const events = fc.oneof(
       fc.anything(),
-      fc.record({ rawPath: fc.anything(), requestContext: fc.anything(), headers: fc.anything(), body: fc.anything(), isBase64Encoded: fc.anything() }, { requiredKeys: [] }),
+      fc.record(
+        { rawPath: fc.anything(), requestContext: fc.anything(), headers: fc.anything(), body: fc.anything(), isBase64Encoded: fc.anything() },
+        { requiredKeys: [] },
+      ),
       fc.constant({ ...agentEvent({ input: 'hi' }), requestContext: undefined }),
       fc.constant({ ...agentEvent({ input: 'hi' }), headers: null, cookies: null, queryStringParameters: null }),
     );

@@ -11,7 +11,11 @@ describe('request log', () => {
 
   const answerWithTool = () =>
     ctx.api.enqueue(
-      { kind: 'message', content: [{ type: 'tool_use', id: 't', name: 'calculator', input: { expression: '1+1' } }], usage: { input_tokens: 50, output_tokens: 10, cache_creation_input_tokens: 200 } },
+      {
+        kind: 'message',
+        content: [{ type: 'tool_use', id: 't', name: 'calculator', input: { expression: '1+1' } }],
+        usage: { input_tokens: 50, output_tokens: 10, cache_creation_input_tokens: 200 },
+      },
       { kind: 'message', content: [{ type: 'text', text: 'secret answer text' }], usage: { input_tokens: 60, output_tokens: 5, cache_read_input_tokens: 200 } },
     );
 
@@ -63,20 +67,38 @@ describe('request log', () => {
 
   test('an error is logged with its type and status', async () => {
     await ctx.invoke({ ...eventFixture('get-health'), rawPath: '/missing' });
-    expect(await ctx.fn.requestLogs()).toEqual([expect.objectContaining({ level: 'WARN', status: 404, outcome: 'error', error_type: 'not_found', error_message: expect.stringContaining('No route for /missing') })]);
+    expect(await ctx.fn.requestLogs()).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        status: 404,
+        outcome: 'error',
+        error_type: 'not_found',
+        error_message: expect.stringContaining('No route for /missing'),
+      }),
+    ]);
     expect((await ctx.fn.requestLogs())[0].error).toBeUndefined();
   });
 
   test('an upstream failure logs the cause, its stack frames and the provider’s request id, never the key', async () => {
     // Given a model provider that fails every call with a 500 and a request id
-    ctx.api.setDefault({ kind: 'error', status: 500, errorType: 'api_error', message: 'upstream exploded', headers: { 'request-id': 'req_upstream_42', 'retry-after-ms': '1' } });
+    ctx.api.setDefault({
+      kind: 'error',
+      status: 500,
+      errorType: 'api_error',
+      message: 'upstream exploded',
+      headers: { 'request-id': 'req_upstream_42', 'retry-after-ms': '1' },
+    });
     // When a request runs
     const response = await ctx.invoke(agentEvent({ input: 'hi' }));
     // Then the caller sees the safe 502, and the log line names what failed and where
     expect(response.statusCode).toBe(502);
     const [line] = await ctx.fn.requestLogs();
     expect(line).toMatchObject({ status: 502, error_type: 'upstream_error', upstream_request_id: 'req_upstream_42' });
-    expect(line.error).toMatchObject({ name: 'InternalServerError', message: expect.stringContaining('upstream exploded'), upstream_request_id: 'req_upstream_42' });
+    expect(line.error).toMatchObject({
+      name: 'InternalServerError',
+      message: expect.stringContaining('upstream exploded'),
+      upstream_request_id: 'req_upstream_42',
+    });
     expect(line.error.stack.length).toBeGreaterThan(0);
     expect(line.error.stack[0]).toMatch(/^at /);
     expect(ctx.fn.output.join('\n')).not.toContain('sk-ant-local-test');

@@ -48,7 +48,12 @@ describe('API key from Secrets Manager (the default deployment)', () => {
     const response = await fn.invoke(agentEvent({ input: 'hi' }));
     expect(response.json).toMatchObject({ output: 'ok' });
     expect(response.statusCode).toBe(200);
-    expect(secrets.calls).toEqual([{ secretId: SECRET_ARN, authorization: expect.stringMatching(/^AWS4-HMAC-SHA256 Credential=ASIALOCALEXECUTIONROLE\/\d{8}\/us-east-1\/secretsmanager\/aws4_request/) }]);
+    expect(secrets.calls).toEqual([
+      {
+        secretId: SECRET_ARN,
+        authorization: expect.stringMatching(/^AWS4-HMAC-SHA256 Credential=ASIALOCALEXECUTIONROLE\/\d{8}\/us-east-1\/secretsmanager\/aws4_request/),
+      },
+    ]);
     expect(api.requests[0].headers.authorization).toBe('Bearer sk-ant-from-secrets-manager');
   });
 

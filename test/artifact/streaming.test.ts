@@ -26,21 +26,37 @@ describe('streaming export', () => {
     const delimiter = raw.indexOf(Buffer.alloc(8));
     expect(JSON.parse(raw.subarray(0, delimiter).toString())).toEqual({
       statusCode: 200,
-      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'x-request-id': '8f6c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b', 'cache-control': 'no-store', 'x-accel-buffering': 'no' },
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'x-request-id': '8f6c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+      },
     });
     expect(streamed.body.startsWith('event: text\ndata: {"text":"Hi "}\n\n')).toBe(true);
   });
 
   test('a tool turn streams text, tool_use, tool_result, text, then done', async () => {
     ctx.api.enqueue(
-      { kind: 'message', content: [{ type: 'text', text: 'Let me add.' }, { type: 'tool_use', id: 'toolu_9', name: 'calculator', input: { expression: '2+2' } }] },
+      {
+        kind: 'message',
+        content: [
+          { type: 'text', text: 'Let me add.' },
+          { type: 'tool_use', id: 'toolu_9', name: 'calculator', input: { expression: '2+2' } },
+        ],
+      },
       { kind: 'message', content: [{ type: 'text', text: 'Four.' }] },
     );
     const streamed = await ctx.stream(agentEvent({ input: '2+2?' }));
     const collapsed = streamed.events.map((e) => e.event).filter((name, i, all) => name !== all[i - 1]);
     expect(collapsed).toEqual(['text', 'tool_use', 'tool_result', 'text', 'done']);
     expect(streamed.events.find((e) => e.event === 'tool_use')!.data).toEqual({ id: 'toolu_9', name: 'calculator', input: { expression: '2+2' } });
-    expect(streamed.events.find((e) => e.event === 'tool_result')!.data).toEqual({ id: 'toolu_9', name: 'calculator', is_error: false, duration_ms: expect.any(Number) });
+    expect(streamed.events.find((e) => e.event === 'tool_result')!.data).toEqual({
+      id: 'toolu_9',
+      name: 'calculator',
+      is_error: false,
+      duration_ms: expect.any(Number),
+    });
   });
 
   test('the done event carries the same object as the buffered response', async () => {
@@ -87,14 +103,19 @@ describe('streaming export', () => {
 
   test('a caller that goes away mid-stream does not crash the function: it logs the run and serves the next request', async () => {
     // Given a stream whose connection drops after the prelude and the first event
-    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'one two three four five' }], tokenDelayMs: 20 }, { kind: 'message', content: [{ type: 'text', text: 'again' }] });
+    ctx.api.enqueue(
+      { kind: 'message', content: [{ type: 'text', text: 'one two three four five' }], tokenDelayMs: 20 },
+      { kind: 'message', content: [{ type: 'text', text: 'again' }] },
+    );
     const dropped = await ctx.stream(agentEvent({ input: 'hi' }), { dropStreamAfterChunks: 3 });
     expect(dropped.outcome).toMatchObject({ kind: 'stream', dropped: true });
     // Then the run finishes and is logged, the runtime client's stray rejection is logged instead of
     // ending the process, and the same execution environment answers the next request
     const [line] = await ctx.fn.requestLogs();
     expect(line).toMatchObject({ status: 200, outcome: 'ok', streaming: true });
-    expect(ctx.fn.jsonLines()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: 'unhandled rejection', error: expect.objectContaining({ name: expect.any(String) }) }));
+    expect(ctx.fn.jsonLines()).toContainEqual(
+      expect.objectContaining({ level: 'ERROR', message: 'unhandled rejection', error: expect.objectContaining({ name: expect.any(String) }) }),
+    );
     const next = await ctx.stream(agentEvent({ input: 'again' }));
     expect(next.events.at(-1)).toMatchObject({ event: 'done', data: { output: 'again' } });
   });

@@ -28,7 +28,10 @@ describe('structured output', () => {
   });
 
   test('one invalid submission is answered with the validation errors and the submit tool is forced', async () => {
-    ctx.api.enqueue({ kind: 'message', content: [submit({ city: 'Paris', population: 'lots' }, 'toolu_bad')] }, { kind: 'message', content: [submit({ city: 'Paris', population: 2 })] });
+    ctx.api.enqueue(
+      { kind: 'message', content: [submit({ city: 'Paris', population: 'lots' }, 'toolu_bad')] },
+      { kind: 'message', content: [submit({ city: 'Paris', population: 2 })] },
+    );
     const response = await ctx.invoke(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.json.result).toEqual({ city: 'Paris', population: 2 });
     const retry = ctx.api.requests[1].body as any;
@@ -48,7 +51,10 @@ describe('structured output', () => {
   });
 
   test('a prose answer without submission is followed by a forced submit', async () => {
-    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Paris, about 2 million.' }], stop_reason: 'end_turn' }, { kind: 'message', content: [submit({ city: 'Paris', population: 2000000 })] });
+    ctx.api.enqueue(
+      { kind: 'message', content: [{ type: 'text', text: 'Paris, about 2 million.' }], stop_reason: 'end_turn' },
+      { kind: 'message', content: [submit({ city: 'Paris', population: 2000000 })] },
+    );
     const response = await ctx.invoke(agentEvent({ input: 'x', output_schema: SCHEMA }));
     expect(response.json.result).toEqual({ city: 'Paris', population: 2000000 });
     expect((ctx.api.requests[1].body as any).tool_choice).toEqual({ type: 'tool', name: 'submit_result' });

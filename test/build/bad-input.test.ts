@@ -11,11 +11,41 @@ import { makeTempDir, removeDir } from '../helpers/temp';
 /** With the type check (the default) TypeScript reports first; without it, esbuild does. */
 const BAD_ENTRIES: Array<[label: string, file: string | undefined, source: string | undefined, flags: string[], expected: RegExp]> = [
   ['a missing entry file', 'missing.ts', undefined, [], /Cannot find `.*missing\.ts`\. Create it, or pass `--entry <file>`/],
-  ['a syntax error', 'syntax.ts', 'export const ok = 1;\nexport const broken = ;\n', [], /error \[TYPE_ERROR\]: The handler has 1 type error[\s\S]*syntax\.ts\(2,\d+\): error TS1109: Expression expected/],
-  ['a type error', 'typed.ts', "export const count: number = 'three';\n", [], /error \[TYPE_ERROR\][\s\S]*typed\.ts\(1,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/],
-  ['an unresolvable import', 'unresolved.ts', "import { x } from 'no-such-package-anywhere';\nexport const y = x;\n", [], /unresolved\.ts\(1,\d+\): error TS2307: Cannot find module 'no-such-package-anywhere'/],
-  ['a syntax error, without the type check', 'syntax.ts', 'export const ok = 1;\nexport const broken = ;\n', ['--no-typecheck'], /\[ERROR\] Unexpected ";"[\s\S]*syntax\.ts:2:\d+/],
-  ['an unresolvable import, without the type check', 'unresolved.ts', "import 'no-such-package-anywhere';\nexport const x = 1;\n", ['--no-typecheck'], /\[ERROR\] Could not resolve "no-such-package-anywhere"[\s\S]*unresolved\.ts:1:\d+/],
+  [
+    'a syntax error',
+    'syntax.ts',
+    'export const ok = 1;\nexport const broken = ;\n',
+    [],
+    /error \[TYPE_ERROR\]: The handler has 1 type error[\s\S]*syntax\.ts\(2,\d+\): error TS1109: Expression expected/,
+  ],
+  [
+    'a type error',
+    'typed.ts',
+    "export const count: number = 'three';\n",
+    [],
+    /error \[TYPE_ERROR\][\s\S]*typed\.ts\(1,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/,
+  ],
+  [
+    'an unresolvable import',
+    'unresolved.ts',
+    "import { x } from 'no-such-package-anywhere';\nexport const y = x;\n",
+    [],
+    /unresolved\.ts\(1,\d+\): error TS2307: Cannot find module 'no-such-package-anywhere'/,
+  ],
+  [
+    'a syntax error, without the type check',
+    'syntax.ts',
+    'export const ok = 1;\nexport const broken = ;\n',
+    ['--no-typecheck'],
+    /\[ERROR\] Unexpected ";"[\s\S]*syntax\.ts:2:\d+/,
+  ],
+  [
+    'an unresolvable import, without the type check',
+    'unresolved.ts',
+    "import 'no-such-package-anywhere';\nexport const x = 1;\n",
+    ['--no-typecheck'],
+    /\[ERROR\] Could not resolve "no-such-package-anywhere"[\s\S]*unresolved\.ts:1:\d+/,
+  ],
   ['an unknown runtime', undefined, undefined, ['--runtime', 'nodejs18.x'], /Invalid `runtime`: "nodejs18\.x"\. Use one of: nodejs22\.x\./],
 ];
 
@@ -66,5 +96,10 @@ describe('build CLI on bad input', () => {
 });
 
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(dir).sort().map((name) => [name, fs.readFileSync(path.join(dir, name)).toString('base64')]));
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((name) => [name, fs.readFileSync(path.join(dir, name)).toString('base64')]),
+  );
 }

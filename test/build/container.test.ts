@@ -19,23 +19,41 @@ describe('container build', () => {
       buildArgs: ['--size-budget-kb', '400'],
     });
     expect(argv).toEqual([
-      'docker', 'run', '--rm',
-      '--platform', 'linux/arm64',
-      '--user', '1000:1000',
-      '--env', 'HOME=/tmp',
-      '--env', 'npm_config_cache=/tmp/.npm',
-      '--volume', '/checkout:/src:ro',
-      '--volume', '/checkout/dist:/out',
-      '--entrypoint', '/bin/sh',
+      'docker',
+      'run',
+      '--rm',
+      '--platform',
+      'linux/arm64',
+      '--user',
+      '1000:1000',
+      '--env',
+      'HOME=/tmp',
+      '--env',
+      'npm_config_cache=/tmp/.npm',
+      '--volume',
+      '/checkout:/src:ro',
+      '--volume',
+      '/checkout/dist:/out',
+      '--entrypoint',
+      '/bin/sh',
       'public.ecr.aws/lambda/nodejs:22',
-      '-c', CONTAINER_SCRIPT,
-      'container-build', '--arch', 'arm64', '--size-budget-kb', '400',
+      '-c',
+      CONTAINER_SCRIPT,
+      'container-build',
+      '--arch',
+      'arm64',
+      '--size-budget-kb',
+      '400',
     ]);
   });
 
   test('x86_64 maps to the linux/amd64 platform, and a pinned image replaces the default', () => {
     const argv = containerCommand({
-      engine: 'podman', root: '/r', outDir: '/r/dist', architecture: 'x86_64', user: '0:0',
+      engine: 'podman',
+      root: '/r',
+      outDir: '/r/dist',
+      architecture: 'x86_64',
+      user: '0:0',
       image: `${LAMBDA_NODE_IMAGE}@sha256:${'0'.repeat(64)}`,
     });
     expect(argv[0]).toBe('podman');

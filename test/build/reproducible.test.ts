@@ -52,7 +52,10 @@ describe('reproducible build', () => {
     // When one character of the handler's source changes
     const handler = path.join(first, 'src', 'function', 'version.ts');
     const source = fs.readFileSync(handler, 'utf8');
-    fs.writeFileSync(handler, source.replace(/'(\d+)\.(\d+)\.(\d+)'/, (_m, a, b, c) => `'${a}.${b}.${c === '9' ? '8' : '9'}'`));
+    fs.writeFileSync(
+      handler,
+      source.replace(/'(\d+)\.(\d+)\.(\d+)'/, (_m, a, b, c) => `'${a}.${b}.${c === '9' ? '8' : '9'}'`),
+    );
     expect(fs.readFileSync(handler, 'utf8')).not.toBe(source);
     const after = runBuildCli(first, []);
     // Then the hash differs

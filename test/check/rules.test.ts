@@ -18,45 +18,103 @@ const setPolicy = (plan: FixturePlan, address: string, statements: unknown[]) =>
 const env = (plan: FixturePlan) => find(plan, 'aws_lambda_function.agent').values.environment[0].variables as Record<string, string>;
 
 const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixturePlan) => void]> = [
-  ['AGENT-IAM-001', 'a wildcard action', (p) => setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', Action: 'logs:*', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:x' }])],
+  [
+    'AGENT-IAM-001',
+    'a wildcard action',
+    (p) => setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', Action: 'logs:*', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:x' }]),
+  ],
   ['AGENT-IAM-001', 'NotAction', (p) => setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b' }])],
-  ['AGENT-IAM-002', 'a scopable action on Resource "*"', (p) => setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: ['*'] }])],
-  ['AGENT-IAM-003', 'a role another account can assume', (p) => {
-    find(p, 'aws_iam_role.agent').values.assume_role_policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::999999999999:root' } }] });
-  }],
-  ['AGENT-URL-001', 'a NONE URL with no tokens and no opt-out', (p) => {
-    delete env(p).AUTH_TOKEN_SHA256;
-  }],
-  ['AGENT-ENV-001', 'an API key in the environment', (p) => {
-    env(p).ANTHROPIC_API_KEY = 'sk-ant-api03-abcdefghijklmnop';
-  }],
-  ['AGENT-ENV-001', 'an AWS access key under an innocent name', (p) => {
-    env(p).FEATURE_FLAGS = 'AKIAIOSFODNN7EXAMPLE';
-  }],
-  ['AGENT-LAMBDA-001', 'unreserved concurrency', (p) => {
-    find(p, 'aws_lambda_function.agent').values.reserved_concurrent_executions = -1;
-  }],
-  ['AGENT-LAMBDA-002', 'tracing off although tracing_enabled is true', (p) => {
-    p.variables.tracing_enabled.value = true;
-  }],
-  ['AGENT-LAMBDA-003', 'a timeout of 900 s', (p) => {
-    find(p, 'aws_lambda_function.agent').values.timeout = 900;
-  }],
-  ['AGENT-LOG-001', 'a log group kept forever', (p) => {
-    find(p, 'aws_cloudwatch_log_group.agent').values.retention_in_days = 0;
-  }],
-  ['AGENT-SG-001', 'a rule without description', (p) => {
-    find(p, 'aws_vpc_security_group_ingress_rule.endpoints_from_function[0]').values.description = null;
-  }],
-  ['AGENT-SG-001', 'a group with the provider default description', (p) => {
-    find(p, 'aws_security_group.function[0]').values.description = 'Managed by Terraform';
-  }],
-  ['AGENT-SG-002', 'ingress from 0.0.0.0/0', (p) => {
-    find(p, 'aws_vpc_security_group_ingress_rule.endpoints_from_function[0]').values.cidr_ipv4 = '0.0.0.0/0';
-  }],
-  ['AGENT-SG-002', 'inline ingress from ::/0', (p) => {
-    find(p, 'aws_security_group.function[0]').values.ingress = [{ description: 'open', ipv6_cidr_blocks: ['::/0'], cidr_blocks: [] }];
-  }],
+  [
+    'AGENT-IAM-002',
+    'a scopable action on Resource "*"',
+    (p) => setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: ['*'] }]),
+  ],
+  [
+    'AGENT-IAM-003',
+    'a role another account can assume',
+    (p) => {
+      find(p, 'aws_iam_role.agent').values.assume_role_policy = JSON.stringify({
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::999999999999:root' } }],
+      });
+    },
+  ],
+  [
+    'AGENT-URL-001',
+    'a NONE URL with no tokens and no opt-out',
+    (p) => {
+      delete env(p).AUTH_TOKEN_SHA256;
+    },
+  ],
+  [
+    'AGENT-ENV-001',
+    'an API key in the environment',
+    (p) => {
+      env(p).ANTHROPIC_API_KEY = 'sk-ant-api03-abcdefghijklmnop';
+    },
+  ],
+  [
+    'AGENT-ENV-001',
+    'an AWS access key under an innocent name',
+    (p) => {
+      env(p).FEATURE_FLAGS = 'AKIAIOSFODNN7EXAMPLE';
+    },
+  ],
+  [
+    'AGENT-LAMBDA-001',
+    'unreserved concurrency',
+    (p) => {
+      find(p, 'aws_lambda_function.agent').values.reserved_concurrent_executions = -1;
+    },
+  ],
+  [
+    'AGENT-LAMBDA-002',
+    'tracing off although tracing_enabled is true',
+    (p) => {
+      p.variables.tracing_enabled.value = true;
+    },
+  ],
+  [
+    'AGENT-LAMBDA-003',
+    'a timeout of 900 s',
+    (p) => {
+      find(p, 'aws_lambda_function.agent').values.timeout = 900;
+    },
+  ],
+  [
+    'AGENT-LOG-001',
+    'a log group kept forever',
+    (p) => {
+      find(p, 'aws_cloudwatch_log_group.agent').values.retention_in_days = 0;
+    },
+  ],
+  [
+    'AGENT-SG-001',
+    'a rule without description',
+    (p) => {
+      find(p, 'aws_vpc_security_group_ingress_rule.endpoints_from_function[0]').values.description = null;
+    },
+  ],
+  [
+    'AGENT-SG-001',
+    'a group with the provider default description',
+    (p) => {
+      find(p, 'aws_security_group.function[0]').values.description = 'Managed by Terraform';
+    },
+  ],
+  [
+    'AGENT-SG-002',
+    'ingress from 0.0.0.0/0',
+    (p) => {
+      find(p, 'aws_vpc_security_group_ingress_rule.endpoints_from_function[0]').values.cidr_ipv4 = '0.0.0.0/0';
+    },
+  ],
+  [
+    'AGENT-SG-002',
+    'inline ingress from ::/0',
+    (p) => {
+      find(p, 'aws_security_group.function[0]').values.ingress = [{ description: 'open', ipv6_cidr_blocks: ['::/0'], cidr_blocks: [] }];
+    },
+  ],
 ];
 
 describe('policy rules', () => {

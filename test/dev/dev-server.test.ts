@@ -43,7 +43,11 @@ describe('npm run dev', () => {
 
   test('POST /agent answers JSON in buffered mode', async () => {
     api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Hello from the mock.' }] });
-    const response = await fetch(`${buffered.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'hi' }) });
+    const response = await fetch(`${buffered.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'hi' }),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ output: 'Hello from the mock.', provider: 'anthropic' });
     expect(api.requests[0].headers.authorization).toBe('Bearer sk-ant-dev');
@@ -53,7 +57,11 @@ describe('npm run dev', () => {
     // Given a model that emits eight tokens, 60 ms apart
     api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'a b c d e f g h' }], tokenDelayMs: 60 });
     // When the client reads the stream
-    const response = await fetch(`${streaming.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'letters' }) });
+    const response = await fetch(`${streaming.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'letters' }),
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     let firstEventAt: number | undefined;
@@ -76,9 +84,15 @@ describe('npm run dev', () => {
 
   test('without a key or AWS credentials the server starts and /agent answers 502 naming what is missing', async () => {
     expect(keyless.output()).toMatch(/model access: none configured/);
-    const response = await fetch(`${keyless.url}/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'hi' }) });
+    const response = await fetch(`${keyless.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'hi' }),
+    });
     expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN .*`npm run dev` sets it from ANTHROPIC_API_KEY/);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN .*`npm run dev` sets it from ANTHROPIC_API_KEY/,
+    );
   });
 
   describe('npm run invoke', () => {
@@ -127,9 +141,19 @@ describe('npm run dev', () => {
       afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
       test('AWS_IAM: the request is SigV4-signed for the lambda service in the URL’s Region', async () => {
-        await invoke({ question: 'q', url, auth: 'iam', region: 'eu-west-1', credentials: { accessKeyId: 'AKIDINVOKETEST', secretAccessKey: 'secret', sessionToken: 'token' }, out: () => undefined, err: () => undefined });
+        await invoke({
+          question: 'q',
+          url,
+          auth: 'iam',
+          region: 'eu-west-1',
+          credentials: { accessKeyId: 'AKIDINVOKETEST', secretAccessKey: 'secret', sessionToken: 'token' },
+          out: () => undefined,
+          err: () => undefined,
+        });
         const headers = seen.at(-1)!;
-        expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDINVOKETEST\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+        expect(headers.authorization).toMatch(
+          /^AWS4-HMAC-SHA256 Credential=AKIDINVOKETEST\/\d{8}\/eu-west-1\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
+        );
         expect(headers['x-amz-security-token']).toBe('token');
         expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
       });

@@ -61,7 +61,14 @@ describe('dev server request translation (buffered)', () => {
   });
 
   test('header names are lower-cased and repeated headers joined with commas', async () => {
-    await request(server.url, { path: '/x', headers: [['X-Custom', 'one'], ['x-custom', 'two'], ['Accept', 'text/plain']] });
+    await request(server.url, {
+      path: '/x',
+      headers: [
+        ['X-Custom', 'one'],
+        ['x-custom', 'two'],
+        ['Accept', 'text/plain'],
+      ],
+    });
     expect(lastEvent.headers['x-custom']).toBe('one,two');
     expect(lastEvent.headers.accept).toBe('text/plain');
   });
@@ -102,7 +109,13 @@ describe('dev server request translation (buffered)', () => {
   });
 
   test('the result maps to status, headers, cookies and a base64-decoded body', async () => {
-    const result = { statusCode: 418, headers: { 'x-a': '1' }, cookies: ['c1=x', 'c2=y'], body: Buffer.from([9, 8, 7]).toString('base64'), isBase64Encoded: true };
+    const result = {
+      statusCode: 418,
+      headers: { 'x-a': '1' },
+      cookies: ['c1=x', 'c2=y'],
+      body: Buffer.from([9, 8, 7]).toString('base64'),
+      isBase64Encoded: true,
+    };
     const response = await send(server.url, { path: '/', headers: [answering(result)] });
     expect(response.status).toBe(418);
     expect(response.headers['x-a']).toBe('1');

@@ -49,7 +49,11 @@ describe('settings', () => {
     ['zero iterations', { MAX_ITERATIONS: '0' }, 'Environment variable MAX_ITERATIONS must be a whole number from 1 to 100.'],
     ['a fractional budget', { TOKEN_BUDGET: '12.5' }, 'Environment variable TOKEN_BUDGET must be a whole number from 1 to 10000000.'],
     ['a boolean spelt "yes"', { LOG_CONTENT: 'yes' }, 'Environment variable LOG_CONTENT must be "true" or "false".'],
-    ['a token instead of its digest', { FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: 'my-plain-text-token' }, 'Environment variable AUTH_TOKEN_SHA256 must hold lower-case hex SHA-256 digests'],
+    [
+      'a token instead of its digest',
+      { FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: 'my-plain-text-token' },
+      'Environment variable AUTH_TOKEN_SHA256 must hold lower-case hex SHA-256 digests',
+    ],
     ['a base URL without scheme', { ANTHROPIC_BASE_URL: 'gw.internal.test' }, 'Environment variable ANTHROPIC_BASE_URL must be an http(s) URL'],
     ['a 3001-character prompt', { SYSTEM_PROMPT: 'x'.repeat(3001) }, 'Environment variable SYSTEM_PROMPT must be at most 3000 characters'],
   ];
@@ -65,20 +69,25 @@ describe('settings', () => {
   });
 
   test('NONE without token digests or the opt-out is refused by the table’s rule, in the function’s names', () => {
-    expect(() => readSettings({ FUNCTION_URL_AUTH_TYPE: 'NONE' })).toThrow('FUNCTION_URL_AUTH_TYPE "NONE" makes the URL public: set AUTH_TOKEN_SHA256 to the SHA-256 digests of your bearer tokens, or set ALLOW_UNAUTHENTICATED = true');
+    expect(() => readSettings({ FUNCTION_URL_AUTH_TYPE: 'NONE' })).toThrow(
+      'FUNCTION_URL_AUTH_TYPE "NONE" makes the URL public: set AUTH_TOKEN_SHA256 to the SHA-256 digests of your bearer tokens, or set ALLOW_UNAUTHENTICATED = true',
+    );
     expect(readSettings({ FUNCTION_URL_AUTH_TYPE: 'NONE', ALLOW_UNAUTHENTICATED: 'true' }).ALLOW_UNAUTHENTICATED).toBe(true);
   });
 
   test('every environment variable the configuration reads is in the table', () => {
     const read = new Set<string>();
-    const recording = new Proxy({} as Record<string, string | undefined>, { get: (_target, name) => (typeof name === 'string' && read.add(name), undefined) });
+    const recording = new Proxy({}, { get: (_target, name) => (typeof name === 'string' && read.add(name), undefined) });
     resolveConfig(recording);
     expect([...read].filter((name) => !(name in SETTINGS))).toEqual([]);
     expect([...read].sort()).toEqual(Object.keys(SETTINGS).sort());
   });
 
   test('no module of the function reads the environment but through the table', () => {
-    const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const sources = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
     const readers = sources(FUNCTION_DIR).filter((file) => /process\.env|\benv\s*\[|\benv\.[A-Z_]+/.test(fs.readFileSync(file, 'utf8')));
     // runtime.ts hands process.env to the configuration; settings/read.ts is the table's reader.
     expect(readers.map((f) => path.relative(FUNCTION_DIR, f)).sort()).toEqual(['runtime.ts', 'settings/read.ts']);
@@ -86,7 +95,11 @@ describe('settings', () => {
 
   test('conditions and rules name only settings of the table, and each variable backs one setting', () => {
     const names = (condition: Condition): string[] =>
-      'all' in condition ? condition.all.flatMap(names) : 'any' in condition ? condition.any.flatMap(names) : [Object.values(condition)[0]].flat().slice(0, 1) as string[];
+      'all' in condition
+        ? condition.all.flatMap(names)
+        : 'any' in condition
+          ? condition.any.flatMap(names)
+          : ([Object.values(condition)[0]].flat().slice(0, 1) as string[]);
     const referenced = [
       ...Object.values(SETTINGS).flatMap((s) => (s.delivery.by === 'variable' && 'onlyWhen' in s.delivery ? names(s.delivery.onlyWhen as Condition) : [])),
       ...Object.values(SETTINGS).flatMap((s) => (s.delivery.by === 'variable' && 'capBy' in s.delivery ? [s.delivery.capBy as string] : [])),

@@ -19,15 +19,10 @@ export interface CliRun {
 }
 
 /** Runs `build/cli.ts` of `root` with `args`, under a shell so umask applies. */
-export function runBuildCli(
-  root: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; umask?: string } = {},
-): CliRun {
-  const command = [
-    `umask ${options.umask ?? '0022'}`,
-    `exec "${process.execPath}" "${TSX_CLI}" build/cli.ts ${args.map((a) => `'${a}'`).join(' ')}`,
-  ].join(' && ');
+export function runBuildCli(root: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; umask?: string } = {}): CliRun {
+  const command = [`umask ${options.umask ?? '0022'}`, `exec "${process.execPath}" "${TSX_CLI}" build/cli.ts ${args.map((a) => `'${a}'`).join(' ')}`].join(
+    ' && ',
+  );
   const run = spawnSync('/bin/sh', ['-c', command], {
     cwd: root,
     encoding: 'utf8',

@@ -30,9 +30,15 @@ export function variablesOnly(): TerraformWorkdir {
  * machine, not by us. `variables` plans against the variable blocks alone:
  * for variants that only a validation rejects.
  */
-export async function planEach<K extends string>(prefix: string, variants: Readonly<Record<K, string>>, where: 'stack' | 'variables' = 'stack'): Promise<Record<K, PlanOutcome>> {
+export async function planEach<K extends string>(
+  prefix: string,
+  variants: Readonly<Record<K, string>>,
+  where: 'stack' | 'variables' = 'stack',
+): Promise<Record<K, PlanOutcome>> {
   const tf = where === 'stack' ? sharedStack() : variablesOnly();
-  const entries = await Promise.all(Object.entries<string>(variants).map(async ([name, tfvars]) => [name, await planOnce(tf, `${prefix}-${name}`, tfvars)] as const));
+  const entries = await Promise.all(
+    Object.entries<string>(variants).map(async ([name, tfvars]) => [name, await planOnce(tf, `${prefix}-${name}`, tfvars)] as const),
+  );
   return Object.fromEntries(entries) as Record<K, PlanOutcome>;
 }
 
@@ -46,7 +52,11 @@ const SHARED_PLAN_WAIT_MS = 300_000;
  */
 async function planOnce(tf: TerraformWorkdir, name: string, tfvars: string): Promise<PlanOutcome> {
   // The same assignments with different blank lines or indentation are the same plan.
-  const normalised = tfvars.split('\n').map((line) => line.trim()).filter((line) => line !== '').join('\n');
+  const normalised = tfvars
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join('\n');
   const key = createHash('sha256').update(normalised).digest('hex').slice(0, 16);
   const result = path.join(tf.dir, `plan-${key}.json`);
   try {
@@ -98,15 +108,23 @@ export interface PolicyStatement {
  */
 export function statements(policy: unknown): PolicyStatement[] {
   if (typeof policy !== 'string') throw new Error(`policy is not known at plan time: ${JSON.stringify(policy)}`);
-  const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]).sort();
+  const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+  const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(text) : [text(value)]).sort();
   const parsed = JSON.parse(policy) as { Statement: Array<Record<string, unknown>> | Record<string, unknown> };
   return [parsed.Statement].flat().map((s) => ({
-    ...(s.Sid ? { Sid: String(s.Sid) } : {}),
-    Effect: String(s.Effect),
+    ...(s.Sid ? { Sid: text(s.Sid) } : {}),
+    Effect: text(s.Effect),
     Action: list(s.Action),
     Resource: list(s.Resource),
     ...(s.Condition
-      ? { Condition: Object.fromEntries(Object.entries(s.Condition as Record<string, Record<string, unknown>>).map(([op, c]) => [op, Object.fromEntries(Object.entries(c).map(([k, v]) => [k, list(v)]))])) }
+      ? {
+          Condition: Object.fromEntries(
+            Object.entries(s.Condition as Record<string, Record<string, unknown>>).map(([op, c]) => [
+              op,
+              Object.fromEntries(Object.entries(c).map(([k, v]) => [k, list(v)])),
+            ]),
+          ),
+        }
       : {}),
   }));
 }

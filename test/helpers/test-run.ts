@@ -42,7 +42,10 @@ export async function prepareTestArtifact(): Promise<void> {
 /** The zip of this run, in a test worker. */
 export function testArtifact(): TestArtifact {
   const dir = process.env[RUN_DIR];
-  if (!dir) throw new Error(`${RUN_DIR} is not set: the artifact is built by the Jest global setup (test/setup/global-setup.ts). Run the tests with \`npm test\` or \`npx jest\`.`);
+  if (!dir)
+    throw new Error(
+      `${RUN_DIR} is not set: the artifact is built by the Jest global setup (test/setup/global-setup.ts). Run the tests with \`npm test\` or \`npx jest\`.`,
+    );
   const manifestPath = path.join(dir, 'dist', 'function.manifest.json');
   return { ...loadArtifact(manifestPath), manifestPath, taskRoot: path.join(dir, 'task') };
 }
@@ -71,10 +74,16 @@ export async function prepareTestStack(): Promise<void> {
  * plan of the stack spends starting the AWS provider.
  */
 async function prepareVariablesOnly(stack: OfflineStack): Promise<string> {
-  const synthesized = JSON.parse(fs.readFileSync(path.join(stack.stackDir, 'cdk.tf.json'), 'utf8')) as { terraform: { required_version: string }; variable: unknown };
+  const synthesized = JSON.parse(fs.readFileSync(path.join(stack.stackDir, 'cdk.tf.json'), 'utf8')) as {
+    terraform: { required_version: string };
+    variable: unknown;
+  };
   const dir = path.join(path.dirname(stack.stackDir), 'variables-only');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ terraform: { required_version: synthesized.terraform.required_version }, variable: synthesized.variable }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'main.tf.json'),
+    JSON.stringify({ terraform: { required_version: synthesized.terraform.required_version }, variable: synthesized.variable }, null, 2),
+  );
   await new TerraformWorkdir(dir, requireTerraform(), stack.cliConfig).init();
   return dir;
 }
@@ -97,6 +106,7 @@ export function testStack(): { stackDir: string; cliConfig: string; stsUrl: stri
   const cliConfig = process.env[CLI_CONFIG];
   const stsUrl = process.env[STS_URL];
   if (process.env[STACK_ERROR]) throw new Error(process.env[STACK_ERROR]);
-  if (!stackDir || !cliConfig || !stsUrl || !variablesDir) throw new Error(`${STACK_DIR} is not set: the stack is prepared by the terraform project's global setup (test/setup/global-setup-terraform.ts).`);
+  if (!stackDir || !cliConfig || !stsUrl || !variablesDir)
+    throw new Error(`${STACK_DIR} is not set: the stack is prepared by the terraform project's global setup (test/setup/global-setup-terraform.ts).`);
   return { stackDir, cliConfig, stsUrl, variablesDir };
 }

@@ -82,9 +82,14 @@ export class ZipFunction {
 
   /** Invokes the streaming export (`index.streamHandler`) and splits prelude, body and SSE events. */
   async stream(event: unknown, options: InvokeOptions = {}): Promise<StreamedResult> {
-    const { outcome } = await this.fn('streaming').invoke({ event, timeoutMs: options.remainingMs ?? DEFAULT_REMAINING_MS, dropStreamAfterChunks: options.dropStreamAfterChunks });
+    const { outcome } = await this.fn('streaming').invoke({
+      event,
+      timeoutMs: options.remainingMs ?? DEFAULT_REMAINING_MS,
+      dropStreamAfterChunks: options.dropStreamAfterChunks,
+    });
     if (outcome.kind !== 'stream') throw new Error(`The streaming export did not stream: ${JSON.stringify(outcome)}`);
-    if (outcome.contentType !== HTTP_INTEGRATION_CONTENT_TYPE) throw new Error(`The stream has content type ${outcome.contentType}, not the HTTP integration prelude.`);
+    if (outcome.contentType !== HTTP_INTEGRATION_CONTENT_TYPE)
+      throw new Error(`The stream has content type ${outcome.contentType}, not the HTTP integration prelude.`);
     const parts = splitPrelude(outcome.body);
     if (!parts) throw new Error(`The stream has no complete prelude: ${outcome.body.toString('utf8').slice(0, 200)}`);
     return {

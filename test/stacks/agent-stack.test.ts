@@ -54,7 +54,10 @@ describe('AgentStack', () => {
   });
 
   test('the function logs JSON to its own log group, which exists before it', () => {
-    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/lambda/${var.function_name}', retention_in_days: '${var.log_retention_days}' });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/aws/lambda/${var.function_name}',
+      retention_in_days: '${var.log_retention_days}',
+    });
     expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
       logging_config: expect.objectContaining({ log_format: 'JSON', log_group: '${aws_cloudwatch_log_group.agent.name}' }),
       depends_on: expect.arrayContaining(['aws_cloudwatch_log_group.agent']),
@@ -81,12 +84,15 @@ describe('AgentStack', () => {
 
   test('a secret is created only when a key is given and no secret ARN is', () => {
     expect(synthesized).toHaveResourceWithProperties(SecretsmanagerSecret, {
-      count: '${(((var.llm_provider == "anthropic") && !(length(var.anthropic_api_key_secret_arn) >= 1)) && nonsensitive((length(var.anthropic_api_key) >= 1))) ? 1 : 0}',
+      count:
+        '${(((var.llm_provider == "anthropic") && !(length(var.anthropic_api_key_secret_arn) >= 1)) && nonsensitive((length(var.anthropic_api_key) >= 1))) ? 1 : 0}',
     });
   });
 
   test('every setting a variable delivers is in the function’s environment, under its own name', () => {
-    const env = String(json.resource.aws_lambda_function.agent.environment && (json.resource.aws_lambda_function.agent.environment as { variables: string }).variables);
+    const env = String(
+      json.resource.aws_lambda_function.agent.environment && (json.resource.aws_lambda_function.agent.environment as { variables: string }).variables,
+    );
     const keys = [...env.matchAll(/\b([A-Z][A-Z0-9_]+) = /g)].map((m) => m[1]).sort();
     expect(keys).toEqual(deployedSettings().sort());
   });
@@ -124,21 +130,38 @@ describe('AgentStack', () => {
     expect(synthesized).toHaveProviderWithProperties(AwsProvider, { region: '${var.aws_region}' });
   });
 
-  test.each(['function_url', 'function_name', 'function_arn', 'role_arn', 'log_group_name', 'source_code_hash'])('output %s exists with a description', (name) => {
-    expect(json.output[name]?.value).toMatch(/^\$\{.+\}$/);
-    expect(json.output[name]?.description?.length).toBeGreaterThan(10);
-  });
+  test.each(['function_url', 'function_name', 'function_arn', 'role_arn', 'log_group_name', 'source_code_hash'])(
+    'output %s exists with a description',
+    (name) => {
+      expect(json.output[name]?.value).toMatch(/^\$\{.+\}$/);
+      expect(json.output[name]?.description?.length).toBeGreaterThan(10);
+    },
+  );
 
   test('every variable has a type, a default and a one-sentence description', () => {
     for (const spec of VARIABLE_SPECS) {
       const variable = json.variable[spec.name];
-      expect({ name: spec.name, type: variable?.type, hasDefault: variable && 'default' in variable }).toEqual({ name: spec.name, type: spec.type, hasDefault: true });
+      expect({ name: spec.name, type: variable?.type, hasDefault: variable && 'default' in variable }).toEqual({
+        name: spec.name,
+        type: spec.type,
+        hasDefault: true,
+      });
       expect(variable.description).toMatch(/^[A-Z].*\.$/);
     }
   });
 
   test('every variable with a closed set of values has a validation block', () => {
-    const closed = ['llm_provider', 'function_url_auth_type', 'invoke_mode', 'architecture', 'runtime', 'log_retention_days', 'memory_size', 'timeout_seconds', 'reserved_concurrency'];
+    const closed = [
+      'llm_provider',
+      'function_url_auth_type',
+      'invoke_mode',
+      'architecture',
+      'runtime',
+      'log_retention_days',
+      'memory_size',
+      'timeout_seconds',
+      'reserved_concurrency',
+    ];
     for (const name of closed) expect({ name, validated: (json.variable[name].validation?.length ?? 0) > 0 }).toEqual({ name, validated: true });
   });
 

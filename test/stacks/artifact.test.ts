@@ -35,6 +35,8 @@ describe('loadArtifact', () => {
   test('a zip changed after the build is refused, naming both hashes', async () => {
     await buildArtifact(dir);
     fs.appendFileSync(path.join(dir, 'function.zip'), 'tampered');
-    expect(() => loadArtifact(path.join(dir, 'function.manifest.json'))).toThrow(/has sha256 [0-9a-f]{64}, but its manifest says [0-9a-f]{64}: the zip changed after the build/);
+    expect(() => loadArtifact(path.join(dir, 'function.manifest.json'))).toThrow(
+      /has sha256 [0-9a-f]{64}, but its manifest says [0-9a-f]{64}: the zip changed after the build/,
+    );
   });
 });

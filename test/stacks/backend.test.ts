@@ -19,7 +19,10 @@ describe('resolveBackend', () => {
 
   test('AGENT_STATE_BUCKET and AGENT_STATE_REGION select S3 with the default key', () => {
     expect(resolveBackend({ AGENT_STATE_BUCKET: 'my-state', AGENT_STATE_REGION: 'eu-west-1' })).toEqual({
-      kind: 's3', bucket: 'my-state', region: 'eu-west-1', key: DEFAULT_S3_STATE_KEY,
+      kind: 's3',
+      bucket: 'my-state',
+      region: 'eu-west-1',
+      key: DEFAULT_S3_STATE_KEY,
     });
   });
 
@@ -62,7 +65,11 @@ describe('provider target (AGENT_AWS_PROVIDER_MAJOR)', () => {
 
   test('with 6 the permission is bound to Function URL calls and the provider pinned to >= 6.29.0', () => {
     const json = synth(resolveAwsProviderMajor({ AGENT_AWS_PROVIDER_MAJOR: '6' }));
-    expect(json.resource.aws_lambda_permission.public_invoke).toMatchObject({ action: 'lambda:InvokeFunction', principal: '*', invoked_via_function_url: true });
+    expect(json.resource.aws_lambda_permission.public_invoke).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      principal: '*',
+      invoked_via_function_url: true,
+    });
     expect(json.terraform.required_providers.aws.version).toBe('>= 6.29.0, < 7.0.0');
   });
 

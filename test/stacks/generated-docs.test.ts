@@ -27,9 +27,12 @@ describe('terraform.tfvars.example', () => {
 
   test('assigns each variable its default value', () => {
     for (const spec of VARIABLE_SPECS) {
-      const literal = Array.isArray(spec.default) && spec.default.length === 0 ? '[]'
-        : typeof spec.default === 'object' && spec.default !== null && Object.keys(spec.default).length === 0 ? '{}'
-        : JSON.stringify(spec.default);
+      const literal =
+        Array.isArray(spec.default) && spec.default.length === 0
+          ? '[]'
+          : typeof spec.default === 'object' && spec.default !== null && Object.keys(spec.default).length === 0
+            ? '{}'
+            : JSON.stringify(spec.default);
       expect(example).toContain(`\n# Default: ${literal}\n# ${spec.name} = ${literal}\n`);
     }
   });

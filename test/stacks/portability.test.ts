@@ -19,7 +19,10 @@ describe('portable synthesis', () => {
     first = checkoutRoot('synth-a');
     second = path.join(checkoutRoot('synth-b'), 'nested', 'checkout');
     fs.mkdirSync(second, { recursive: true });
-    for (const [root, mtime] of [[first, new Date('2010-01-01')], [second, new Date('2030-06-15')]] as const) {
+    for (const [root, mtime] of [
+      [first, new Date('2010-01-01')],
+      [second, new Date('2030-06-15')],
+    ] as const) {
       copyCheckout(root, mtime);
       // The app builds the zip itself before it synthesizes.
       const synth = runSynth(root);

@@ -11,7 +11,9 @@ import { removeDir } from '../helpers/temp';
 describe('synth builds what it synthesizes', () => {
   let root: string;
   const versionFile = () => path.join(root, 'src', 'function', 'version.ts');
-  const synthesizedHash = () => JSON.parse(fs.readFileSync(path.join(root, 'cdktf.out', 'stacks', 'agent', 'cdk.tf.json'), 'utf8')).resource.aws_lambda_function.agent.source_code_hash as string;
+  const synthesizedHash = () =>
+    JSON.parse(fs.readFileSync(path.join(root, 'cdktf.out', 'stacks', 'agent', 'cdk.tf.json'), 'utf8')).resource.aws_lambda_function.agent
+      .source_code_hash as string;
   const manifestHash = () => JSON.parse(fs.readFileSync(path.join(root, 'dist', 'function.manifest.json'), 'utf8')).source_code_hash as string;
 
   beforeAll(() => {

@@ -24,7 +24,11 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
   ['an unknown provider', 'llm_provider = "openai"', /llm_provider must be one of "anthropic", "bedrock"/],
   ['memory outside 128-10240 MB', 'memory_size = 64', /memory_size must be a whole number of MB from 128 to 10240/],
   ['a timeout over 900 seconds', 'timeout_seconds = 901', /timeout_seconds must be a whole number of seconds from 1 to 900/],
-  ['a malformed secret ARN', 'anthropic_api_key_secret_arn = "arn:aws:s3:::my-bucket"', /anthropic_api_key_secret_arn must be empty or a Secrets Manager secret ARN/],
+  [
+    'a malformed secret ARN',
+    'anthropic_api_key_secret_arn = "arn:aws:s3:::my-bucket"',
+    /anthropic_api_key_secret_arn must be empty or a Secrets Manager secret ARN/,
+  ],
   ['an unsupported log retention', 'log_retention_days = 10', /log_retention_days must be one of 1, 3, 5, 7, 14, 30/],
   ['an unknown architecture', 'architecture = "arm"', /architecture must be one of "arm64", "x86_64"/],
   ['a deprecated runtime', 'runtime = "nodejs20.x"', /runtime must be one of "nodejs22.x", "nodejs24.x"/],
@@ -46,13 +50,21 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
 const INVALID_COMBINATIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
   ['an unknown invoke mode', 'invoke_mode = "STREAM"', /invoke_mode must be one of "BUFFERED", "RESPONSE_STREAM"/],
   ['an unknown auth type', 'function_url_auth_type = "COGNITO"', /function_url_auth_type must be one of "AWS_IAM", "NONE"/],
-  ['a public URL without tokens or the opt-out', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nfunction_url_auth_type = "NONE"`, /function_url_auth_type "NONE" makes the URL public: set auth_token_sha256 .* or set allow_unauthenticated = true/],
+  [
+    'a public URL without tokens or the opt-out',
+    `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nfunction_url_auth_type = "NONE"`,
+    /function_url_auth_type "NONE" makes the URL public: set auth_token_sha256 .* or set allow_unauthenticated = true/,
+  ],
 ];
 
 /** Preconditions of the function resource: planned against the whole stack. */
 const FAILED_PRECONDITIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
   ['anthropic with no key at all', '', /llm_provider is "anthropic" but no API key is configured\. Set anthropic_api_key_secret_arn/],
-  ['both a secret ARN and a key', `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nanthropic_api_key = "${FAKE_KEY}"`, /Both anthropic_api_key_secret_arn and anthropic_api_key are set/],
+  [
+    'both a secret ARN and a key',
+    `anthropic_api_key_secret_arn = "${SECRET_ARN}"\nanthropic_api_key = "${FAKE_KEY}"`,
+    /Both anthropic_api_key_secret_arn and anthropic_api_key are set/,
+  ],
 ];
 
 describe('tfvars variants of one synthesized stack', () => {
@@ -66,26 +78,45 @@ describe('tfvars variants of one synthesized stack', () => {
 
   beforeAll(async () => {
     // The example file with every line uncommented, and only the secret filled in.
-    const example = fs.readFileSync(path.join(REPO_ROOT, 'terraform.tfvars.example'), 'utf8')
-      .split('\n').filter((line) => /^# [a-z0-9_]+ = /.test(line)).map((line) => line.slice(2))
+    const example = fs
+      .readFileSync(path.join(REPO_ROOT, 'terraform.tfvars.example'), 'utf8')
+      .split('\n')
+      .filter((line) => /^# [a-z0-9_]+ = /.test(line))
+      .map((line) => line.slice(2))
       .map((line) => (line.startsWith('anthropic_api_key_secret_arn =') ? `anthropic_api_key_secret_arn = "${SECRET_ARN}"` : line));
-    const numbered = (table: Array<[string, string, RegExp]>, prefix: string): Record<string, string> => Object.fromEntries(table.map(([, tfvars], i) => [`${prefix}-${i}`, tfvars]));
+    const numbered = (table: Array<[string, string, RegExp]>, prefix: string): Record<string, string> =>
+      Object.fromEntries(table.map(([, tfvars], i) => [`${prefix}-${i}`, tfvars]));
     const [plans, validations] = await Promise.all([
-      planEach('vars', {
+      planEach<string>('vars', {
         'public-streaming': [
-          'llm_provider = "bedrock"', `model_id = "${GLOBAL_MODEL}"`, 'function_url_auth_type = "NONE"', `auth_token_sha256 = ["${TOKEN_DIGEST}"]`,
-          'invoke_mode = "RESPONSE_STREAM"', 'tracing_enabled = true', 'architecture = "x86_64"', 'memory_size = 1024',
+          'llm_provider = "bedrock"',
+          `model_id = "${GLOBAL_MODEL}"`,
+          'function_url_auth_type = "NONE"',
+          `auth_token_sha256 = ["${TOKEN_DIGEST}"]`,
+          'invoke_mode = "RESPONSE_STREAM"',
+          'tracing_enabled = true',
+          'architecture = "x86_64"',
+          'memory_size = 1024',
           'cors_allowed_origins = ["https://app.example.com"]',
         ].join('\n'),
         'created-secret': `anthropic_api_key = "${FAKE_KEY}"\n`,
         'explicit-regions': [
-        'llm_provider = "bedrock"', 'aws_region = "eu-west-1"', 'bedrock_inference_profile_regions = ["eu-west-1", "eu-west-3"]',
-        'function_url_auth_type = "NONE"', 'allow_unauthenticated = true', 'anthropic_base_url = "https://gateway.example.com"', 'system_prompt = "Answer briefly."',
-      ].join('\n'),
+          'llm_provider = "bedrock"',
+          'aws_region = "eu-west-1"',
+          'bedrock_inference_profile_regions = ["eu-west-1", "eu-west-3"]',
+          'function_url_auth_type = "NONE"',
+          'allow_unauthenticated = true',
+          'anthropic_base_url = "https://gateway.example.com"',
+          'system_prompt = "Answer briefly."',
+        ].join('\n'),
         example: example.join('\n'),
         ...numbered(FAILED_PRECONDITIONS, 'precondition'),
-      } as Record<string, string>),
-      planEach('vars', { 'invalid-values': INVALID_VALUES.map(([, assignment]) => assignment).join('\n'), ...numbered(INVALID_COMBINATIONS, 'combination') } as Record<string, string>, 'variables'),
+      }),
+      planEach<string>(
+        'vars',
+        { 'invalid-values': INVALID_VALUES.map(([, assignment]) => assignment).join('\n'), ...numbered(INVALID_COMBINATIONS, 'combination') },
+        'variables',
+      ),
     ]);
     publicStreaming = planned(plans['public-streaming'], 'public-streaming');
     createdSecret = planned(plans['created-secret'], 'created-secret');
@@ -102,7 +133,8 @@ describe('tfvars variants of one synthesized stack', () => {
   });
 
   test('every setting a variable delivers reaches the function in some plan, and nothing else does', () => {
-    const envOf = (plan: PlanJson) => Object.keys((plannedResources(plan, 'aws_lambda_function')[0].values.environment as Array<{ variables: Record<string, string> }>)[0].variables);
+    const envOf = (plan: PlanJson) =>
+      Object.keys((plannedResources(plan, 'aws_lambda_function')[0].values.environment as Array<{ variables: Record<string, string> }>)[0].variables);
     const seen = new Set([...envOf(publicStreaming), ...envOf(explicitRegions), ...envOf(exampleAsIs.plan!)]);
     expect([...seen].sort()).toEqual(deployedSettings().sort());
   });
@@ -126,7 +158,12 @@ describe('tfvars variants of one synthesized stack', () => {
     const permissions = plannedResources(publicStreaming, 'aws_lambda_permission').map((p) => p.values);
     expect(permissions).toEqual([
       expect.objectContaining({ statement_id: 'AgentFunctionUrlPublicInvoke', action: 'lambda:InvokeFunction', principal: '*' }),
-      expect.objectContaining({ statement_id: 'AgentFunctionUrlPublicAccess', action: 'lambda:InvokeFunctionUrl', principal: '*', function_url_auth_type: 'NONE' }),
+      expect.objectContaining({
+        statement_id: 'AgentFunctionUrlPublicAccess',
+        action: 'lambda:InvokeFunctionUrl',
+        principal: '*',
+        function_url_auth_type: 'NONE',
+      }),
     ]);
     expect(plannedResources(createdSecret, 'aws_lambda_permission')).toEqual([]);
   });

@@ -22,7 +22,12 @@ describe('VPC placement', () => {
       anthropic: tfvars(...VPC, `anthropic_api_key_secret_arn = "${SECRET_ARN}"`, 'nat_egress_enabled = true'),
       bedrock: tfvars(...VPC, 'llm_provider = "bedrock"'),
       bedrockNoEndpoints: tfvars(...VPC, 'llm_provider = "bedrock"', 'create_vpc_endpoints = false'),
-      existingEndpoints: tfvars(...VPC, 'llm_provider = "bedrock"', 'vpc_endpoint_ids = { logs = "vpce-0123456789abcdef0" }', 'vpc_endpoint_security_group_ids = ["sg-0fedcba9876543210"]'),
+      existingEndpoints: tfvars(
+        ...VPC,
+        'llm_provider = "bedrock"',
+        'vpc_endpoint_ids = { logs = "vpce-0123456789abcdef0" }',
+        'vpc_endpoint_security_group_ids = ["sg-0fedcba9876543210"]',
+      ),
     };
     const invalid = {
       streamingInVpc: tfvars(...VPC, 'llm_provider = "bedrock"', 'invoke_mode = "RESPONSE_STREAM"'),
@@ -34,10 +39,17 @@ describe('VPC placement', () => {
     for (const [name, outcome] of Object.entries(bad)) rejected[name] = rejectedRun(outcome, name);
   }, 300_000);
 
-  const endpoints = (plan: PlanJson) => plannedResources(plan, 'aws_vpc_endpoint').map((e) => String(e.values.service_name).split('.').pop()).sort();
+  const endpoints = (plan: PlanJson) =>
+    plannedResources(plan, 'aws_vpc_endpoint')
+      .map((e) => String(e.values.service_name).split('.').pop())
+      .sort();
 
   test('without vpc_id the plan has exactly the resources it had before, and no vpc_config', () => {
-    expect(plannedResources(plans.noVpc).map((r) => r.address).sort()).toEqual([
+    expect(
+      plannedResources(plans.noVpc)
+        .map((r) => r.address)
+        .sort(),
+    ).toEqual([
       'aws_cloudwatch_log_group.agent',
       'aws_iam_role.agent',
       'aws_iam_role_policy.anthropic_api_key[0]',
@@ -75,7 +87,9 @@ describe('VPC placement', () => {
 
   test('an existing endpoint is used instead of created, and its security group is reachable', () => {
     expect(endpoints(plans.existingEndpoints)).toEqual(['bedrock-runtime', 'sts']);
-    const toExisting = plannedResources(plans.existingEndpoints, 'aws_vpc_security_group_egress_rule').filter((r) => r.values.referenced_security_group_id === 'sg-0fedcba9876543210');
+    const toExisting = plannedResources(plans.existingEndpoints, 'aws_vpc_security_group_egress_rule').filter(
+      (r) => r.values.referenced_security_group_id === 'sg-0fedcba9876543210',
+    );
     expect(toExisting).toHaveLength(1);
     expect(toExisting[0].values).toMatchObject({ from_port: 443, to_port: 443, ip_protocol: 'tcp' });
   });
@@ -94,9 +108,17 @@ describe('VPC placement', () => {
   });
 
   test.each([['anthropic'], ['bedrock'], ['existingEndpoints']])('every security group and rule has a description (%s)', (name) => {
-    const described = [...plannedResources(plans[name], 'aws_security_group'), ...plannedResources(plans[name], 'aws_vpc_security_group_ingress_rule'), ...plannedResources(plans[name], 'aws_vpc_security_group_egress_rule')];
+    const described = [
+      ...plannedResources(plans[name], 'aws_security_group'),
+      ...plannedResources(plans[name], 'aws_vpc_security_group_ingress_rule'),
+      ...plannedResources(plans[name], 'aws_vpc_security_group_egress_rule'),
+    ];
     expect(described.length).toBeGreaterThan(2);
-    for (const r of described) expect({ address: r.address, description: String(r.values.description ?? '') }).toEqual({ address: r.address, description: expect.stringMatching(/\w{4,}/) });
+    for (const r of described)
+      expect({ address: r.address, description: typeof r.values.description === 'string' ? r.values.description : '' }).toEqual({
+        address: r.address,
+        description: expect.stringMatching(/\w{4,}/),
+      });
   });
 
   test('HTTPS egress to the internet exists only for anthropic with a declared NAT path', () => {
@@ -121,9 +143,26 @@ describe('VPC placement', () => {
     const inVpc = { ArnEquals: { 'ec2:Vpc': [`${arn}:vpc/vpc-0123456789abcdef0`] } };
     expect(statements(policy.values.policy)).toEqual([
       { Sid: 'DescribeNetworking', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: ['*'] },
-      { Sid: 'CreateEniInConfiguredSubnets', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface'], Resource: [`${arn}:network-interface/*`, `${arn}:subnet/subnet-0aaaaaaaaaaaaaaaa`, `${arn}:subnet/subnet-0bbbbbbbbbbbbbbbb`] },
-      { Sid: 'AttachSecurityGroupsOfConfiguredVpc', Effect: 'Allow', Action: ['ec2:CreateNetworkInterface'], Resource: [`${arn}:security-group/*`], Condition: inVpc },
-      { Sid: 'ManageEnisInConfiguredVpc', Effect: 'Allow', Action: ['ec2:AssignPrivateIpAddresses', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'], Resource: [`${arn}:network-interface/*`], Condition: inVpc },
+      {
+        Sid: 'CreateEniInConfiguredSubnets',
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkInterface'],
+        Resource: [`${arn}:network-interface/*`, `${arn}:subnet/subnet-0aaaaaaaaaaaaaaaa`, `${arn}:subnet/subnet-0bbbbbbbbbbbbbbbb`],
+      },
+      {
+        Sid: 'AttachSecurityGroupsOfConfiguredVpc',
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkInterface'],
+        Resource: [`${arn}:security-group/*`],
+        Condition: inVpc,
+      },
+      {
+        Sid: 'ManageEnisInConfiguredVpc',
+        Effect: 'Allow',
+        Action: ['ec2:AssignPrivateIpAddresses', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
+        Resource: [`${arn}:network-interface/*`],
+        Condition: inVpc,
+      },
     ]);
   });
 
@@ -137,7 +176,9 @@ describe('VPC placement', () => {
 
   test('streaming in a VPC is refused at plan, saying why', () => {
     expect(rejected.streamingInVpc.status).toBe(1);
-    expect(rejected.streamingInVpc.stderr).toMatch(/invoke_mode "RESPONSE_STREAM" cannot be used with vpc_id: Lambda function URLs do not support response streaming for functions in a VPC/);
+    expect(rejected.streamingInVpc.stderr).toMatch(
+      /invoke_mode "RESPONSE_STREAM" cannot be used with vpc_id: Lambda function URLs do not support response streaming for functions in a VPC/,
+    );
   });
 
   test('anthropic in a VPC without a NAT path is refused, saying api.anthropic.com has no PrivateLink', () => {

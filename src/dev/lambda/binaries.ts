@@ -54,7 +54,8 @@ export function runtimeClientEntry(): string {
   }
   const dir = path.dirname(entry);
   const native = path.join(dir, 'rapid-client.node');
-  if (!fs.existsSync(native)) throw new MissingToolError(`aws-lambda-ric is installed but has no prebuilt \`rapid-client.node\` in ${dir}. Reinstall it with \`npm ci\`.`);
+  if (!fs.existsSync(native))
+    throw new MissingToolError(`aws-lambda-ric is installed but has no prebuilt \`rapid-client.node\` in ${dir}. Reinstall it with \`npm ci\`.`);
   return path.join(dir, 'index.mjs');
 }
 
@@ -72,7 +73,9 @@ export function lambdaNode(runtime: string): NodeBinary {
   }
   const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
   if (Number(version.split('.')[0]) !== major) {
-    throw new MissingToolError(`${LAMBDA_NODE_PACKAGE} is ${version}, but ${runtime} is Node ${major}. Pin \`${LAMBDA_NODE_PACKAGE}\` to a ${major}.x version in package.json.`);
+    throw new MissingToolError(
+      `${LAMBDA_NODE_PACKAGE} is ${version}, but ${runtime} is Node ${major}. Pin \`${LAMBDA_NODE_PACKAGE}\` to a ${major}.x version in package.json.`,
+    );
   }
   return { path: path.join(path.dirname(manifest), 'bin', 'node'), version: `v${version}`, label: `Lambda's Node (${LAMBDA_NODE_PACKAGE} ${version})` };
 }

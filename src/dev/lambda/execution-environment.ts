@@ -58,12 +58,21 @@ const DEFAULT_MEMORY_MB = 512;
  * function that fits locally fits on Lambda.
  */
 export function lambdaNodeFlags(memoryMb: number): string[] {
-  return ['--expose-gc', '--max-http-header-size=81920', `--max-semi-space-size=${Math.floor((memoryMb * 5) / 100)}`, `--max-old-space-size=${Math.floor((memoryMb * 90) / 100)}`];
+  return [
+    '--expose-gc',
+    '--max-http-header-size=81920',
+    `--max-semi-space-size=${Math.floor((memoryMb * 5) / 100)}`,
+    `--max-old-space-size=${Math.floor((memoryMb * 90) / 100)}`,
+  ];
 }
 /** Output kept for a crash report. @unit lines */
 const KEPT_OUTPUT_LINES = 20;
 export const LOCAL_ACCOUNT_ID = '000000000000';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'ASIALOCALEXECUTIONROLE', secretAccessKey: 'local-execution-role-secret', sessionToken: 'local-execution-role-session' };
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: 'ASIALOCALEXECUTIONROLE',
+  secretAccessKey: 'local-execution-role-secret',
+  sessionToken: 'local-execution-role-session',
+};
 
 export class ExecutionEnvironment {
   private inFlight: { requestId: string; settle: (o: InvocationOutcome) => void } | undefined;
@@ -90,7 +99,8 @@ export class ExecutionEnvironment {
       firstNext = resolve;
       initFailed = (error) => reject(new InitError(`The function failed to initialise: ${error.errorType}: ${error.errorMessage}`, error));
     });
-    let environment: ExecutionEnvironment | undefined;
+    // Set once init is over; the exit handler below needs to know whether it is.
+    const initialised: { environment?: ExecutionEnvironment } = {};
     const api = await RuntimeApi.start({
       onNext: () => firstNext(),
       onInitError: (error) => initFailed(error),
@@ -133,11 +143,14 @@ export class ExecutionEnvironment {
       if (recent.length > KEPT_OUTPUT_LINES) recent.shift();
       options.onLog?.(line, stream);
     };
-    readline.createInterface({ input: child.stdout! }).on('line', capture('stdout'));
-    readline.createInterface({ input: child.stderr! }).on('line', capture('stderr'));
+    readline.createInterface({ input: child.stdout }).on('line', capture('stdout'));
+    readline.createInterface({ input: child.stderr }).on('line', capture('stderr'));
     child.on('exit', (code, signal) => {
-      if (environment) return environment.onExit(code, signal);
-      initFailed({ errorType: 'Runtime.ExitError', errorMessage: `The runtime exited during init (${signal ?? `exit code ${code}`}). Last output:\n${recent.join('\n')}` });
+      if (initialised.environment) return initialised.environment.onExit(code, signal);
+      initFailed({
+        errorType: 'Runtime.ExitError',
+        errorMessage: `The runtime exited during init (${signal ?? `exit code ${code}`}). Last output:\n${recent.join('\n')}`,
+      });
     });
     child.on('error', (error) => initFailed({ errorType: 'Runtime.StartError', errorMessage: `Cannot start ${options.node.path}: ${error.message}` }));
 
@@ -145,7 +158,13 @@ export class ExecutionEnvironment {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new InitError(`The function did not finish its init phase within ${initTimeoutMs} ms. Last output:\n${recent.join('\n')}`, { errorType: 'Runtime.InitTimeout', errorMessage: `init over ${initTimeoutMs} ms` })),
+        () =>
+          reject(
+            new InitError(`The function did not finish its init phase within ${initTimeoutMs} ms. Last output:\n${recent.join('\n')}`, {
+              errorType: 'Runtime.InitTimeout',
+              errorMessage: `init over ${initTimeoutMs} ms`,
+            }),
+          ),
         initTimeoutMs,
       );
     });
@@ -158,8 +177,8 @@ export class ExecutionEnvironment {
     } finally {
       clearTimeout(timer);
     }
-    environment = new ExecutionEnvironment(child, api, functionArn, recent, performance.now() - started);
-    return environment;
+    initialised.environment = new ExecutionEnvironment(child, api, functionArn, recent, performance.now() - started);
+    return initialised.environment;
   }
 
   /** False once the process has exited or been stopped (timeout, crash, close). */
@@ -182,7 +201,6 @@ export class ExecutionEnvironment {
     if (this.inFlight) throw new Error('This execution environment is busy: Lambda runs one invocation at a time per environment.');
     const requestId = request.requestId ?? randomUUID();
     return new Promise<InvocationOutcome>((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
       const settle = (outcome: InvocationOutcome) => {
         if (this.inFlight?.requestId !== requestId) return;
         this.inFlight = undefined;
@@ -190,7 +208,7 @@ export class ExecutionEnvironment {
         resolve(outcome);
       };
       this.inFlight = { requestId, settle };
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         // Lambda stops the environment of a timed-out invocation.
         settle({ kind: 'timeout', timeoutMs: request.timeoutMs });
         this.api.abandon(requestId);

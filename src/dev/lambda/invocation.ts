@@ -20,7 +20,14 @@ export type InvocationOutcome =
   /** A buffered handler returned: the JSON payload it posted to `/response`. */
   | { readonly kind: 'response'; readonly payload: Buffer }
   /** A streaming handler finished its stream; `error` is set when it failed mid-stream (trailers). */
-  | { readonly kind: 'stream'; readonly contentType: string; readonly body: Buffer; readonly chunks: readonly StreamChunk[]; readonly error?: FunctionError; readonly dropped?: boolean }
+  | {
+      readonly kind: 'stream';
+      readonly contentType: string;
+      readonly body: Buffer;
+      readonly chunks: readonly StreamChunk[];
+      readonly error?: FunctionError;
+      readonly dropped?: boolean;
+    }
   /** The handler threw or rejected (buffered), or the runtime failed to start it (init error). */
   | { readonly kind: 'error'; readonly error: FunctionError; readonly phase: 'init' | 'invoke' }
   /** The deadline passed first: Lambda stops the execution environment. */

@@ -134,7 +134,14 @@ export class RuntimeApi {
     this.current = undefined;
     if (body === undefined) {
       reply(res, 413, { errorType: 'RequestEntityTooLarge', errorMessage: `The response is larger than ${MAX_BUFFERED_PAYLOAD_BYTES} bytes.` });
-      invocation.settle({ kind: 'error', phase: 'invoke', error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_BUFFERED_PAYLOAD_BYTES} bytes).` } });
+      invocation.settle({
+        kind: 'error',
+        phase: 'invoke',
+        error: {
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_BUFFERED_PAYLOAD_BYTES} bytes).`,
+        },
+      });
       return;
     }
     accepted(res);

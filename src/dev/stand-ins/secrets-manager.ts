@@ -40,13 +40,15 @@ export async function startSecretsManager(secretArn: string, initialValue: strin
       if (!SIGV4.test(authorization)) return reply(403, { __type: 'com.amazon.coral.service#IncompleteSignatureException', message: 'not signed' });
       let secretId = '';
       try {
-        secretId = String((JSON.parse(raw) as { SecretId?: unknown }).SecretId ?? '');
+        const { SecretId } = JSON.parse(raw) as { SecretId?: unknown };
+        secretId = typeof SecretId === 'string' ? SecretId : '';
       } catch {
         return reply(400, { __type: 'com.amazon.coral.service#SerializationException' });
       }
       calls.push({ secretId, authorization });
       if (denial) return reply(400, { __type: `com.amazonaws.secretsmanager#${denial}`, message: 'User is not authorized: secret value must not leak' });
-      if (secretId !== secretArn) return reply(400, { __type: 'com.amazonaws.secretsmanager#ResourceNotFoundException', message: 'Secrets Manager can’t find the specified secret.' });
+      if (secretId !== secretArn)
+        return reply(400, { __type: 'com.amazonaws.secretsmanager#ResourceNotFoundException', message: 'Secrets Manager can’t find the specified secret.' });
       reply(200, { ARN: secretArn, Name: secretArn.split(':').pop(), SecretString: value, VersionId: 'local-v1', VersionStages: ['AWSCURRENT'] });
     });
   });

@@ -15,7 +15,10 @@ export class Deadline {
   private readonly endsAt: number;
 
   /** @param remainingMs what `context.getRemainingTimeInMillis()` said at the start */
-  constructor(remainingMs: number, private readonly now: () => number = Date.now) {
+  constructor(
+    remainingMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.endsAt = now() + Math.max(0, remainingMs) - RESPONSE_RESERVE_MS;
   }
 

@@ -80,7 +80,10 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       });
       addUsage(state.usage, message.usage);
       messages.push({ role: 'assistant', content: message.content });
-      const text = message.content.filter((b): b is Anthropic.TextBlock => b.type === 'text').map((b) => b.text).join('');
+      const text = message.content
+        .filter((b): b is Anthropic.TextBlock => b.type === 'text')
+        .map((b) => b.text)
+        .join('');
       if (text) state.output = text;
       state.stop_reason = message.stop_reason ?? 'end_turn';
 
@@ -95,10 +98,17 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         }
         invalidSubmissions += 1;
         if (invalidSubmissions > 1) {
-          throw new ProviderError('invalid_result', `The model's result does not match output_schema after a retry: ${problems.join('; ')}`, { partial: partialOf(state) });
+          throw new ProviderError('invalid_result', `The model's result does not match output_schema after a retry: ${problems.join('; ')}`, {
+            partial: partialOf(state),
+          });
         }
         forceSubmit = true;
-        results.push({ type: 'tool_result', tool_use_id: submission.id, is_error: true, content: `The result does not match the schema. Fix these and call ${SUBMIT_TOOL_NAME} again:\n${problems.join('\n')}` });
+        results.push({
+          type: 'tool_result',
+          tool_use_id: submission.id,
+          is_error: true,
+          content: `The result does not match the schema. Fix these and call ${SUBMIT_TOOL_NAME} again:\n${problems.join('\n')}`,
+        });
       }
 
       const calls = toolUses.filter((t) => t !== submission);
@@ -158,12 +168,7 @@ function toolDefinitions(outputSchema: Record<string, unknown> | undefined): Ant
  * the call retried once. Every failure of the call leaves as a ProviderError
  * or DeadlineError.
  */
-async function callModel(
-  provider: ModelProvider,
-  deadline: Deadline,
-  events: AgentEvents,
-  body: Anthropic.MessageStreamParams,
-): Promise<Anthropic.Message> {
+async function callModel(provider: ModelProvider, deadline: Deadline, events: AgentEvents, body: Anthropic.MessageStreamParams): Promise<Anthropic.Message> {
   for (let attempt = 0; ; attempt += 1) {
     const client: MessagesClient = await provider.client();
     try {

@@ -17,7 +17,7 @@ export function submitTool(schema: Record<string, unknown>) {
 
 /** Validation errors as short readable lines, e.g. `/age: Instance type "string" is invalid. Expected "integer".` */
 export function validateResult(schema: Record<string, unknown>, value: unknown): string[] {
-  const result = new Validator(schema as never, '2020-12', false).validate(value);
+  const result = new Validator(schema, '2020-12', false).validate(value);
   if (result.valid) return [];
   return dedupe(result.errors.filter(isLeaf).map((e) => `${e.instanceLocation.replace(/^#/, '') || '/'}: ${e.error}`));
 }

@@ -29,7 +29,8 @@ export function parseAgentRequest(body: Buffer, limits: Limits): AgentRequest {
   }
   const fields = json as Record<string, unknown>;
   const unknown = Object.keys(fields).filter((k) => !KNOWN_FIELDS.has(k));
-  if (unknown.length > 0) throw new InvalidRequestError(`Unknown field ${unknown.map((k) => `\`${k}\``).join(', ')}. Allowed: input, messages, output_schema, max_tokens.`);
+  if (unknown.length > 0)
+    throw new InvalidRequestError(`Unknown field ${unknown.map((k) => `\`${k}\``).join(', ')}. Allowed: input, messages, output_schema, max_tokens.`);
 
   const input = fields.input;
   if (typeof input !== 'string') throw new InvalidRequestError('`input` is required and must be a string.');
@@ -76,7 +77,7 @@ function parseOutputSchema(value: unknown): Record<string, unknown> {
   if (schema.type !== 'object') throw new InvalidRequestError('`output_schema` must have "type": "object" at its root.');
   try {
     // Compiling and running once surfaces unknown types and broken $refs.
-    new Validator(schema as never, '2020-12', false).validate({});
+    new Validator(schema, '2020-12', false).validate({});
   } catch (error) {
     throw new InvalidRequestError(`\`output_schema\` is not a usable JSON Schema: ${(error as Error).message}`);
   }

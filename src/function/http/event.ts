@@ -59,7 +59,8 @@ export function decodeEvent(event: unknown, context: Partial<LambdaContext> | un
   if (typeof e.body !== 'string') return { ...base, body: Buffer.alloc(0), malformed: 'The event body is not a string.' };
   if (e.isBase64Encoded === true) {
     const compact = e.body.replace(/\s+/g, '');
-    if (compact.length % 4 === 1 || !BASE64.test(compact)) return { ...base, body: Buffer.alloc(0), malformed: 'The body is marked base64 but is not valid base64.' };
+    if (compact.length % 4 === 1 || !BASE64.test(compact))
+      return { ...base, body: Buffer.alloc(0), malformed: 'The body is marked base64 but is not valid base64.' };
     return { ...base, body: Buffer.from(compact, 'base64') };
   }
   return { ...base, body: Buffer.from(e.body, 'utf8') };

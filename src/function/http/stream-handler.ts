@@ -24,7 +24,10 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
   });
   let sse: ResponseStream | undefined;
   const open = (): ResponseStream => {
-    sse ??= runtime.HttpResponseStream.from(responseStream, { statusCode: 200, headers: { ...baseHeaders(request.requestId, 'text/event-stream; charset=utf-8'), 'x-accel-buffering': 'no' } });
+    sse ??= runtime.HttpResponseStream.from(responseStream, {
+      statusCode: 200,
+      headers: { ...baseHeaders(request.requestId, 'text/event-stream; charset=utf-8'), 'x-accel-buffering': 'no' },
+    });
     return sse;
   };
   const send = (name: string, data: unknown) => {

@@ -18,13 +18,13 @@ const B = 0.75;
 /** Title words count this many times over body words. */
 const TITLE_BOOST = 3;
 const STOP_WORDS = new Set(
-  'a an and are as at be by can do does for from how i if in is it its me my of on or so that the this to was what when where which who why will with you your'.split(' '),
+  'a an and are as at be by can do does for from how i if in is it its me my of on or so that the this to was what when where which who why will with you your'.split(
+    ' ',
+  ),
 );
 
 export function tokenize(text: string): string[] {
-  return (text.toLowerCase().match(/[a-z0-9]+(?:[._-][a-z0-9]+)*/g) ?? [])
-    .filter((t) => !STOP_WORDS.has(t))
-    .map(stem);
+  return (text.toLowerCase().match(/[a-z0-9]+(?:[._-][a-z0-9]+)*/g) ?? []).filter((t) => !STOP_WORDS.has(t)).map(stem);
 }
 
 /** A light suffix stripper: enough to match "deploying", "deployed" and "deploys" to "deploy". */
@@ -53,7 +53,8 @@ export class Bm25Index {
 
   constructor(sections: readonly Section[]) {
     this.docs = sections.map((section) => {
-      const terms = [...Array(TITLE_BOOST).fill(tokenize(section.title)).flat(), ...tokenize(section.text)];
+      const titleTerms = tokenize(section.title);
+      const terms = [...Array.from({ length: TITLE_BOOST }, () => titleTerms).flat(), ...tokenize(section.text)];
       const tf = new Map<string, number>();
       for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
       for (const term of tf.keys()) this.df.set(term, (this.df.get(term) ?? 0) + 1);

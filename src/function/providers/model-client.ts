@@ -64,9 +64,9 @@ function bedrockProvider(config: RuntimeConfig): ModelProvider {
       }
       return instance;
     },
-    async refreshCredentials() {
+    refreshCredentials() {
       // The IAM role's credentials are refreshed by the runtime; nothing to fetch.
-      return false;
+      return Promise.resolve(false);
     },
   };
 }

@@ -15,25 +15,35 @@ export function toProviderError(error: unknown, deadlineHit: boolean): AgentErro
   if (error instanceof AgentError) return error;
   if (deadlineHit) return new DeadlineError('The request ran out of time before the model answered.', { cause: error });
   const requestId = error instanceof Anthropic.APIError && typeof error.requestID === 'string' ? { upstreamRequestId: error.requestID } : {};
-  if (error instanceof Anthropic.APIConnectionTimeoutError) return new ProviderError('provider_timeout', 'The model provider did not answer in time.', { cause: error });
+  if (error instanceof Anthropic.APIConnectionTimeoutError)
+    return new ProviderError('provider_timeout', 'The model provider did not answer in time.', { cause: error });
   if (error instanceof Anthropic.APIUserAbortError) return new DeadlineError('The model call was cut off at the request deadline.', { cause: error });
   if (error instanceof Anthropic.APIConnectionError) return new ProviderError('provider_failed', 'Cannot reach the model provider.', { cause: error });
   if (error instanceof Anthropic.APIError) {
     const status = typeof error.status === 'number' ? error.status : undefined;
-    const errorType = typeof error.type === 'string' ? error.type : (error.error as { error?: { type?: string } } | undefined)?.error?.type;
-    const retryAfter = error.headers?.get?.('retry-after') ?? undefined;
+    const body = error.error as { type?: unknown; error?: { type?: unknown } } | undefined;
+    const errorType = [body?.error?.type, body?.type].find((t): t is string => typeof t === 'string');
+    const retryAfter = (error.headers as Headers | undefined)?.get('retry-after') ?? undefined;
     const options = { cause: error, ...requestId };
     if (error instanceof Anthropic.RateLimitError || errorType === 'rate_limit_error' || errorType === 'ThrottlingException') {
-      return new ProviderError('provider_rate_limited', 'The model provider is rate-limiting requests. Retry later.', { ...options, ...(retryAfter ? { retryAfter } : {}) });
+      return new ProviderError('provider_rate_limited', 'The model provider is rate-limiting requests. Retry later.', {
+        ...options,
+        ...(retryAfter ? { retryAfter } : {}),
+      });
     }
     if (status === 529 || status === 503 || errorType === 'overloaded_error' || errorType === 'ServiceUnavailableException') {
       return new ProviderError('provider_overloaded', 'The model provider is overloaded. Retry later.', options);
     }
-    if (error instanceof Anthropic.RequestTimeoutError || status === 504) return new ProviderError('provider_timeout', 'The model provider timed out.', options);
+    if (error instanceof Anthropic.RequestTimeoutError || status === 504)
+      return new ProviderError('provider_timeout', 'The model provider timed out.', options);
     if (error instanceof Anthropic.AuthenticationError || error instanceof Anthropic.PermissionDeniedError) {
       return new ProviderError('provider_rejected_credentials', `The model provider rejected the function's credentials (HTTP ${status}).`, options);
     }
-    return new ProviderError('provider_failed', `The model provider returned an error (${status !== undefined ? `HTTP ${status}` : errorType ?? 'stream error'}).`, options);
+    return new ProviderError(
+      'provider_failed',
+      `The model provider returned an error (${status !== undefined ? `HTTP ${status}` : (errorType ?? 'stream error')}).`,
+      options,
+    );
   }
   // Whatever else the call threw (a reply that is not what the API promises, a broken stream): the provider failed.
   return new ProviderError('provider_failed', 'The model provider sent a reply the agent could not read.', { cause: error });

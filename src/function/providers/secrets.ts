@@ -53,14 +53,23 @@ async function fetchSecret({ secretArn, region }: SecretSource): Promise<string>
   }
   let secretString: string | undefined;
   try {
-    ({ SecretString: secretString } = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretArn }), { abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS) }));
+    ({ SecretString: secretString } = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretArn }), {
+      abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS),
+    }));
   } catch (error) {
     // The error's name (e.g. AccessDeniedException) is safe to show; its message may not be.
     if (error instanceof sdk.SecretsManagerServiceException) {
-      throw new ProviderError('credentials_unavailable', `Secrets Manager refused to return the Anthropic API key (${error.name}).`, { cause: error, ...(error.$metadata.requestId ? { upstreamRequestId: error.$metadata.requestId } : {}) });
+      throw new ProviderError('credentials_unavailable', `Secrets Manager refused to return the Anthropic API key (${error.name}).`, {
+        cause: error,
+        ...(error.$metadata.requestId ? { upstreamRequestId: error.$metadata.requestId } : {}),
+      });
     }
     if (error instanceof Error && error.name === 'CredentialsProviderError') {
-      throw new ProviderError('credentials_unavailable', 'Cannot read the Anthropic API key: the function has no AWS credentials (its execution role provides them on Lambda).', { cause: error });
+      throw new ProviderError(
+        'credentials_unavailable',
+        'Cannot read the Anthropic API key: the function has no AWS credentials (its execution role provides them on Lambda).',
+        { cause: error },
+      );
     }
     throw new ProviderError('credentials_unavailable', 'Cannot reach Secrets Manager to read the Anthropic API key.', { cause: error });
   }

@@ -10,11 +10,15 @@ import type { Condition, Setting, SettingRule } from './types';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-type ValueOf<S> = S extends { type: 'int' } ? number
-  : S extends { type: 'bool' } ? boolean
-  : S extends { type: 'list' } ? readonly string[]
-  : S extends { type: 'enum'; values: readonly (infer V)[] } ? V
-  : string;
+type ValueOf<S> = S extends { type: 'int' }
+  ? number
+  : S extends { type: 'bool' }
+    ? boolean
+    : S extends { type: 'list' }
+      ? readonly string[]
+      : S extends { type: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : string;
 
 export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
 
@@ -22,7 +26,11 @@ export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[
 export function readSettings(env: Env): Settings {
   const settings = parseSettings(env);
   const [broken] = brokenRules(settings);
-  if (broken) throw new ConfigError(broken.message((name) => name), broken.setting);
+  if (broken)
+    throw new ConfigError(
+      broken.message((name) => name),
+      broken.setting,
+    );
   return settings;
 }
 
@@ -75,11 +83,16 @@ function parse(name: string, setting: Setting, raw: string | undefined): unknown
       return text;
     case 'string':
       if (setting.pattern && !new RegExp(setting.pattern.regex).test(text)) throw fail(`must be ${setting.pattern.expected}`);
-      if (setting.maxLength && text.length > setting.maxLength.chars) throw fail(`must be at most ${setting.maxLength.chars} characters (${setting.maxLength.why})`);
+      if (setting.maxLength && text.length > setting.maxLength.chars)
+        throw fail(`must be at most ${setting.maxLength.chars} characters (${setting.maxLength.why})`);
       return text;
     case 'list': {
-      const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
-      if (setting.itemPattern && items.some((item) => !new RegExp(setting.itemPattern!.regex).test(item))) throw fail(`must hold ${setting.itemPattern.expected}, comma-separated`);
+      const items = text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+      if (setting.itemPattern && items.some((item) => !new RegExp(setting.itemPattern!.regex).test(item)))
+        throw fail(`must hold ${setting.itemPattern.expected}, comma-separated`);
       return items;
     }
   }

@@ -21,7 +21,10 @@ export const SETTINGS = {
   MODEL_ID: {
     type: 'string',
     default: '',
-    pattern: { regex: '^[A-Za-z0-9._:/-]*$', expected: 'made only of letters, digits and ". _ : / -", e.g. "claude-sonnet-5-5" or "us.anthropic.claude-sonnet-5-5"' },
+    pattern: {
+      regex: '^[A-Za-z0-9._:/-]*$',
+      expected: 'made only of letters, digits and ". _ : / -", e.g. "claude-sonnet-5-5" or "us.anthropic.claude-sonnet-5-5"',
+    },
     description:
       'Model to call. Empty means "claude-sonnet-5-5" on anthropic, and the Claude Sonnet 5.5 inference profile of the Region\'s geography (us./eu./apac.) on bedrock.',
     delivery: { by: 'variable', variable: 'model_id', group: 'Model', fromLocal: 'model_id' },
@@ -29,9 +32,18 @@ export const SETTINGS = {
   ANTHROPIC_API_KEY_SECRET_ARN: {
     type: 'string',
     default: '',
-    pattern: { regex: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$', expected: 'a Secrets Manager secret ARN: "arn:aws:secretsmanager:<region>:<account>:secret:<name>"' },
+    pattern: {
+      regex: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$',
+      expected: 'a Secrets Manager secret ARN: "arn:aws:secretsmanager:<region>:<account>:secret:<name>"',
+    },
     description: 'ARN of an existing Secrets Manager secret whose value is the Anthropic API key. Used when llm_provider is "anthropic".',
-    delivery: { by: 'variable', variable: 'anthropic_api_key_secret_arn', group: 'Anthropic API', fromLocal: 'anthropic_api_key_secret_arn', onlyWhen: { equals: ['LLM_PROVIDER', 'anthropic'] } },
+    delivery: {
+      by: 'variable',
+      variable: 'anthropic_api_key_secret_arn',
+      group: 'Anthropic API',
+      fromLocal: 'anthropic_api_key_secret_arn',
+      onlyWhen: { equals: ['LLM_PROVIDER', 'anthropic'] },
+    },
   },
   ANTHROPIC_BASE_URL: {
     type: 'string',
@@ -44,7 +56,7 @@ export const SETTINGS = {
     type: 'string',
     default: '',
     pattern: HTTP_URL,
-    description: 'Base URL of Bedrock Runtime, for tests and local stand-ins. Empty means the Region\'s endpoint.',
+    description: "Base URL of Bedrock Runtime, for tests and local stand-ins. Empty means the Region's endpoint.",
     delivery: { by: 'local' },
   },
   FUNCTION_URL_AUTH_TYPE: {
@@ -58,14 +70,20 @@ export const SETTINGS = {
     type: 'list',
     default: [],
     itemPattern: { regex: '^[0-9a-f]{64}$', expected: 'lower-case hex SHA-256 digests (64 characters 0-9a-f), not the tokens themselves' },
-    description: 'With auth type "NONE": hex SHA-256 digests of the accepted bearer tokens (printf %s "$TOKEN" | sha256sum). Only digests reach the function and the state.',
+    description:
+      'With auth type "NONE": hex SHA-256 digests of the accepted bearer tokens (printf %s "$TOKEN" | sha256sum). Only digests reach the function and the state.',
     delivery: { by: 'variable', variable: 'auth_token_sha256', group: 'Function URL', onlyWhen: { equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] } },
   },
   ALLOW_UNAUTHENTICATED: {
     type: 'bool',
     default: false,
     description: 'With auth type "NONE" and no tokens: serve anyone. Anyone who finds the URL can spend your model budget.',
-    delivery: { by: 'variable', variable: 'allow_unauthenticated', group: 'Function URL', onlyWhen: { all: [{ equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] }, { isEmpty: 'AUTH_TOKEN_SHA256' }] } },
+    delivery: {
+      by: 'variable',
+      variable: 'allow_unauthenticated',
+      group: 'Function URL',
+      onlyWhen: { all: [{ equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] }, { isEmpty: 'AUTH_TOKEN_SHA256' }] },
+    },
   },
   MAX_REQUEST_BYTES: {
     type: 'int',

@@ -9,9 +9,20 @@ const MAX_EXPRESSION_LENGTH = 500;
 const MAX_DEPTH = 64;
 
 const FUNCTIONS: Readonly<Record<string, (...args: number[]) => number>> = {
-  sqrt: Math.sqrt, abs: Math.abs, round: Math.round, floor: Math.floor, ceil: Math.ceil,
-  sin: Math.sin, cos: Math.cos, tan: Math.tan, ln: Math.log, log10: Math.log10, log2: Math.log2, exp: Math.exp,
-  min: Math.min, max: Math.max,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  round: Math.round,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  ln: Math.log,
+  log10: Math.log10,
+  log2: Math.log2,
+  exp: Math.exp,
+  min: Math.min,
+  max: Math.max,
 };
 const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E };
 
@@ -31,7 +42,7 @@ export function evaluate(expression: string): number {
     pos += 1;
     return token;
   };
-  const isOp = (value: string) => peek()?.kind === 'op' && peek()!.value === value;
+  const isOp = (value: string) => peek()?.kind === 'op' && peek().value === value;
 
   const expr = (): number => {
     let left = term();
@@ -49,13 +60,22 @@ export function evaluate(expression: string): number {
     return left;
   };
   const unary = (): number => {
-    if (isOp('-')) { take(); return -unary(); }
-    if (isOp('+')) { take(); return unary(); }
+    if (isOp('-')) {
+      take();
+      return -unary();
+    }
+    if (isOp('+')) {
+      take();
+      return unary();
+    }
     return power();
   };
   const power = (): number => {
     const base = primary();
-    if (isOp('^')) { take(); return base ** unary(); }
+    if (isOp('^')) {
+      take();
+      return base ** unary();
+    }
     return base;
   };
   const primary = (): number => {
@@ -63,7 +83,11 @@ export function evaluate(expression: string): number {
     try {
       const token = take();
       if (token.kind === 'num') return token.value;
-      if (token.kind === 'op' && token.value === '(') { const value = expr(); take(')'); return value; }
+      if (token.kind === 'op' && token.value === '(') {
+        const value = expr();
+        take(')');
+        return value;
+      }
       if (token.kind === 'id') {
         const name = token.value.toLowerCase();
         if (name in CONSTANTS) return CONSTANTS[name];
@@ -71,7 +95,10 @@ export function evaluate(expression: string): number {
         if (!fn) throw new ToolInputError(`Unknown name "${token.value}". Functions: ${Object.keys(FUNCTIONS).join(', ')}; constants: pi, e.`);
         take('(');
         const args = [expr()];
-        while (isOp(',')) { take(); args.push(expr()); }
+        while (isOp(',')) {
+          take();
+          args.push(expr());
+        }
         take(')');
         return fn(...args);
       }

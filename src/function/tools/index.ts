@@ -10,5 +10,5 @@ import type { Tool } from './types';
 export const TOOLS: readonly Tool<never>[] = [calculator, currentTime, knowledgeSearch] as readonly Tool<never>[];
 
 export function findTool(name: string): Tool<Record<string, unknown>> | undefined {
-  return TOOLS.find((tool) => tool.name === name) as Tool<Record<string, unknown>> | undefined;
+  return TOOLS.find((tool) => tool.name === name);
 }
