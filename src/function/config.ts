@@ -48,7 +48,7 @@ export interface RuntimeConfig {
 }
 
 /** Bedrock's default is the US inference profile; the stack picks the Region's geography instead. */
-export const DEFAULT_MODELS: Readonly<Record<LlmProvider, string>> = {
+const DEFAULT_MODELS: Readonly<Record<LlmProvider, string>> = {
   anthropic: DEFAULT_ANTHROPIC_MODEL,
   bedrock: `us.${DEFAULT_BEDROCK_FOUNDATION_MODEL}`,
 };

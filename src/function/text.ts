@@ -5,8 +5,3 @@ export function printable(text: string, max: number): string {
   const clean = text.replace(/[^\x20-\x7e]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
-
-/** `text` cut to `max` characters with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}

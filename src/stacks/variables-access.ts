@@ -1,11 +1,7 @@
 /** Who reaches the function and how: Function URL auth, streaming, CORS, and the optional VPC. */
-import { settingVariable } from './setting-variables';
 import { oneOf, type VariableSpec } from './variable-types';
 
 export const ACCESS_VARIABLES: readonly VariableSpec[] = [
-  settingVariable('FUNCTION_URL_AUTH_TYPE'),
-  settingVariable('AUTH_TOKEN_SHA256'),
-  settingVariable('ALLOW_UNAUTHENTICATED'),
   {
     name: 'invoke_mode',
     group: 'Function URL',

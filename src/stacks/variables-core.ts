@@ -1,5 +1,4 @@
 /** Where the stack goes and which model it calls: placement, model, Anthropic API. */
-import { settingVariable } from './setting-variables';
 import type { VariableSpec } from './variable-types';
 
 export const CORE_VARIABLES: readonly VariableSpec[] = [
@@ -37,8 +36,6 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
     default: {},
     description: 'Tags added to every resource that supports them.',
   },
-  settingVariable('LLM_PROVIDER'),
-  settingVariable('MODEL_ID'),
   {
     name: 'bedrock_inference_profile_regions',
     group: 'Model',
@@ -53,8 +50,6 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
       },
     ],
   },
-  settingVariable('SYSTEM_PROMPT'),
-  settingVariable('ANTHROPIC_API_KEY_SECRET_ARN'),
   {
     name: 'anthropic_api_key',
     group: 'Anthropic API',
@@ -64,5 +59,4 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
     description:
       'Alternative to anthropic_api_key_secret_arn: the key itself, stored in a new Secrets Manager secret. The value is then kept in Terraform state.',
   },
-  settingVariable('ANTHROPIC_BASE_URL'),
 ];

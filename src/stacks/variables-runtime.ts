@@ -1,5 +1,4 @@
 /** How the function runs: size, timeout, concurrency, abuse limits, logs and tracing. */
-import { settingVariable } from './setting-variables';
 import { LOG_RETENTION_DAYS, intRange, oneOf, type VariableSpec } from './variable-types';
 
 export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
@@ -43,15 +42,6 @@ export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
     description: 'Lambda runtime: "nodejs22.x" or "nodejs24.x". The zip is built for Node 22.',
     validation: [oneOf('runtime', ['nodejs22.x', 'nodejs24.x'])],
   },
-  settingVariable('MAX_REQUEST_BYTES'),
-  settingVariable('MAX_INPUT_CHARS'),
-  settingVariable('MAX_MESSAGES'),
-  settingVariable('MAX_TOKENS_CAP'),
-  settingVariable('DEFAULT_MAX_TOKENS'),
-  settingVariable('TOKEN_BUDGET'),
-  settingVariable('MAX_ITERATIONS'),
-  settingVariable('MAX_TOOL_CALLS'),
-  settingVariable('TOOL_TIMEOUT_MS'),
   {
     name: 'log_retention_days',
     group: 'Observability',
@@ -72,5 +62,4 @@ export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
     default: false,
     description: 'Send AWS X-Ray traces (tracing mode "Active"); false passes through upstream trace headers only.',
   },
-  settingVariable('LOG_CONTENT'),
 ];

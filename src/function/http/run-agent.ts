@@ -25,7 +25,7 @@ export function runPrepared(
 }
 
 /** Lambda's remaining time for this invocation. */
-export function remainingTime(context: Partial<LambdaContext> | undefined): number {
+function remainingTime(context: Partial<LambdaContext> | undefined): number {
   try {
     const value = context?.getRemainingTimeInMillis?.();
     return typeof value === 'number' && Number.isFinite(value) ? value : REMAINING_WITHOUT_CONTEXT_MS;

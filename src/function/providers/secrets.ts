@@ -38,7 +38,7 @@ export function getApiKey(source: SecretSource, refresh = false): Promise<string
 }
 
 /** `arn:aws:secretsmanager:eu-west-1:…` → `eu-west-1`. */
-export function regionOfArn(arn: string): string | undefined {
+function regionOfArn(arn: string): string | undefined {
   return /^arn:[^:]+:secretsmanager:([a-z0-9-]+):/.exec(arn)?.[1];
 }
 
