@@ -5,7 +5,9 @@
  * the violations it finds.
  */
 import { brokenRules, parseSettings } from '../function/settings/read';
+import { FUNCTION_TIMEOUT_SECONDS } from '../stacks/variables-runtime';
 import type { PlanJson, PlannedResource } from '../terraform/terraform';
+import { deploymentsOf, functionEnv, list, policyStatements, resourcesOf, type Deployment, type Statement } from './deployments';
 
 export interface Violation {
   readonly rule: string;
@@ -16,17 +18,7 @@ export interface Violation {
 export interface PolicyRule {
   readonly id: string;
   readonly reason: string;
-  check(plan: PlanJson): Violation[];
-}
-
-interface Statement {
-  Sid?: string;
-  Effect?: string;
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  Principal?: unknown;
-  Condition?: unknown;
+  check(deployment: Deployment): Violation[];
 }
 
 /** Actions EC2 and X-Ray offer no resource-level permissions for: "*" is the only possible Resource. */
@@ -41,37 +33,16 @@ const SECRET_VALUE_PATTERNS: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 /** Names that promise a secret; references (ARNs) and digests are fine. */
 const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|TOKEN)$/i;
-const MAX_TIMEOUT_SECONDS = 600;
 
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-const resources = (plan: PlanJson, ...types: string[]) => (plan.planned_values.root_module.resources ?? []).filter((r) => types.includes(r.type));
+const resources = resourcesOf;
 const violation = (rule: string, r: PlannedResource, message: string): Violation => ({ rule, address: r.address, message });
-
-/** Statements of every IAM policy in the plan; policies unknown at plan time are returned apart. */
-export function policyStatements(plan: PlanJson): { known: Array<{ resource: PlannedResource; statement: Statement }>; unknown: PlannedResource[] } {
-  const known: Array<{ resource: PlannedResource; statement: Statement }> = [];
-  const unknown: PlannedResource[] = [];
-  for (const r of resources(plan, 'aws_iam_role_policy', 'aws_iam_policy')) {
-    if (typeof r.values.policy !== 'string') {
-      unknown.push(r);
-      continue;
-    }
-    for (const statement of list((JSON.parse(r.values.policy) as { Statement?: Statement | Statement[] }).Statement)) known.push({ resource: r, statement });
-  }
-  return { known, unknown };
-}
-
-function functionEnv(r: PlannedResource): Record<string, string> {
-  const env = r.values.environment as Array<{ variables?: Record<string, string> }> | undefined;
-  return env?.[0]?.variables ?? {};
-}
 
 export const RULES: readonly PolicyRule[] = [
   {
     id: 'AGENT-IAM-001',
     reason: 'IAM statements name their actions: no "*" or "service:*" wildcards, no NotAction.',
-    check: (plan) =>
-      policyStatements(plan).known.flatMap(({ resource, statement }) => [
+    check: (d) =>
+      policyStatements(d).known.flatMap(({ resource, statement }) => [
         ...list(statement.Action)
           .filter((a) => a.includes('*'))
           .map((a) => violation('AGENT-IAM-001', resource, `statement ${statement.Sid ?? '(no Sid)'} allows the wildcard action "${a}"`)),
@@ -81,8 +52,8 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'AGENT-IAM-002',
     reason: 'Resource "*" only for actions that have no resource-level permissions.',
-    check: (plan) =>
-      policyStatements(plan)
+    check: (d) =>
+      policyStatements(d)
         .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Resource).includes('*'))
         .flatMap(({ resource, statement }) =>
           list(statement.Action)
@@ -93,8 +64,8 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'AGENT-IAM-003',
     reason: 'The function role can be assumed by lambda.amazonaws.com and nothing else.',
-    check: (plan) =>
-      resources(plan, 'aws_iam_role').flatMap((role) => {
+    check: (d) =>
+      resources(d, 'aws_iam_role').flatMap((role) => {
         if (typeof role.values.assume_role_policy !== 'string') return [violation('AGENT-IAM-003', role, 'the trust policy is not known at plan time')];
         const statements = list((JSON.parse(role.values.assume_role_policy) as { Statement?: Statement | Statement[] }).Statement);
         return statements
@@ -108,9 +79,9 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'AGENT-URL-001',
     reason: 'A Function URL with auth type NONE is served only with bearer-token digests, or with the explicit allow_unauthenticated opt-out.',
-    check: (plan) => {
-      const fns = resources(plan, 'aws_lambda_function');
-      return resources(plan, 'aws_lambda_function_url')
+    check: (d) => {
+      const fns = resources(d, 'aws_lambda_function');
+      return resources(d, 'aws_lambda_function_url')
         .filter((url) => url.values.authorization_type === 'NONE')
         .flatMap((url) => {
           // The settings table's own rule, over what the function will read.
@@ -130,8 +101,8 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'AGENT-ENV-001',
     reason: 'No secret-looking values in Lambda environment variables (readable by anyone who can read the function).',
-    check: (plan) =>
-      resources(plan, 'aws_lambda_function').flatMap((fn) =>
+    check: (d) =>
+      resources(d, 'aws_lambda_function').flatMap((fn) =>
         Object.entries(functionEnv(fn)).flatMap(([name, value]) => {
           const pattern = SECRET_VALUE_PATTERNS.find(([, regex]) => regex.test(value));
           if (pattern) return [violation('AGENT-ENV-001', fn, `${name} holds what looks like ${pattern[0]}`)];
@@ -144,17 +115,20 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'AGENT-LAMBDA-001',
     reason: 'Reserved concurrency caps parallel executions (and the bill).',
-    check: (plan) =>
-      resources(plan, 'aws_lambda_function')
+    check: (d) =>
+      resources(d, 'aws_lambda_function')
         .filter((fn) => typeof fn.values.reserved_concurrent_executions !== 'number' || fn.values.reserved_concurrent_executions < 0)
         .map((fn) => violation('AGENT-LAMBDA-001', fn, `reserved_concurrent_executions is ${JSON.stringify(fn.values.reserved_concurrent_executions)}`)),
   },
   {
     id: 'AGENT-LAMBDA-002',
-    reason: 'X-Ray tracing is what tracing_enabled asks for.',
-    check: (plan) => {
-      const wanted = plan.variables?.tracing_enabled?.value === true ? 'Active' : 'PassThrough';
-      return resources(plan, 'aws_lambda_function').flatMap((fn) => {
+    reason: 'X-Ray tracing is what tracing_enabled asks for, with X-Ray permissions exactly when it is Active.',
+    check: (d) => {
+      const xray = policyStatements(d).known.some(({ statement }) => list(statement.Action).some((a) => a.startsWith('xray:')));
+      // A module instance's inputs are not in the plan: then tracing and its permissions must agree.
+      const asked = d.variables?.tracing_enabled?.value;
+      const wanted = asked === undefined ? (xray ? 'Active' : 'PassThrough') : asked === true ? 'Active' : 'PassThrough';
+      return resources(d, 'aws_lambda_function').flatMap((fn) => {
         const mode = (fn.values.tracing_config as Array<{ mode?: string }> | undefined)?.[0]?.mode;
         return mode === wanted ? [] : [violation('AGENT-LAMBDA-002', fn, `tracing mode is ${mode ?? 'unset'}, expected ${wanted}`)];
       });
@@ -162,31 +136,33 @@ export const RULES: readonly PolicyRule[] = [
   },
   {
     id: 'AGENT-LAMBDA-003',
-    reason: `The function timeout stays well below Lambda's 900 s maximum (at most ${MAX_TIMEOUT_SECONDS} s).`,
-    check: (plan) =>
-      resources(plan, 'aws_lambda_function')
-        .filter((fn) => typeof fn.values.timeout !== 'number' || fn.values.timeout > MAX_TIMEOUT_SECONDS)
+    reason: `The function timeout is within what the timeout_seconds variable allows: ${FUNCTION_TIMEOUT_SECONDS.min} to ${FUNCTION_TIMEOUT_SECONDS.max} s.`,
+    check: (d) =>
+      resources(d, 'aws_lambda_function')
+        .filter(
+          (fn) => typeof fn.values.timeout !== 'number' || fn.values.timeout < FUNCTION_TIMEOUT_SECONDS.min || fn.values.timeout > FUNCTION_TIMEOUT_SECONDS.max,
+        )
         .map((fn) => violation('AGENT-LAMBDA-003', fn, `timeout is ${JSON.stringify(fn.values.timeout)} s`)),
   },
   {
     id: 'AGENT-LOG-001',
     reason: 'Log groups expire their logs (retention set).',
-    check: (plan) =>
-      resources(plan, 'aws_cloudwatch_log_group')
+    check: (d) =>
+      resources(d, 'aws_cloudwatch_log_group')
         .filter((g) => typeof g.values.retention_in_days !== 'number' || g.values.retention_in_days <= 0)
         .map((g) => violation('AGENT-LOG-001', g, 'retention_in_days is not set')),
   },
   {
     id: 'AGENT-SG-001',
     reason: 'Every security group and security group rule carries a description.',
-    check: (plan) => [
-      ...resources(plan, 'aws_security_group').flatMap((g) => [
+    check: (d) => [
+      ...resources(d, 'aws_security_group').flatMap((g) => [
         ...(described(g.values.description) ? [] : [violation('AGENT-SG-001', g, 'the security group has no description')]),
         ...[...list(g.values.ingress as unknown[]), ...list(g.values.egress as unknown[])]
           .filter((rule) => !described((rule as { description?: unknown }).description))
           .map(() => violation('AGENT-SG-001', g, 'an inline rule has no description')),
       ]),
-      ...resources(plan, 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_security_group_rule')
+      ...resources(d, 'aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule', 'aws_security_group_rule')
         .filter((r) => !described(r.values.description))
         .map((r) => violation('AGENT-SG-001', r, 'the rule has no description')),
     ],
@@ -194,14 +170,14 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'AGENT-SG-002',
     reason: 'No security group admits ingress from 0.0.0.0/0 or ::/0.',
-    check: (plan) => {
+    check: (d) => {
       const open = (cidrs: unknown) => list(cidrs as string | string[]).some((c) => c === '0.0.0.0/0' || c === '::/0');
       return [
-        ...resources(plan, 'aws_vpc_security_group_ingress_rule').filter((r) => open(r.values.cidr_ipv4) || open(r.values.cidr_ipv6)),
-        ...resources(plan, 'aws_security_group_rule').filter(
+        ...resources(d, 'aws_vpc_security_group_ingress_rule').filter((r) => open(r.values.cidr_ipv4) || open(r.values.cidr_ipv6)),
+        ...resources(d, 'aws_security_group_rule').filter(
           (r) => r.values.type === 'ingress' && (open(r.values.cidr_blocks) || open(r.values.ipv6_cidr_blocks)),
         ),
-        ...resources(plan, 'aws_security_group').filter((g) =>
+        ...resources(d, 'aws_security_group').filter((g) =>
           list(g.values.ingress as Array<Record<string, unknown>>).some((i) => open(i.cidr_blocks) || open(i.ipv6_cidr_blocks)),
         ),
       ].map((r) => violation('AGENT-SG-002', r, 'ingress from the whole internet'));
@@ -220,5 +196,9 @@ export interface PolicyReport {
 }
 
 export function evaluatePlan(plan: PlanJson, rules: readonly PolicyRule[] = RULES): PolicyReport {
-  return { violations: rules.flatMap((rule) => rule.check(plan)), unevaluated: policyStatements(plan).unknown.map((r) => r.address) };
+  const deployments = deploymentsOf(plan);
+  return {
+    violations: deployments.flatMap((d) => rules.flatMap((rule) => rule.check(d))),
+    unevaluated: deployments.flatMap((d) => policyStatements(d).unknown.map((r) => r.address)),
+  };
 }

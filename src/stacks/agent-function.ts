@@ -20,7 +20,7 @@ import { functionEnvironment } from './function-environment';
 import { bedrockPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, secretPolicy, tracingPolicy } from './iam-policies';
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
-import { countIf, first, isNotEmpty, named, onlyIf, splat } from './terraform-helpers';
+import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
 import { VpcAccess } from './vpc-access';
 
@@ -30,6 +30,8 @@ export interface AgentFunctionProps {
   readonly variables: StackVariables;
   readonly context: StackContext;
   readonly models: ModelLocals;
+  /** @default 'root' */
+  readonly form?: 'root' | 'module';
   /**
    * Major version of hashicorp/aws the JSON targets; 6 adds `invoked_via_function_url`.
    * @default 5
@@ -66,6 +68,7 @@ export class AgentFunction extends Construct {
         name: `${name}-anthropic-api-key`,
         description: 'Anthropic API key of the Claude agent function (created from the anthropic_api_key variable).',
         recoveryWindowInDays: 7,
+        tags: context.tags(),
       }),
       'anthropic_api_key',
     );
@@ -85,8 +88,9 @@ export class AgentFunction extends Construct {
     this.role = named(
       new IamRole(this, 'role', {
         name: `${name}-role`,
+        tags: context.tags(),
         description: 'Execution role of the Claude agent Lambda function.',
-        assumeRolePolicy: lambdaTrustPolicy(this),
+        assumeRolePolicy: lambdaTrustPolicy(),
       }),
       'agent',
     );
@@ -120,7 +124,10 @@ export class AgentFunction extends Construct {
 
     this.vpc = new VpcAccess(this, 'vpc', { roleId: this.role.id, variables: vars, context });
 
-    this.logGroup = named(new CloudwatchLogGroup(this, 'log-group', { name: logGroupName, retentionInDays: vars.num('log_retention_days') }), 'agent');
+    this.logGroup = named(
+      new CloudwatchLogGroup(this, 'log-group', { name: logGroupName, retentionInDays: vars.num('log_retention_days'), tags: context.tags() }),
+      'agent',
+    );
 
     // The zip lands in the stack folder under a path that contains its sha256,
     // so `filename` is relative and changes exactly when the code does.
@@ -129,9 +136,11 @@ export class AgentFunction extends Construct {
     this.function = named(
       new LambdaFunction(this, 'function', {
         functionName: name,
+        tags: context.tags(),
         description: 'Claude agent behind a Function URL.',
         role: this.role.arn,
-        filename: zip.path,
+        // A module finds its zip beside its own files, wherever the caller's configuration lives.
+        filename: props.form === 'module' ? `\${path.module}/${zip.path}` : zip.path,
         sourceCodeHash: artifact.sourceCodeHash,
         handler: Token.asString(conditional(Op.eq(vars.str('invoke_mode'), 'RESPONSE_STREAM'), artifact.handlers.streaming, artifact.handlers.buffered)),
         runtime: vars.str('runtime'),
@@ -150,6 +159,14 @@ export class AgentFunction extends Construct {
               errorMessage:
                 'llm_provider is "anthropic" but no API key is configured. Set anthropic_api_key_secret_arn to the ARN of a Secrets Manager secret holding the key (recommended), or set anthropic_api_key.',
             },
+            ...(props.form === 'module'
+              ? [
+                  {
+                    condition: Op.or(isEmpty(vars.str('aws_region')), Op.eq(vars.str('aws_region'), context.region)),
+                    errorMessage: `aws_region is set, and it is not the Region of the aws provider this module was given (${context.region}). Pass the provider of that Region (providers = { aws = aws.<alias> }), or leave aws_region empty.`,
+                  },
+                ]
+              : []),
             {
               condition: Op.or(Op.not(secretArnGiven), Op.not(keyGiven)),
               errorMessage:

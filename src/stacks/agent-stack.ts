@@ -2,9 +2,16 @@
  * The agent stack: variables, provider, backend, the function construct and
  * the outputs. Everything a user changes between deploys is a variable; the
  * synthesized JSON depends only on the source and the build's zip.
+ *
+ * One construct, two forms: the root stack (`cdktf deploy`, or `terraform
+ * plan` in its folder) configures its provider and backend; the module form
+ * has neither, so a caller's Terraform can use it with its own provider,
+ * `count`, `for_each` and `depends_on`. Both declare the same variables and
+ * outputs.
  */
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -15,11 +22,19 @@ import { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
 import { StackVariables } from './variables';
 
+/** `root`: a root configuration with provider and backend. `module`: a module without either. */
+export type StackForm = 'root' | 'module';
+
+/** The tag every resource carries. */
+const MANAGED_BY = { 'managed-by': 'claude-agent-lambda' };
+
 export interface AgentStackProps {
   /** The zip and hashes written by `npm run build`. */
   readonly artifact: FunctionArtifact;
+  /** @default 'root' */
+  readonly form?: StackForm;
   /**
-   * Where Terraform keeps state.
+   * Where Terraform keeps state (root form only).
    * @default - local state in `terraform.agent.tfstate` at the project root
    */
   readonly backend?: BackendConfig;
@@ -43,24 +58,32 @@ export class AgentStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: AgentStackProps) {
     super(scope, id);
-    applyBackend(this, props.backend ?? { kind: 'local', path: LOCAL_STATE_PATH });
+    const form = props.form ?? 'root';
+    if (form === 'root') applyBackend(this, props.backend ?? { kind: 'local', path: LOCAL_STATE_PATH });
+    // cdktf gives every stack without a backend a local one; a module must have none.
+    else this.addOverride('terraform.backend', undefined);
     this.addOverride('terraform.required_version', TERRAFORM_VERSION_CONSTRAINT);
     const providerConstraint = props.awsProviderMajor === 6 ? AWS_PROVIDER_6_CONSTRAINT : AWS_PROVIDER_CONSTRAINT;
     this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: providerConstraint });
 
-    const variables = StackVariables.declare(this);
-    new AwsProvider(this, 'aws', {
-      region: variables.str('aws_region'),
-      defaultTags: [{ tags: Token.asStringMap(Fn.merge([{ 'managed-by': 'claude-agent-lambda' }, variables.map('tags')])) }],
-    });
+    const variables = StackVariables.declare(this, form);
+    const allTags = Token.asStringMap(Fn.merge([MANAGED_BY, variables.map('tags')]));
+    if (form === 'root') new AwsProvider(this, 'aws', { region: variables.str('aws_region'), defaultTags: [{ tags: allTags }] });
     const partition = new DataAwsPartition(this, 'partition');
     partition.overrideLogicalId('current');
     const caller = new DataAwsCallerIdentity(this, 'caller');
     caller.overrideLogicalId('current');
-    const context: StackContext = { partition: partition.partition, accountId: caller.accountId, region: variables.str('aws_region') };
+    const region = new DataAwsRegion(this, 'region');
+    region.overrideLogicalId('current');
+    const context: StackContext = {
+      partition: partition.partition,
+      accountId: caller.accountId,
+      region: region.name,
+      tags: (extra) => (form === 'root' ? extra : Token.asStringMap(Fn.merge([allTags, extra ?? {}]))),
+    };
     const models = new ModelLocals(this, 'models', { variables, context });
 
-    this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact, awsProviderMajor: props.awsProviderMajor, variables, context, models });
+    this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact, awsProviderMajor: props.awsProviderMajor, variables, context, models, form });
 
     const outputs: Array<[string, string, string]> = [
       ['function_url', this.agent.url.functionUrl, 'HTTPS endpoint of the agent (GET /health, POST /agent).'],

@@ -17,11 +17,16 @@ function document(scope: Construct, name: string, statement: DataAwsIamPolicyDoc
   return named(new DataAwsIamPolicyDocument(scope, `${name}-policy-document`, { statement, ...(count !== undefined ? { count } : {}) }), name);
 }
 
-/** Only the Lambda service may assume the role. */
-export function lambdaTrustPolicy(scope: Construct): string {
-  return document(scope, 'lambda_trust', [
-    { sid: 'LambdaAssumeRole', effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['lambda.amazonaws.com'] }] },
-  ]).json;
+/**
+ * Only the Lambda service may assume the role. A literal, not a data source:
+ * it depends on nothing, so it is known at plan time even where a caller's
+ * `depends_on` defers every data source of the module to apply.
+ */
+export function lambdaTrustPolicy(): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'LambdaAssumeRole', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'lambda.amazonaws.com' } }],
+  });
 }
 
 /** The function's own log group, by an ARN built from known parts so the policy is known at plan time. */

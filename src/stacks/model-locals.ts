@@ -4,11 +4,11 @@
  * Evaluated at plan time, so switching provider or model is a tfvars edit
  * and never a re-synth.
  */
-import { conditional, Fn, Op, TerraformLocal, type IResolvable } from 'cdktf';
+import { conditional, Fn, Op, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from '../function/models';
 import type { StackContext } from './stack-context';
-import { isNotEmpty, named } from './terraform-helpers';
+import { isEmpty, isNotEmpty, named } from './terraform-helpers';
 import type { StackVariables } from './variables';
 
 /**
@@ -49,7 +49,7 @@ export class ModelLocals extends Construct {
     const local = <T>(name: string, expression: T) => named(new TerraformLocal(this, name, expression), name);
 
     // The geography a Region's default inference profile belongs to.
-    const region = vars.str('aws_region');
+    const region = context.region;
     const defaultGeo = local(
       'default_profile_geo',
       conditional(
@@ -67,7 +67,16 @@ export class ModelLocals extends Construct {
       ),
     ).asString;
     const geo = local('profile_geo', Fn.try([Fn.element(Fn.regex(PROFILE_PREFIX, model), 0), ''])).asString;
-    const isProfile = local('is_inference_profile', isNotEmpty(geo)).asBoolean;
+    // Decided from the inputs alone, never from the Region: resource counts hang on it, and the
+    // Region (a data source) is unknown at plan time when the caller gives the module depends_on.
+    const givenModel = vars.str('model_id');
+    const isProfile = local(
+      'is_inference_profile',
+      Op.or(
+        Op.and(isEmpty(givenModel), Op.eq(vars.str('llm_provider'), 'bedrock')),
+        isNotEmpty(Token.asString(Fn.try([Fn.element(Fn.regex(PROFILE_PREFIX, givenModel), 0), '']))),
+      ),
+    ).asBoolean;
     const foundationModel = local('foundation_model_id', Fn.replace(model, `/${PROFILE_PREFIX}/`, '')).asString;
     const explicitRegions = vars.list('bedrock_inference_profile_regions');
     const profileRegions = local(

@@ -1,5 +1,15 @@
 /** How the function runs: size, timeout, concurrency, abuse limits, logs and tracing. */
+import { DEFAULT_RUNTIME, LAMBDA_NODE_RUNTIMES } from '../../build/runtimes';
 import { LOG_RETENTION_DAYS, intRange, oneOf, type VariableSpec } from './variable-types';
+
+/** The runtimes the zip is built and tested for: the build's table, not a second list. */
+const RUNTIMES = Object.keys(LAMBDA_NODE_RUNTIMES);
+
+/**
+ * The function timeout the stack accepts, in seconds. Below 10 s a model call
+ * rarely finishes; 900 s is Lambda's maximum. `npm run check` holds plans to it.
+ */
+export const FUNCTION_TIMEOUT_SECONDS = { min: 10, max: 900 } as const;
 
 export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
   {
@@ -15,8 +25,8 @@ export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
     group: 'Function',
     type: 'number',
     default: 120,
-    description: 'Function timeout in seconds, 1 to 900. The agent stops starting work when the rest cannot fit.',
-    validation: [intRange('timeout_seconds', 1, 900, 'seconds')],
+    description: `Function timeout in seconds, ${FUNCTION_TIMEOUT_SECONDS.min} to ${FUNCTION_TIMEOUT_SECONDS.max}. The agent stops starting work when the rest cannot fit.`,
+    validation: [intRange('timeout_seconds', FUNCTION_TIMEOUT_SECONDS.min, FUNCTION_TIMEOUT_SECONDS.max, 'seconds')],
   },
   {
     name: 'reserved_concurrency',
@@ -38,9 +48,9 @@ export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
     name: 'runtime',
     group: 'Function',
     type: 'string',
-    default: 'nodejs22.x',
-    description: 'Lambda runtime: "nodejs22.x" or "nodejs24.x". The zip is built for Node 22.',
-    validation: [oneOf('runtime', ['nodejs22.x', 'nodejs24.x'])],
+    default: DEFAULT_RUNTIME,
+    description: `Lambda runtime: ${RUNTIMES.map((r) => `"${r}"`).join(', ')}, the runtimes the zip is built and tested for (build/runtimes.ts).`,
+    validation: [oneOf('runtime', RUNTIMES)],
   },
   {
     name: 'log_retention_days',

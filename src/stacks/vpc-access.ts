@@ -75,7 +75,7 @@ export class VpcAccess extends Construct {
         name: `${name}-function`,
         description: 'Claude agent Lambda function: no ingress; HTTPS egress to its VPC endpoints, and to the internet only through NAT.',
         vpcId: vars.str('vpc_id'),
-        tags: { Name: `${name}-function` },
+        tags: context.tags({ Name: `${name}-function` }),
       }),
       'function',
     );
@@ -87,7 +87,7 @@ export class VpcAccess extends Construct {
         name: `${name}-endpoints`,
         description: 'Interface VPC endpoints of the Claude agent: HTTPS from the function security group only.',
         vpcId: vars.str('vpc_id'),
-        tags: { Name: `${name}-endpoints` },
+        tags: context.tags({ Name: `${name}-endpoints` }),
       }),
       'endpoints',
     );
@@ -156,7 +156,7 @@ export class VpcAccess extends Construct {
         privateDnsEnabled: true,
         subnetIds: vars.list('vpc_subnet_ids'),
         securityGroupIds: [endpointsSgId],
-        tags: { Name: `${name}-${service.key}` },
+        tags: context.tags({ Name: `${name}-${service.key}` }),
       }),
       'agent',
     );

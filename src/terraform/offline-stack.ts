@@ -1,22 +1,26 @@
 /**
- * A synthesized agent stack in a temporary folder, initialised against the
- * local provider mirror, with dummy credentials and a local STS: ready for
- * `terraform plan` with any tfvars, no AWS account involved.
+ * A synthesized agent stack in a temporary folder, in both forms (root stack
+ * and module), initialised against the local provider mirror, with dummy
+ * credentials and a local STS: ready for `terraform plan` with any tfvars,
+ * and for callers of the module (the examples), no AWS account involved.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FunctionArtifact } from '../stacks/artifact';
+import { prepareCaller, type CallerEnvironment, type PreparedCaller } from './callers';
 import { startStsServer, type LocalServer } from './local-sts';
 import { buildArtifact, synthAgentStack } from './synth';
-import { locateAwsProviderMirror, requireTerraform, TerraformWorkdir, writeCliConfig } from './terraform';
+import { locateAwsProviderMirror, offlineAwsEnv, requireTerraform, TerraformWorkdir, writeCliConfig } from './terraform';
 
-export interface OfflineStack {
+export interface OfflineStack extends CallerEnvironment {
+  /** The root stack, initialised. */
   readonly tf: TerraformWorkdir;
   readonly sts: LocalServer;
   readonly stackDir: string;
-  /** The Terraform CLI config that installs providers from the local mirror only. */
-  readonly cliConfig: string;
+  readonly moduleDir: string;
+  /** Copies a configuration that uses the module beside it, and initialises it. */
+  caller(source: string, group: string): Promise<PreparedCaller>;
   dispose(): Promise<void>;
 }
 
@@ -37,37 +41,23 @@ export async function prepareOfflineStack(prefix: string, options: OfflineStackO
   const sts = await startStsServer();
   try {
     const artifact = options.artifact ?? (await buildArtifact(options.projectRoot ?? PROJECT_ROOT, path.join(root, 'dist')));
-    const stackDir = synthAgentStack(root, artifact);
-    fs.writeFileSync(
-      path.join(stackDir, 'zz_offline_override.tf.json'),
-      JSON.stringify({
-        provider: {
-          aws: [
-            {
-              access_key: 'test',
-              secret_key: 'test',
-              skip_credentials_validation: true,
-              skip_requesting_account_id: true,
-              skip_metadata_api_check: true,
-              endpoints: [{ sts: sts.url }],
-            },
-          ],
-        },
-      }),
-    );
+    const { stackDir, moduleDir } = synthAgentStack(root, artifact);
     fs.writeFileSync(
       path.join(stackDir, 'zz_test_outputs.tf.json'),
       JSON.stringify({ output: { test_zip_filebase64sha256: { value: '${filebase64sha256(aws_lambda_function.agent.filename)}' } } }),
     );
     const cliConfig = path.join(root, 'terraform.rc');
     writeCliConfig(cliConfig, mirror);
-    const tf = new TerraformWorkdir(stackDir, terraform, cliConfig);
+    const tf = new TerraformWorkdir(stackDir, terraform, cliConfig, offlineAwsEnv(sts.url));
     await tf.init();
+    const env: CallerEnvironment = { root, terraform, cliConfig, stsUrl: sts.url };
     return {
+      ...env,
       tf,
       sts,
       stackDir,
-      cliConfig,
+      moduleDir,
+      caller: (source, group) => prepareCaller(env, source, group),
       dispose: async () => {
         await sts.close();
         removeDir(root);

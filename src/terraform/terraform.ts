@@ -111,19 +111,40 @@ export interface TfRun {
   readonly stderr: string;
 }
 
-/** One synthesized stack folder, driven by the real CLI. */
+/**
+ * The environment under which the AWS provider plans offline, whatever the
+ * configuration says: dummy static credentials, STS at the local server
+ * (`AWS_ENDPOINT_URL_STS`, which hashicorp/aws honours like the AWS SDKs),
+ * no instance metadata, and none of the caller's own AWS settings (profile,
+ * session token, endpoints) that could reach a real account.
+ */
+export function offlineAwsEnv(stsUrl: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept = Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
+  return {
+    ...kept,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_STS: stsUrl,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+/** One Terraform configuration folder, driven by the real CLI. */
 export class TerraformWorkdir {
+  /** @param env the environment Terraform runs in (default: this process's) */
   constructor(
     readonly dir: string,
     private readonly binary: string,
     private readonly cliConfig: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  run(args: readonly string[]): Promise<TfRun> {
+  /** Runs `terraform <args>`; `input` is written to its stdin (for `terraform console`). */
+  run(args: readonly string[], input?: string): Promise<TfRun> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, [...args], {
         cwd: this.dir,
-        env: { ...process.env, TF_CLI_CONFIG_FILE: this.cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+        env: { ...this.env, TF_CLI_CONFIG_FILE: this.cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
       });
       let stdout = '';
       let stderr = '';
@@ -131,12 +152,15 @@ export class TerraformWorkdir {
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('error', reject);
       child.on('close', (status) => resolve({ status, stdout, stderr }));
+      child.stdin.end(input ?? '');
     });
   }
 
-  async init(): Promise<void> {
+  /** Initialises the folder; returns the run, whose output callers may inspect for warnings. */
+  async init(): Promise<TfRun> {
     const run = await this.run(['init', '-input=false', '-no-color']);
-    if (run.status !== 0) throw new Error(`terraform init failed:\n${run.stderr}${run.stdout}`);
+    if (run.status !== 0) throw new Error(`terraform init failed in ${this.dir}:\n${run.stderr}${run.stdout}`);
+    return run;
   }
 
   /** Plans with `tfvars` (written to a file) and returns `terraform show -json` of the plan, or the failure. */
@@ -159,11 +183,19 @@ export interface PlannedResource {
   readonly values: Record<string, unknown>;
 }
 
+/** A module in `planned_values`: its own resources and its child modules. */
+export interface PlannedModule {
+  /** Absent for the root module, e.g. `module.agent["eu"]` for a child. */
+  readonly address?: string;
+  readonly resources?: PlannedResource[];
+  readonly child_modules?: PlannedModule[];
+}
+
 export interface PlanJson {
   readonly variables?: Readonly<Record<string, { readonly value?: unknown }>>;
   readonly resource_changes?: ReadonlyArray<{ address: string; type: string; change: { after_unknown?: Record<string, unknown> } }>;
   readonly planned_values: {
     readonly outputs?: Record<string, { value?: unknown }>;
-    readonly root_module: { readonly resources?: PlannedResource[] };
+    readonly root_module: PlannedModule;
   };
 }

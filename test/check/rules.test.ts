@@ -74,10 +74,25 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
     },
   ],
   [
-    'AGENT-LAMBDA-003',
-    'a timeout of 900 s',
+    'AGENT-LAMBDA-002',
+    'a module instance with X-Ray permissions but tracing off',
     (p) => {
-      find(p, 'aws_lambda_function.agent').values.timeout = 900;
+      delete (p as Partial<FixturePlan>).variables;
+      setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]);
+    },
+  ],
+  [
+    'AGENT-LAMBDA-003',
+    "a timeout over Lambda's 900 s",
+    (p) => {
+      find(p, 'aws_lambda_function.agent').values.timeout = 901;
+    },
+  ],
+  [
+    'AGENT-LAMBDA-003',
+    'a timeout too short for a model call',
+    (p) => {
+      find(p, 'aws_lambda_function.agent').values.timeout = 5;
     },
   ],
   [
@@ -143,6 +158,23 @@ describe('policy rules', () => {
     delete env(plan).AUTH_TOKEN_SHA256;
     env(plan).ALLOW_UNAUTHENTICATED = 'true';
     expect(evaluate(plan).violations).toEqual([]);
+  });
+
+  test('each agent a caller deploys through the module is checked on its own', () => {
+    const healthy = load();
+    const broken = load();
+    find(broken, 'aws_lambda_function.agent').values.reserved_concurrent_executions = -1;
+    delete find(broken, 'aws_iam_role_policy.logs').values.policy;
+    const inModule = (plan: FixturePlan, key: string) => ({
+      address: `module.agent["${key}"]`,
+      resources: plan.planned_values.root_module.resources.map((r) => ({ ...r, address: `module.agent["${key}"].${r.address}` })),
+    });
+    const caller = { planned_values: { root_module: { child_modules: [inModule(healthy, 'us'), inModule(broken, 'eu')] } } };
+    const report = evaluatePlan(caller as unknown as PlanJson);
+    expect(report.violations).toEqual([
+      { rule: 'AGENT-LAMBDA-001', address: 'module.agent["eu"].aws_lambda_function.agent', message: 'reserved_concurrent_executions is -1' },
+    ]);
+    expect(report.unevaluated).toEqual(['module.agent["eu"].aws_iam_role_policy.logs']);
   });
 
   test('a policy only known after apply is reported as unevaluated, not passed silently', () => {

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { requireTerraform, TerraformWorkdir, type PlanJson, type PlannedResource, type TfRun } from '../../src/terraform/terraform';
+import { prepareCaller, type CallerEnvironment, type PreparedCaller } from '../../src/terraform/callers';
+import { offlineAwsEnv, requireTerraform, TerraformWorkdir, type PlanJson, type PlannedResource, type TfRun } from '../../src/terraform/terraform';
 import { testStack } from './test-run';
 
 export interface PlanOutcome {
@@ -15,8 +16,20 @@ export interface PlanOutcome {
 }
 
 export function sharedStack(): TerraformWorkdir {
-  const { stackDir, cliConfig } = testStack();
-  return new TerraformWorkdir(stackDir, requireTerraform(), cliConfig);
+  const { stackDir, cliConfig, stsUrl } = testStack();
+  return new TerraformWorkdir(stackDir, requireTerraform(), cliConfig, offlineAwsEnv(stsUrl));
+}
+
+/** Where the run's module was synthesized, and what a caller of it needs to plan offline. */
+export function callerEnvironment(): CallerEnvironment & { moduleDir: string } {
+  const { stackDir, cliConfig, stsUrl } = testStack();
+  const root = path.resolve(stackDir, '..', '..', '..');
+  return { root, terraform: requireTerraform(), cliConfig, stsUrl, moduleDir: path.join(root, 'cdktf.out', 'modules', 'agent') };
+}
+
+/** Copies a configuration that uses the module (an example, a fixture caller) beside the run's module, and initialises it. */
+export function testCaller(source: string, group: 'examples' | 'callers'): Promise<PreparedCaller> {
+  return prepareCaller(callerEnvironment(), source, group);
 }
 
 /** The stack's variable blocks alone, to check validations without starting the AWS provider. */

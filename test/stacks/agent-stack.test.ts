@@ -186,7 +186,7 @@ describe('AgentStack', () => {
       for_each: '${toset(local.vpc_endpoint_services)}',
       vpc_endpoint_type: 'Interface',
       private_dns_enabled: true,
-      service_name: 'com.amazonaws.${var.aws_region}.${each.key}',
+      service_name: 'com.amazonaws.${data.aws_region.current.name}.${each.key}',
     });
   });
 

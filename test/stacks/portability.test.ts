@@ -1,6 +1,7 @@
 /**
- * The synthesized JSON belongs to the source, not to the machine: no absolute
- * path of the host, and the same bytes from any checkout path.
+ * The synthesized JSON, stack and module, belongs to the source, not to the
+ * machine: no absolute path of the host, and the same bytes from any checkout
+ * path.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +15,8 @@ describe('portable synthesis', () => {
   let second: string;
   let jsonA: string;
   let jsonB: string;
+  let moduleA: string;
+  let moduleB: string;
 
   beforeAll(() => {
     first = checkoutRoot('synth-a');
@@ -30,6 +33,8 @@ describe('portable synthesis', () => {
     }
     jsonA = fs.readFileSync(path.join(first, 'cdktf.out', 'stacks', 'agent', 'cdk.tf.json'), 'utf8');
     jsonB = fs.readFileSync(path.join(second, 'cdktf.out', 'stacks', 'agent', 'cdk.tf.json'), 'utf8');
+    moduleA = fs.readFileSync(path.join(first, 'cdktf.out', 'modules', 'agent', 'cdk.tf.json'), 'utf8');
+    moduleB = fs.readFileSync(path.join(second, 'cdktf.out', 'modules', 'agent', 'cdk.tf.json'), 'utf8');
   }, 120_000);
 
   afterAll(() => {
@@ -37,8 +42,9 @@ describe('portable synthesis', () => {
     removeDir(path.resolve(second, '..', '..'));
   });
 
-  test('two checkouts at different paths synthesize identical cdk.tf.json', () => {
+  test('two checkouts at different paths synthesize identical cdk.tf.json, for the stack and the module', () => {
     expect(jsonB).toBe(jsonA);
+    expect(moduleB).toBe(moduleA);
   });
 
   test('`cdktf synth` (the CLI behind `npm run synth`) writes the same cdk.tf.json as the app', () => {
@@ -59,6 +65,13 @@ describe('portable synthesis', () => {
     expect(fs.readFileSync(zip).equals(fs.readFileSync(path.join(first, 'dist', 'function.zip')))).toBe(true);
   });
 
+  test("the module's zip is inside the module folder, named through path.module", () => {
+    const fn = JSON.parse(moduleA).resource.aws_lambda_function.agent;
+    expect(fn.filename).toMatch(/^\$\{path\.module\}\/assets\//);
+    const zip = path.join(first, 'cdktf.out', 'modules', 'agent', fn.filename.replace('${path.module}/', ''));
+    expect(fs.readFileSync(zip).equals(fs.readFileSync(path.join(first, 'dist', 'function.zip')))).toBe(true);
+  });
+
   test.each([
     ['the checkout path', () => first],
     ['the repository path', () => REPO_ROOT],
@@ -66,5 +79,6 @@ describe('portable synthesis', () => {
     ['the home folder', () => os.homedir()],
   ])('the JSON holds no absolute path: %s', (_label, hostPath) => {
     expect(jsonA).not.toContain(hostPath());
+    expect(moduleA).not.toContain(hostPath());
   });
 });

@@ -33,8 +33,11 @@ export const SETTINGS = {
     type: 'string',
     default: '',
     pattern: {
-      regex: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$',
-      expected: 'a Secrets Manager secret ARN: "arn:aws:secretsmanager:<region>:<account>:secret:<name>"',
+      // The complete ARN, with the 6 characters Secrets Manager appends to the name:
+      // the IAM policy grants exactly this ARN, and a partial one would match no secret.
+      regex: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$',
+      expected:
+        'the complete ARN of a Secrets Manager secret, ending in the 6 random characters Secrets Manager adds: "arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf" (aws secretsmanager describe-secret --secret-id <name> --query ARN)',
     },
     description: 'ARN of an existing Secrets Manager secret whose value is the Anthropic API key. Used when llm_provider is "anthropic".',
     delivery: {
