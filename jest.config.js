@@ -17,7 +17,9 @@ const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }],
   '^.+\\.md$': '<rootDir>/test/markdown-transform.js',
 };
-const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json', 'md'] };
+// `import('./x.js')` in the sources names the ES module a .ts file becomes; Jest loads the .ts itself.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+const base = { testEnvironment: 'node', transform, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json', 'md'] };
 const ARTIFACT_TESTS = ['<rootDir>/test/artifact/**/*.test.ts'];
 
 module.exports = {

@@ -2,6 +2,7 @@
 import { benchBuild } from './build.bench';
 import { formatRows } from './lib';
 import { benchRuntime } from './runtime.bench';
+import { benchSchema } from './schema.bench';
 import { benchSoak } from './soak.bench';
 import { benchSynth } from './synth.bench';
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const runtime = await benchRuntime();
   process.stdout.write(`${formatRows(`runtime: the zip under aws-lambda-ric on ${runtime.node}, zero-latency local stand-ins`, runtime.rows)}\n`);
   process.stdout.write(`${formatRows('soak (one warm execution environment)', await benchSoak())}\n`);
+  process.stdout.write(`${formatRows('output_schema: hostile patterns and formats on near-miss data (in process)', await benchSchema())}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -15,6 +15,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { Deadline } from '../src/function/agent/deadline';
 import { runToolCalls } from '../src/function/agent/tool-runner';
 import type { Tool } from '../src/function/tools/types';
+import { httpResponseOf } from '../src/dev/lambda/function-url';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi } from '../test/fixtures/servers/messages-api';
 import { median, percentile, type Row } from './lib';
@@ -57,7 +58,8 @@ export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
       first.push(performance.now() - started);
       init?.push(initDurationMs ?? NaN);
       await fn.close();
-      if (outcome.kind !== 'response') throw new Error(`cold invocation failed: ${JSON.stringify(outcome)}`);
+      if (outcome.kind !== 'response' || httpResponseOf(outcome).status !== 200)
+        throw new Error(`cold invocation failed: ${JSON.stringify(outcome).slice(0, 500)}`);
     };
     for (let i = 0; i < COLD_STARTS; i += 1) {
       await cold(hello.taskRoot, {}, functionUrlEvent('q'), initHello, firstHello);
@@ -71,7 +73,7 @@ export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
     const direct = async () => sdk.messages.stream({ model: 'claude-sonnet-5-5', max_tokens: 1024, messages: [{ role: 'user', content: 'q' }] }).finalMessage();
     const viaZip = async () => {
       const { outcome } = await fn.invoke({ event: functionUrlEvent('q'), timeoutMs: 60_000 });
-      if (outcome.kind !== 'response') throw new Error(`invocation failed: ${JSON.stringify(outcome)}`);
+      if (outcome.kind !== 'response' || httpResponseOf(outcome).status !== 200) throw new Error(`invocation failed: ${JSON.stringify(outcome).slice(0, 500)}`);
     };
     for (let i = 0; i < 30; i += 1) await Promise.all([direct(), viaZip()]); // warm up
     const sdkTimes: number[] = [];

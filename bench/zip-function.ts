@@ -39,7 +39,12 @@ export function functionUrlEvent(input: string, path = '/agent') {
     rawPath: path,
     rawQueryString: '',
     headers: { 'content-type': 'application/json' },
-    requestContext: { requestId: 'bench', http: { method: path === '/agent' ? 'POST' : 'GET', path, sourceIp: '127.0.0.1' } },
+    // Signed, as the stack's default AWS_IAM URL delivers every event.
+    requestContext: {
+      requestId: 'bench',
+      authorizer: { iam: { accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/bench' } },
+      http: { method: path === '/agent' ? 'POST' : 'GET', path, sourceIp: '127.0.0.1' },
+    },
     ...(path === '/agent' ? { body: JSON.stringify({ input }) } : {}),
     isBase64Encoded: false,
   };

@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'var-file': { type: 'string', multiple: true }, help: { type: 'boolean', default: false } } });
   if (values.help) {
     process.stdout.write(
-      'Usage: npm run check -- [--var-file terraform.tfvars ...]\n\nWithout --var-file, plans the built-in matrix (both providers x both auth types x VPC off/on) and every example in examples/.\n',
+      'Usage: npm run check -- [--var-file terraform.tfvars ...]\n\nWithout --var-file, plans the built-in matrix (both providers x both auth types x VPC off/on, and a KMS key) and every example in examples/.\n',
     );
     return 0;
   }

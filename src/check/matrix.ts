@@ -1,10 +1,11 @@
 /**
- * The tfvars combinations `npm run check` and the tests plan: both providers,
- * both auth types, VPC off and on. Values are placeholders that only need to
- * be well-formed; nothing is deployed.
+ * The tfvars combinations `npm run check` plans: both providers, both auth
+ * types, VPC off and on, and one with a customer-managed KMS key. Values are
+ * placeholders that only need to be well-formed; nothing is deployed.
  */
 
 export const CHECK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:anthropic-api-key-AbCdEf';
+export const CHECK_KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 /** sha256("check-token"): a digest, never a token, as tfvars should hold. */
 export const CHECK_TOKEN_DIGEST = '3a479c4cedd0abd361f3537fbd5546ea193e4a6fb3efb5271bafa5f5e682857a';
 
@@ -29,5 +30,8 @@ export function checkMatrix(): Combination[] {
       }
     }
   }
+  // A customer-managed key: the KMS permission and the encrypted log group are checked too.
+  const vpcBedrock = combos.find((c) => c.name === 'bedrock-iam-vpc');
+  if (vpcBedrock) combos.push({ name: 'bedrock-iam-vpc-kms', tfvars: `${vpcBedrock.tfvars}kms_key_arn = "${CHECK_KMS_KEY_ARN}"\n` });
   return combos;
 }

@@ -153,6 +153,52 @@ export const RULES: readonly PolicyRule[] = [
         .map((g) => violation('AGENT-LOG-001', g, 'retention_in_days is not set')),
   },
   {
+    id: 'AGENT-LOG-002',
+    reason: "The role may create log streams in the function's log group, on the resource form AWS documents (log-group:<name>:*).",
+    check: (d) => {
+      // A policy only known after apply may hold the grant: it is reported as unevaluated instead.
+      if (policyStatements(d).unknown.length > 0) return [];
+      const granted = policyStatements(d)
+        .known.filter(({ statement }) => statement.Effect === 'Allow' && list(statement.Action).includes('logs:CreateLogStream'))
+        .flatMap(({ statement }) => list(statement.Resource));
+      return resources(d, 'aws_cloudwatch_log_group')
+        .filter((g) => typeof g.values.name === 'string')
+        .filter((g) => !granted.some((arn) => arn.endsWith(`:log-group:${String(g.values.name)}:*`) || arn === '*'))
+        .map((g) =>
+          violation(
+            'AGENT-LOG-002',
+            g,
+            `no statement grants logs:CreateLogStream on arn:…:log-group:${String(g.values.name)}:* (AWS authorises it against the log group; a log-stream resource alone denies it and the logs are lost)`,
+          ),
+        );
+    },
+  },
+  {
+    id: 'AGENT-KMS-001',
+    reason: 'KMS permissions are kms:Decrypt or GenerateDataKey on the configured key only, and that key encrypts the logs too.',
+    check: (d) => {
+      const keys = resources(d, 'aws_lambda_function')
+        .map((fn) => fn.values.kms_key_arn)
+        .filter((k): k is string => typeof k === 'string' && k !== '');
+      const grants = policyStatements(d)
+        .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase().startsWith('kms:')))
+        .flatMap(({ resource, statement }) => [
+          ...list(statement.Action)
+            .filter((a) => !['kms:Decrypt', 'kms:GenerateDataKey'].includes(a))
+            .map((a) => violation('AGENT-KMS-001', resource, `grants ${a}; the function needs kms:Decrypt (and kms:GenerateDataKey to write) only`)),
+          ...list(statement.Resource)
+            .filter((arn) => !keys.includes(arn))
+            .map((arn) => violation('AGENT-KMS-001', resource, `grants KMS use of ${arn}, which is not the function's kms_key_arn`)),
+        ]);
+      const logs = resources(d, 'aws_cloudwatch_log_group')
+        .filter((g) => keys.length > 0 && !keys.includes(String(g.values.kms_key_id)))
+        .map((g) =>
+          violation('AGENT-KMS-001', g, `the function uses ${keys[0]}, but the log group is encrypted with ${JSON.stringify(g.values.kms_key_id ?? null)}`),
+        );
+      return [...grants, ...logs];
+    },
+  },
+  {
     id: 'AGENT-SG-001',
     reason: 'Every security group and security group rule carries a description.',
     check: (d) => [

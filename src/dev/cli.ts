@@ -15,6 +15,7 @@ import { functionEnvironment, type FunctionEnvironment } from './function-enviro
 import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from './lambda/binaries';
 import { LocalFunction } from './lambda/local-function';
 import { startDevServer } from './server';
+import { SETTINGS } from '../function/settings/table';
 
 const USAGE = `Usage: npm run dev -- [options]
 
@@ -79,10 +80,12 @@ async function main(argv: string[]): Promise<number> {
   };
 
   let current = await serve();
-  const server = await startDevServer({ port, invokeMode, timeoutSeconds, target: () => current.fn });
+  const authType = (env.environment.FUNCTION_URL_AUTH_TYPE ?? SETTINGS.FUNCTION_URL_AUTH_TYPE.default) === 'NONE' ? 'NONE' : 'AWS_IAM';
+  const server = await startDevServer({ port, invokeMode, timeoutSeconds, authType, target: () => current.fn });
   process.stdout.write(`dev server listening on ${server.url} (${invokeMode}), serving dist/function.zip sha256 ${current.sha256.slice(0, 12)}\n`);
   process.stdout.write(`runtime: aws-lambda-ric on ${node.label} ${node.version}\n`);
   process.stdout.write(`model access: ${env.modelAccess}\n`);
+  if (authType === 'AWS_IAM') process.stdout.write('auth: AWS_IAM; locally every request counts as signed by the local account (signatures are not checked)\n');
 
   const rebuild = async () => {
     try {

@@ -7,11 +7,30 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FunctionUrlEvent } from '../function/http/event';
+import { LOCAL_ACCOUNT_ID } from './lambda/execution-environment';
 
 /** Content types delivered as text; anything else arrives base64-encoded, as Lambda does. */
 const TEXT_TYPES = [/^text\//, /^application\/(json|xml|javascript|x-www-form-urlencoded)\b/, /\+(json|xml)\b/];
 
-export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer): FunctionUrlEvent & Record<string, unknown> {
+/**
+ * The `requestContext.authorizer.iam` Lambda adds once it has checked an
+ * AWS_IAM request's SigV4 signature. The dev server does not check
+ * signatures: it marks every request as signed by the local account.
+ */
+const LOCAL_IAM_AUTHORIZER = {
+  iam: {
+    accessKey: 'LOCAL',
+    accountId: LOCAL_ACCOUNT_ID,
+    callerId: 'local-dev',
+    cognitoIdentity: null,
+    principalOrgId: null,
+    userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-dev`,
+    userId: 'local-dev',
+  },
+};
+
+/** `authType` is the URL's: AWS_IAM events carry the IAM authorizer, NONE events none. */
+export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, authType: 'AWS_IAM' | 'NONE' = 'NONE'): FunctionUrlEvent & Record<string, unknown> {
   const headers: Record<string, string> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i].toLowerCase();
@@ -41,7 +60,8 @@ export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer): Function
     headers,
     ...(rawQueryString ? { queryStringParameters: query } : {}),
     requestContext: {
-      accountId: 'anonymous',
+      accountId: authType === 'AWS_IAM' ? LOCAL_ACCOUNT_ID : 'anonymous',
+      ...(authType === 'AWS_IAM' ? { authorizer: LOCAL_IAM_AUTHORIZER } : {}),
       apiId: 'local',
       domainName,
       domainPrefix: domainName.split('.')[0],

@@ -19,6 +19,11 @@ export interface DevServerOptions {
   readonly host?: string;
   /** Must match the handler of `target`: index.handler for BUFFERED, index.streamHandler for RESPONSE_STREAM. @default 'BUFFERED' */
   readonly invokeMode?: InvokeMode;
+  /**
+   * The URL's auth type. With AWS_IAM every event carries the IAM authorizer Lambda adds after checking
+   * SigV4 (the dev server does not check signatures). @default 'AWS_IAM', the stack's default
+   */
+  readonly authType?: 'AWS_IAM' | 'NONE';
   /** The function timeout: each invocation's deadline. @default 120 @unit seconds */
   readonly timeoutSeconds?: number;
   /** The function currently served; called per request so a rebuild swaps it. */
@@ -43,7 +48,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     res.on('error', () => undefined);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const event = toFunctionUrlEvent(req, Buffer.concat(chunks));
+    const event = toFunctionUrlEvent(req, Buffer.concat(chunks), options.authType ?? 'AWS_IAM');
     const forwarder = invokeMode === 'RESPONSE_STREAM' ? new StreamForwarder(res) : undefined;
     let note = '';
     try {

@@ -4,7 +4,7 @@
  * there; this module only shapes the parsed values for the code that uses them.
  */
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from './models';
-import { readSettings, type Env, type Settings } from './settings/read';
+import { readSettings, readSettingsOf, type Env, type Settings } from './settings/read';
 import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
 
 export type LlmProvider = Settings['LLM_PROVIDER'];
@@ -43,7 +43,6 @@ export interface RuntimeConfig {
   readonly awsRegion: string;
   readonly systemPrompt: string;
   readonly logContent: boolean;
-  readonly auth: AuthMode;
   readonly limits: Limits;
 }
 
@@ -64,7 +63,6 @@ export function resolveConfig(env: Env): RuntimeConfig {
     awsRegion: s.AWS_REGION,
     systemPrompt: s.SYSTEM_PROMPT || DEFAULT_SYSTEM_PROMPT.trim(),
     logContent: s.LOG_CONTENT,
-    auth: authMode(s),
     limits: {
       maxRequestBytes: s.MAX_REQUEST_BYTES,
       maxInputChars: s.MAX_INPUT_CHARS,
@@ -79,8 +77,16 @@ export function resolveConfig(env: Env): RuntimeConfig {
   };
 }
 
+/** The settings that decide who may call: read first, on their own (see resolveAuth). */
+const AUTH_SETTINGS = ['FUNCTION_URL_AUTH_TYPE', 'AUTH_TOKEN_SHA256', 'ALLOW_UNAUTHENTICATED'] as const;
+
+/** Who may call, from the auth settings alone; throws ConfigError (naming the variable, never its value) when they are broken. */
+export function resolveAuth(env: Env): AuthMode {
+  return authMode(readSettingsOf(env, AUTH_SETTINGS));
+}
+
 /** The table's rule has already refused NONE without digests or the opt-out. */
-function authMode(s: Settings): AuthMode {
+function authMode(s: Pick<Settings, (typeof AUTH_SETTINGS)[number]>): AuthMode {
   if (s.FUNCTION_URL_AUTH_TYPE === 'AWS_IAM') return { kind: 'iam' };
   if (s.AUTH_TOKEN_SHA256.length > 0) return { kind: 'token', digests: s.AUTH_TOKEN_SHA256.map((d) => Buffer.from(d, 'hex')) };
   return { kind: 'open' };

@@ -2,7 +2,8 @@
  * What a log line says about a failure, so an operator can find its cause
  * from the line alone: the error's name, message and first stack frames,
  * the upstream request id when a provider sent one, and the same for each
- * cause. Messages are truncated and anything shaped like a key is masked.
+ * cause. Messages are truncated, anything shaped like a key is masked, and
+ * the input V8 quotes in a JSON syntax error is withheld.
  */
 
 export interface ErrorReport {
@@ -30,7 +31,8 @@ export function reportError(error: unknown, depth = 0): ErrorReport {
   const cause = depth < MAX_CAUSE_DEPTH && error.cause !== undefined ? reportError(error.cause, depth + 1) : undefined;
   return {
     name: error.name,
-    message: mask(error.message),
+    // Wrappers (the SDK's AnthropicError) repeat their cause's message, so every message is cleaned.
+    message: mask(withoutQuotedInput(error.message)),
     stack: (error.stack ?? '')
       .split('\n')
       .filter((line) => /^\s+at /.test(line))
@@ -51,6 +53,14 @@ function upstreamRequestId(error: Error): string | undefined {
   if (typeof fields.requestID === 'string' && fields.requestID) return fields.requestID;
   const aws = fields.$metadata?.requestId;
   return typeof aws === 'string' && aws ? aws : undefined;
+}
+
+/**
+ * V8 quotes the text JSON.parse failed on (`Unexpected token 'h', "hello" is
+ * not valid JSON`): upstream content, which must not reach the log.
+ */
+function withoutQuotedInput(message: string): string {
+  return message.replace(/, ".*"(\.\.\.)? is not valid JSON$/s, ', (input withheld) is not valid JSON');
 }
 
 function mask(text: string): string {

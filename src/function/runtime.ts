@@ -1,8 +1,9 @@
 /**
- * Per-container state: the configuration and the model provider, built on
- * the first request and reused by every later one in the same container.
+ * Per-container state: who may call, the configuration and the model
+ * provider, built on the first request and reused by every later one in the
+ * same container.
  */
-import { resolveConfig, type RuntimeConfig } from './config';
+import { resolveAuth, resolveConfig, type AuthMode, type RuntimeConfig } from './config';
 import type { Env } from './settings/read';
 import { createProvider, type ModelProvider } from './providers/model-client';
 
@@ -19,4 +20,12 @@ export function getRuntime(env: Env = process.env): Runtime {
     current = { config, provider: createProvider(config) };
   }
   return current;
+}
+
+let auth: AuthMode | undefined;
+
+/** Who may call: from the auth settings alone, so authentication never waits on the rest of the configuration. */
+export function getAuth(env: Env = process.env): AuthMode {
+  auth ??= resolveAuth(env);
+  return auth;
 }

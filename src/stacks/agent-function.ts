@@ -17,10 +17,10 @@ import { AssetType, conditional, Fn, Op, TerraformAsset, TerraformLocal, Token, 
 import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
 import { functionEnvironment } from './function-environment';
-import { bedrockPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, secretPolicy, tracingPolicy } from './iam-policies';
+import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, secretPolicy, tracingPolicy } from './iam-policies';
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
-import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, splat } from './terraform-helpers';
+import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, orNull, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
 import { VpcAccess } from './vpc-access';
 
@@ -59,6 +59,8 @@ export class AgentFunction extends Construct {
     const isPublic = Op.eq(vars.str('function_url_auth_type'), 'NONE');
     const secretArnGiven = isNotEmpty(vars.str('anthropic_api_key_secret_arn'));
     const keyGiven = Fn.nonsensitive(isNotEmpty(vars.str('anthropic_api_key'))) as IResolvable;
+    const kmsKeyArn = vars.str('kms_key_arn');
+    const kmsGiven = isNotEmpty(kmsKeyArn);
 
     // The key given as a variable becomes a secret; the function only ever sees the secret's ARN.
     const createSecret = Op.and(Op.and(isAnthropic, Op.not(secretArnGiven)), keyGiven);
@@ -68,6 +70,7 @@ export class AgentFunction extends Construct {
         name: `${name}-anthropic-api-key`,
         description: 'Anthropic API key of the Claude agent function (created from the anthropic_api_key variable).',
         recoveryWindowInDays: 7,
+        kmsKeyId: orNull(kmsKeyArn),
         tags: context.tags(),
       }),
       'anthropic_api_key',
@@ -117,6 +120,7 @@ export class AgentFunction extends Construct {
       }),
       'bedrock',
     );
+    named(new IamRolePolicy(this, 'kms', { count: countIf(kmsGiven), role: this.role.id, name: 'kms', policy: kmsPolicy(this, kmsKeyArn, kmsGiven) }), 'kms');
     named(
       new IamRolePolicy(this, 'tracing', { count: countIf(vars.bool('tracing_enabled')), role: this.role.id, name: 'xray', policy: tracingPolicy(this) }),
       'tracing',
@@ -125,7 +129,12 @@ export class AgentFunction extends Construct {
     this.vpc = new VpcAccess(this, 'vpc', { roleId: this.role.id, variables: vars, context });
 
     this.logGroup = named(
-      new CloudwatchLogGroup(this, 'log-group', { name: logGroupName, retentionInDays: vars.num('log_retention_days'), tags: context.tags() }),
+      new CloudwatchLogGroup(this, 'log-group', {
+        name: logGroupName,
+        retentionInDays: vars.num('log_retention_days'),
+        kmsKeyId: orNull(kmsKeyArn),
+        tags: context.tags(),
+      }),
       'agent',
     );
 
@@ -151,6 +160,7 @@ export class AgentFunction extends Construct {
         loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
         tracingConfig: { mode: Token.asString(conditional(vars.bool('tracing_enabled'), 'Active', 'PassThrough')) },
         environment: { variables: functionEnvironment() },
+        kmsKeyArn: orNull(kmsKeyArn),
         dependsOn: [this.logGroup, logsRolePolicy, this.vpc.policy],
         lifecycle: {
           precondition: [
@@ -167,6 +177,10 @@ export class AgentFunction extends Construct {
                   },
                 ]
               : []),
+            {
+              condition: Op.or(Op.not(kmsGiven), Op.eq(Fn.element(Fn.split(':', kmsKeyArn), 3), context.region)),
+              errorMessage: `kms_key_arn names a key in another Region than the deployment's (${context.region}): CloudWatch Logs and Lambda use keys of their own Region only. Use a key (or a multi-Region replica) in ${context.region}.`,
+            },
             {
               condition: Op.or(Op.not(secretArnGiven), Op.not(keyGiven)),
               errorMessage:

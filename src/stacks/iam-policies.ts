@@ -34,9 +34,15 @@ export function logGroupArn(context: StackContext, logGroupName: string): string
   return `arn:${context.partition}:logs:${context.region}:${context.accountId}:log-group:${logGroupName}`;
 }
 
+/**
+ * Write to the function's own log group, on the resource form AWS's Lambda
+ * guide grants (`…:log-group:<name>:*`): CreateLogStream is authorised
+ * against the log group itself, so a `…:log-stream:*` resource alone would
+ * deny it and every log line would be lost.
+ */
 export function logsPolicy(scope: Construct, logGroup: string): string {
   return document(scope, 'logs', [
-    { sid: 'WriteOwnLogGroup', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup}:log-stream:*`] },
+    { sid: 'WriteOwnLogGroup', effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup}:*`] },
   ]).json;
 }
 
@@ -75,6 +81,12 @@ export function bedrockPolicy(scope: Construct, models: ModelLocals, enabled: IR
     countIf(Op.and(enabled, Op.not(models.isInferenceProfile))),
   );
   return Token.asString(Fn.one(Fn.concat([splat(viaProfile, 'json'), splat(direct, 'json')])));
+}
+
+/** Decrypt with the customer-managed key (environment variables, the secret) and nothing else; the document exists when `enabled` holds. */
+export function kmsPolicy(scope: Construct, keyArn: string, enabled: IResolvable): string {
+  const doc = document(scope, 'kms', [{ sid: 'DecryptWithOwnKey', effect: 'Allow', actions: ['kms:Decrypt'], resources: [keyArn] }], countIf(enabled));
+  return Token.asString(Fn.one(splat(doc, 'json')));
 }
 
 export function tracingPolicy(scope: Construct): string {

@@ -52,3 +52,8 @@ export function isEmpty(value: string | string[] | Record<string, string>): IRes
 export function isNotEmpty(value: string | string[] | Record<string, string>): IResolvable {
   return Op.gte(Fn.lengthOf(value), 1);
 }
+
+/** `value`, or null (the attribute left unset) when it is an empty string. */
+export function orNull(value: string): string {
+  return Token.asString(conditional(isEmpty(value), Token.nullValue(), value));
+}

@@ -11,13 +11,24 @@ import { SETTINGS, type SettingName } from '../function/settings/table';
 import { settingVariable } from './setting-variables';
 import { ACCESS_VARIABLES } from './variables-access';
 import { CORE_VARIABLES } from './variables-core';
+import { ENCRYPTION_VARIABLES } from './variables-encryption';
 import { RUNTIME_VARIABLES } from './variables-runtime';
 import type { VariableSpec } from './variable-types';
 
 /** Banners of terraform.tfvars.example, in order. */
-export const VARIABLE_GROUPS = ['Placement', 'Model', 'Anthropic API', 'Function URL', 'VPC (optional)', 'Function', 'Abuse limits', 'Observability'] as const;
+export const VARIABLE_GROUPS = [
+  'Placement',
+  'Model',
+  'Anthropic API',
+  'Function URL',
+  'VPC (optional)',
+  'Function',
+  'Abuse limits',
+  'Observability',
+  'Encryption (optional)',
+] as const;
 
-const STACK_VARIABLES: readonly VariableSpec[] = [...CORE_VARIABLES, ...ACCESS_VARIABLES, ...RUNTIME_VARIABLES];
+const STACK_VARIABLES: readonly VariableSpec[] = [...CORE_VARIABLES, ...ACCESS_VARIABLES, ...RUNTIME_VARIABLES, ...ENCRYPTION_VARIABLES];
 
 const SETTING_VARIABLES: readonly VariableSpec[] = (Object.keys(SETTINGS) as SettingName[])
   .filter((name) => SETTINGS[name].delivery.by === 'variable')

@@ -35,6 +35,41 @@ describe('bearer-token auth for NONE-auth URLs', () => {
     expect(response.statusCode).toBe(200);
   });
 
+  test.each([
+    ['empty', ''],
+    ['the scheme alone', 'Bearer'],
+    ['the scheme and a space', 'Bearer '],
+    ['no scheme', 'first-token'],
+    ['Basic credentials', `Basic ${Buffer.from('user:first-token').toString('base64')}`],
+    ['another scheme', 'Token first-token'],
+    ['no separator', 'Bearerfirst-token'],
+    ['a quoted token', 'Bearer "first-token"'],
+    ['two tokens', 'Bearer first-token second-token'],
+    ['two headers joined by Lambda', 'Bearer nope, Bearer first-token'],
+    ['a trailing newline', 'Bearer first-token\n'],
+    ['a trailing carriage return', 'Bearer first-token\r'],
+    ['a NUL inside', 'Bearer first\u0000-token'],
+    ['a prefix of the token', 'Bearer first-toke'],
+    ['the token with an extra character', 'Bearer first-tokenX'],
+    ['the token upper-cased', 'Bearer FIRST-TOKEN'],
+    ['a non-ASCII look-alike', 'Bearer first\u2010token'],
+    ['the digest instead of the token', `Bearer ${digest('first-token')}`],
+    ['the token base64-encoded', `Bearer ${Buffer.from('first-token').toString('base64')}`],
+    ['a leading space inside the token', 'Bearer \u00a0first-token'],
+    ['a one-character token', 'Bearer x'],
+    ['a 1 MiB token', `Bearer ${'a'.repeat(1 << 20)}`],
+    ['a 1 MiB header of spaces', `Bearer${' '.repeat(1 << 20)}first-token-not`],
+    ['a comma only', ','],
+    ['the scheme twice', 'Bearer Bearer first-token'],
+    ['a tab inside the token', 'Bearer first\t-token'],
+    ['JSON', '{"token":"first-token"}'],
+  ])('a malformed or wrong Authorization is 401, never a crash or a 200: %s', async (_label, authorization) => {
+    const response = await ctx.invoke(withAuthorization(agentEvent({ input: 'hi' }), authorization));
+    expect(response.statusCode).toBe(401);
+    expect(response.json.error.type).toBe('unauthorized');
+    expect(response.body.length).toBeLessThan(500);
+  });
+
   test('the scheme is case-insensitive but the token is not', async () => {
     expect((await ctx.invoke(withAuthorization(eventFixture('get-health'), 'bearer first-token'))).statusCode).toBe(200);
     expect((await ctx.invoke(withAuthorization(eventFixture('get-health'), 'Bearer FIRST-TOKEN'))).statusCode).toBe(401);

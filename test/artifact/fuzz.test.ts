@@ -3,11 +3,13 @@
  * malformed Function URL events and bodies. Every one gets a JSON response
  * with a request id; none escapes as a function error, crashes the process
  * or runs into the timeout. Valid requests that slip through reach the local
- * mock API.
+ * mock API. Caller schemas with patterns and formats shaped for catastrophic
+ * backtracking validate near-miss results within the deadline.
  */
 import fc from 'fast-check';
 import type { InvocationOutcome } from '../../src/dev/lambda/invocation';
 import { agentEvent, eventFixture, withRoute } from '../helpers/events';
+import { hostileProperty, nearMiss, schemaWith } from '../helpers/hostile-schemas';
 import { anthropicEnv, startLocalServices, ZipFunction } from '../helpers/zip-runtime';
 
 /** Past this, a run counts as a hang: Lambda would stop it and bill the whole timeout. @unit ms */
@@ -126,6 +128,22 @@ describe('fuzzing the zip', () => {
         expectContract(r.statusCode, r.headers, r.body);
       }),
       { numRuns: 1500 },
+    );
+  }, 120_000);
+
+  test('output_schema with hostile patterns and formats, on near-miss results: every answer within the deadline', async () => {
+    const submit = (v: string, id: string) => ({ type: 'tool_use' as const, id, name: 'submit_result', input: { v } });
+    await fc.assert(
+      fc.asyncProperty(hostileProperty, nearMiss, async (property, value) => {
+        services.api.reset();
+        services.api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'ok' }] });
+        services.api.enqueue({ kind: 'message', content: [submit(value, 't1')] }, { kind: 'message', content: [submit(value, 't2')] });
+        const r = await invoke(agentEvent({ input: 'x', output_schema: schemaWith(property) }));
+        expectAnswered(r.outcome);
+        expectContract(r.statusCode, r.headers, r.body);
+        expect([200, 400, 502]).toContain(r.statusCode);
+      }),
+      { numRuns: 60 },
     );
   }, 120_000);
 

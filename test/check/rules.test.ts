@@ -21,13 +21,18 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
   [
     'AGENT-IAM-001',
     'a wildcard action',
-    (p) => setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', Action: 'logs:*', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:x' }]),
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.vpc_access[0]', [{ Effect: 'Allow', Action: 'logs:*', Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:x' }]),
   ],
-  ['AGENT-IAM-001', 'NotAction', (p) => setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b' }])],
+  [
+    'AGENT-IAM-001',
+    'NotAction',
+    (p) => setPolicy(p, 'aws_iam_role_policy.vpc_access[0]', [{ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b' }]),
+  ],
   [
     'AGENT-IAM-002',
     'a scopable action on Resource "*"',
-    (p) => setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: ['*'] }]),
+    (p) => setPolicy(p, 'aws_iam_role_policy.vpc_access[0]', [{ Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: ['*'] }]),
   ],
   [
     'AGENT-IAM-003',
@@ -78,7 +83,7 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
     'a module instance with X-Ray permissions but tracing off',
     (p) => {
       delete (p as Partial<FixturePlan>).variables;
-      setPolicy(p, 'aws_iam_role_policy.logs', [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]);
+      setPolicy(p, 'aws_iam_role_policy.vpc_access[0]', [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]);
     },
   ],
   [
@@ -100,6 +105,34 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
     'a log group kept forever',
     (p) => {
       find(p, 'aws_cloudwatch_log_group.agent').values.retention_in_days = 0;
+    },
+  ],
+  [
+    'AGENT-LOG-002',
+    'log writes granted on log streams only',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.logs', [
+        {
+          Sid: 'WriteOwnLogGroup',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/claude-agent:log-stream:*'],
+        },
+      ]),
+  ],
+  [
+    'AGENT-KMS-001',
+    'KMS use of a key the function does not use',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.vpc_access[0]', [
+        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: ['arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555'] },
+      ]),
+  ],
+  [
+    'AGENT-KMS-001',
+    'a customer-managed key for the function but not for its logs',
+    (p) => {
+      find(p, 'aws_lambda_function.agent').values.kms_key_arn = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
     },
   ],
   [
@@ -164,7 +197,7 @@ describe('policy rules', () => {
     const healthy = load();
     const broken = load();
     find(broken, 'aws_lambda_function.agent').values.reserved_concurrent_executions = -1;
-    delete find(broken, 'aws_iam_role_policy.logs').values.policy;
+    delete find(broken, 'aws_iam_role_policy.vpc_access[0]').values.policy;
     const inModule = (plan: FixturePlan, key: string) => ({
       address: `module.agent["${key}"]`,
       resources: plan.planned_values.root_module.resources.map((r) => ({ ...r, address: `module.agent["${key}"].${r.address}` })),
@@ -174,7 +207,7 @@ describe('policy rules', () => {
     expect(report.violations).toEqual([
       { rule: 'AGENT-LAMBDA-001', address: 'module.agent["eu"].aws_lambda_function.agent', message: 'reserved_concurrent_executions is -1' },
     ]);
-    expect(report.unevaluated).toEqual(['module.agent["eu"].aws_iam_role_policy.logs']);
+    expect(report.unevaluated).toEqual(['module.agent["eu"].aws_iam_role_policy.vpc_access[0]']);
   });
 
   test('a policy only known after apply is reported as unevaluated, not passed silently', () => {

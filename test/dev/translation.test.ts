@@ -108,6 +108,13 @@ describe('dev server request translation (buffered)', () => {
     });
   });
 
+  test("an AWS_IAM URL's events carry the IAM authorizer Lambda adds after checking SigV4 (the local account's)", async () => {
+    await request(server.url, { method: 'GET', path: '/health' });
+    expect(lastEvent.requestContext.authorizer).toEqual({
+      iam: expect.objectContaining({ accountId: '000000000000', userArn: expect.stringMatching(/^arn:aws:iam::000000000000:/) }),
+    });
+  });
+
   test('the result maps to status, headers, cookies and a base64-decoded body', async () => {
     const result = {
       statusCode: 418,

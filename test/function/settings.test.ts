@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { resolveConfig } from '../../src/function/config';
+import { resolveAuth, resolveConfig } from '../../src/function/config';
 import { ConfigError } from '../../src/function/errors';
 import { readSettings } from '../../src/function/settings/read';
 import { SETTINGS, SETTING_RULES } from '../../src/function/settings/table';
@@ -17,7 +17,8 @@ const FUNCTION_DIR = path.join(REPO_ROOT, 'src', 'function');
 describe('settings', () => {
   test('an empty environment gives every default of the table', () => {
     const config = resolveConfig({});
-    expect(config).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-5-5', awsRegion: 'us-east-1', logContent: false, auth: { kind: 'iam' } });
+    expect(config).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-5-5', awsRegion: 'us-east-1', logContent: false });
+    expect(resolveAuth({})).toEqual({ kind: 'iam' });
     expect(config.limits).toEqual({
       maxRequestBytes: SETTINGS.MAX_REQUEST_BYTES.default,
       maxInputChars: SETTINGS.MAX_INPUT_CHARS.default,
@@ -108,5 +109,14 @@ describe('settings', () => {
     expect(referenced.filter((name) => !(name in SETTINGS))).toEqual([]);
     const variables = Object.values(SETTINGS).flatMap((s) => (s.delivery.by === 'variable' ? [s.delivery.variable] : []));
     expect(new Set(variables).size).toBe(variables.length);
+  });
+
+  test('who may call is read from the auth settings alone: a broken unrelated setting does not stop authentication', () => {
+    const digest = 'a'.repeat(64);
+    expect(resolveAuth({ FUNCTION_URL_AUTH_TYPE: 'NONE', AUTH_TOKEN_SHA256: digest, MAX_TOKENS_CAP: 'lots' })).toEqual({
+      kind: 'token',
+      digests: [Buffer.from(digest, 'hex')],
+    });
+    expect(() => resolveAuth({ FUNCTION_URL_AUTH_TYPE: 'NONE' })).toThrow(/FUNCTION_URL_AUTH_TYPE "NONE" makes the URL public/);
   });
 });

@@ -130,7 +130,7 @@ describe('the agent as a Terraform module', () => {
       const regional = instance(fromCaller, 'module.regional["bedrock"]');
       const logs = ofType(regional, 'aws_iam_role_policy').find((p) => p.values.name === 'logs');
       expect(statements(logs?.values.policy)[0].Resource).toEqual([
-        `arn:aws:logs:eu-west-1:${TEST_ACCOUNT_ID}:log-group:/aws/lambda/claude-agent-bedrock-eu:log-stream:*`,
+        `arn:aws:logs:eu-west-1:${TEST_ACCOUNT_ID}:log-group:/aws/lambda/claude-agent-bedrock-eu:*`,
       ]);
       expect(fromCaller.planned_values.outputs?.regional_model_id?.value).toBe('eu.anthropic.claude-sonnet-5-5');
     });

@@ -57,7 +57,7 @@ describe('terraform plan of the agent stack (offline, real provider)', () => {
   test('logs may be written only to the function’s own log group', () => {
     const [statement] = statementsOf(anthropic, 'logs');
     expect(statement.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    expect(statement.Resource).toEqual([`arn:aws:logs:us-east-1:${TEST_ACCOUNT_ID}:log-group:/aws/lambda/claude-agent:log-stream:*`]);
+    expect(statement.Resource).toEqual([`arn:aws:logs:us-east-1:${TEST_ACCOUNT_ID}:log-group:/aws/lambda/claude-agent:*`]);
   });
 
   test('the default Bedrock model is the Region’s geographic inference profile, bound to its destination Regions', () => {

@@ -39,6 +39,7 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
   ['a function name with spaces', 'function_name = "my agent"', /function_name must be 1-56 characters/],
   ['a token instead of its digest', 'auth_token_sha256 = ["my-secret-token"]', /auth_token_sha256 must hold lower-case hex SHA-256 digests/],
   ['a token budget of zero', 'token_budget = 0', /token_budget must be a whole number of tokens from 1 to 10000000/],
+  ['a KMS alias instead of a key ARN', 'kms_key_arn = "alias/agent"', /kms_key_arn must be empty or the ARN of a KMS key/],
 ];
 
 /**

@@ -18,6 +18,8 @@ export interface SecretsManagerServer {
   setSecret(value: string): void;
   /** Answers every read with this AWS error type (e.g. AccessDeniedException), or serves again with `undefined`. */
   deny(errorType: string | undefined): void;
+  /** Leaves every read unanswered while `on` (a Secrets Manager that never answers). */
+  hang(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ const SIGV4 = /^AWS4-HMAC-SHA256 Credential=\w+\/\d{8}\/[a-z0-9-]+\/secretsmanag
 export async function startSecretsManager(secretArn: string, initialValue: string): Promise<SecretsManagerServer> {
   let value = initialValue;
   let denial: string | undefined;
+  let hanging = false;
   const calls: SecretsManagerServer['calls'] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -46,6 +49,7 @@ export async function startSecretsManager(secretArn: string, initialValue: strin
         return reply(400, { __type: 'com.amazon.coral.service#SerializationException' });
       }
       calls.push({ secretId, authorization });
+      if (hanging) return;
       if (denial) return reply(400, { __type: `com.amazonaws.secretsmanager#${denial}`, message: 'User is not authorized: secret value must not leak' });
       if (secretId !== secretArn)
         return reply(400, { __type: 'com.amazonaws.secretsmanager#ResourceNotFoundException', message: 'Secrets Manager can’t find the specified secret.' });
@@ -59,6 +63,7 @@ export async function startSecretsManager(secretArn: string, initialValue: strin
     calls,
     setSecret: (next) => void (value = next),
     deny: (errorType) => void (denial = errorType),
+    hang: (on) => void (hanging = on),
     close: listening.close,
   };
 }

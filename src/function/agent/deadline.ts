@@ -44,15 +44,4 @@ export class Deadline {
       clearTimeout(timer);
     }
   }
-
-  /**
-   * Retries the SDK may make in the time left: each attempt needs room for a
-   * backoff (≤ 8 s in the SDK) and a useful call.
-   */
-  retriesThatFit(): number {
-    const left = this.remainingMs();
-    if (left > 30_000) return 2;
-    if (left > 10_000) return 1;
-    return 0;
-  }
 }

@@ -10,11 +10,14 @@ import type { RuntimeConfig } from '../config';
 import { AgentError, DeadlineError, ProviderError, type PartialResult } from '../errors';
 import type { MessagesClient, ModelProvider } from '../providers/model-client';
 import { isAuthError, toProviderError } from '../providers/provider-errors';
+import { retryDelayMs } from '../providers/retry-policy';
 import { findTool, TOOLS } from '../tools';
 import { MIN_MODEL_CALL_MS, MIN_TOOL_MS, type Deadline } from './deadline';
 import type { AgentEvents, ToolCallRecord } from './events';
 import { estimateCostUsd } from './pricing';
-import { SUBMIT_TOOL_NAME, submitTool, validateResult } from './structured-output';
+import type { CompiledOutputSchema } from './output-schema';
+import { VALIDATION_BUDGET_MS } from './output-schema/limits';
+import { SUBMIT_TOOL_NAME, submitTool } from './structured-output';
 import { runToolCalls } from './tool-runner';
 import { addUsage, budgetTokens, emptyUsage, type Usage } from './usage';
 
@@ -38,13 +41,15 @@ export interface AgentRun {
   readonly config: RuntimeConfig;
   readonly provider: ModelProvider;
   readonly deadline: Deadline;
+  /** The request's `output_schema`, compiled (see http/run-agent). */
+  readonly outputSchema?: CompiledOutputSchema;
   readonly events?: AgentEvents;
 }
 
 type MessageParam = Anthropic.MessageParam;
 
 export async function runAgent(run: AgentRun): Promise<AgentResult> {
-  const { request, config, provider, deadline } = run;
+  const { request, config, provider, deadline, outputSchema } = run;
   const events = run.events ?? {};
   const { limits } = config;
   const state: AgentResult = {
@@ -74,8 +79,8 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         model: provider.model,
         max_tokens: Math.max(1, Math.min(request.maxTokens, limits.tokenBudget - spent)),
         system: [{ type: 'text', text: config.systemPrompt, cache_control: { type: 'ephemeral' } }],
-        tools: toolDefinitions(request.outputSchema),
-        ...(request.outputSchema ? { tool_choice: forceSubmit ? { type: 'tool', name: SUBMIT_TOOL_NAME } : { type: 'any' } } : {}),
+        tools: toolDefinitions(outputSchema?.json),
+        ...(outputSchema ? { tool_choice: forceSubmit ? { type: 'tool', name: SUBMIT_TOOL_NAME } : { type: 'any' } } : {}),
         messages,
       });
       addUsage(state.usage, message.usage);
@@ -88,10 +93,10 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       state.stop_reason = message.stop_reason ?? 'end_turn';
 
       const toolUses = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
-      const submission = request.outputSchema ? toolUses.find((t) => t.name === SUBMIT_TOOL_NAME) : undefined;
+      const submission = outputSchema ? toolUses.find((t) => t.name === SUBMIT_TOOL_NAME) : undefined;
       const results: Anthropic.ToolResultBlockParam[] = [];
-      if (request.outputSchema && submission) {
-        const problems = validateResult(request.outputSchema, submission.input);
+      if (outputSchema && submission) {
+        const problems = outputSchema.validate(submission.input, Math.min(VALIDATION_BUDGET_MS, deadline.remainingMs()));
         if (problems.length === 0) {
           state.result = submission.input;
           return finish(state, 'result_submitted');
@@ -113,7 +118,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
 
       const calls = toolUses.filter((t) => t !== submission);
       if (calls.length === 0 && results.length === 0) {
-        if (!request.outputSchema || message.stop_reason === 'max_tokens') return finish(state, state.stop_reason);
+        if (!outputSchema || message.stop_reason === 'max_tokens') return finish(state, state.stop_reason);
         forceSubmit = true; // answered in prose: ask for the structured result
         messages.push({ role: 'user', content: `Now call ${SUBMIT_TOOL_NAME} with the answer.` });
         continue;
@@ -164,22 +169,36 @@ function toolDefinitions(outputSchema: Record<string, unknown> | undefined): Ant
 }
 
 /**
- * One model call, streamed; on a 401 the credentials are fetched again and
- * the call retried once. Every failure of the call leaves as a ProviderError
- * or DeadlineError.
+ * One model turn, streamed. On a 401 the credentials are fetched again and
+ * the call made once more; a retryable failure (429, 5xx, a lost connection)
+ * is tried again after the wait the provider asks for, but only when that
+ * wait and a useful call fit before the deadline, and never once text has
+ * reached the caller. Every failure leaves as a ProviderError or DeadlineError.
  */
 async function callModel(provider: ModelProvider, deadline: Deadline, events: AgentEvents, body: Anthropic.MessageStreamParams): Promise<Anthropic.Message> {
-  for (let attempt = 0; ; attempt += 1) {
-    const client: MessagesClient = await provider.client();
+  let refreshed = false;
+  for (let attempt = 1; ; attempt += 1) {
+    let streamed = false;
     try {
+      // Reading the key (Secrets Manager) counts against the deadline too.
+      const client: MessagesClient = await deadline.abortable((signal) => provider.client(signal));
       return await deadline.abortable((signal) => {
-        const stream = client.messages.stream(body, { signal, timeout: Math.max(1, deadline.remainingMs()), maxRetries: deadline.retriesThatFit() });
-        if (events.onText) stream.on('text', (delta) => events.onText?.(delta));
+        const stream = client.messages.stream(body, { signal, timeout: Math.max(1, deadline.remainingMs()), maxRetries: 0 });
+        stream.on('text', (delta) => {
+          streamed = true;
+          events.onText?.(delta);
+        });
         return stream.finalMessage();
       });
     } catch (error) {
-      if (attempt === 0 && isAuthError(error) && (await provider.refreshCredentials())) continue;
-      throw toProviderError(error, deadline.remainingMs() === 0);
+      if (!refreshed && isAuthError(error) && (await deadline.abortable((signal) => provider.refreshCredentials(signal)))) {
+        refreshed = true;
+        continue;
+      }
+      const failure = toProviderError(error, deadline.remainingMs() === 0);
+      const wait = streamed ? undefined : retryDelayMs(error, attempt);
+      if (wait === undefined || wait + MIN_MODEL_CALL_MS > deadline.remainingMs()) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }

@@ -4,6 +4,7 @@
  * does not exist yields an `is_error` result for the model, never a 500.
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import { bounded, printable } from '../text';
 import type { Tool } from '../tools/types';
 import type { Deadline } from './deadline';
 import type { AgentEvents, ToolCallRecord } from './events';
@@ -13,6 +14,8 @@ type ToolResultBlock = Anthropic.ToolResultBlockParam;
 
 /** Longest tool output passed back to the model. @unit characters */
 const MAX_TOOL_OUTPUT_CHARS = 20_000;
+/** Longest tool error passed back to the model. @unit characters */
+const MAX_TOOL_ERROR_CHARS = 500;
 
 export interface ToolRunOptions {
   readonly timeoutMs: number;
@@ -40,7 +43,7 @@ async function runOne(call: ToolUseBlock, { timeoutMs, deadline, events, findToo
   let timer: NodeJS.Timeout | undefined;
   try {
     const tool = findTool(call.name);
-    if (!tool) throw new Error(`There is no tool named "${call.name}".`);
+    if (!tool) throw new Error(`There is no tool named "${printable(call.name, 64)}".`);
     const input = (typeof call.input === 'object' && call.input !== null ? call.input : {}) as Record<string, unknown>;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -52,7 +55,8 @@ async function runOne(call: ToolUseBlock, { timeoutMs, deadline, events, findToo
     if (content.length > MAX_TOOL_OUTPUT_CHARS) content = `${content.slice(0, MAX_TOOL_OUTPUT_CHARS)}\n[truncated]`;
   } catch (error) {
     isError = true;
-    content = error instanceof Error ? error.message : String(error);
+    // An error may quote the tool's input (a 1 MiB "time zone"): what goes back to the model stays short.
+    content = bounded(error instanceof Error ? error.message : String(error), MAX_TOOL_ERROR_CHARS);
   } finally {
     clearTimeout(timer);
   }

@@ -36,6 +36,8 @@ export interface DecodedRequest {
   readonly headers: Readonly<Record<string, string>>;
   /** Raw body bytes, base64-decoded when the event says so. */
   readonly body: Buffer;
+  /** The event carries `requestContext.authorizer.iam`: Lambda checked the caller's SigV4 signature (AWS_IAM URLs). */
+  readonly iamAuthorized: boolean;
   /** Set when the event itself could not be read; the router answers 400 with it. */
   readonly malformed?: string;
 }
@@ -52,7 +54,8 @@ export function decodeEvent(event: unknown, context: Partial<LambdaContext> | un
   if (isObject(e.headers)) {
     for (const [name, value] of Object.entries(e.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
   }
-  const base = { requestId, method, path, headers };
+  const authorizer = isObject(e.requestContext) && isObject(e.requestContext.authorizer) ? e.requestContext.authorizer : undefined;
+  const base = { requestId, method, path, headers, iamAuthorized: isObject(authorizer?.iam) };
   if (!isObject(event)) return { ...base, body: Buffer.alloc(0), malformed: 'The event is not a Function URL request.' };
   if (!method || !path) return { ...base, body: Buffer.alloc(0), malformed: 'The event has no requestContext.http.method or rawPath.' };
   if (e.body === undefined || e.body === null) return { ...base, body: Buffer.alloc(0) };

@@ -6,7 +6,7 @@
  * reads the secret in the Region its ARN names.
  */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ProviderError } from '../errors';
+import { DeadlineError, ProviderError } from '../errors';
 
 export interface SecretSource {
   readonly secretArn: string;
@@ -24,17 +24,48 @@ const MAX_ATTEMPTS = 2;
 let cached: { arn: string; value: Promise<string> } | undefined;
 const clients = new Map<string, SecretsManagerClient>();
 
+export interface ReadOptions {
+  /** Read again even if a key is cached (after the API rejected it). */
+  readonly refresh?: boolean;
+  /** The request's deadline: the read, or the wait for a read under way, stops when it aborts. */
+  readonly signal?: AbortSignal;
+}
+
 /** The key, fetched once per execution environment unless `refresh` asks for a new read. */
-export function getApiKey(source: SecretSource, refresh = false): Promise<string> {
-  if (!cached || cached.arn !== source.secretArn || refresh) {
-    const value = fetchSecret(source);
+export function getApiKey(source: SecretSource, options: ReadOptions = {}): Promise<string> {
+  if (!cached || cached.arn !== source.secretArn || options.refresh) {
+    const value = fetchSecret(source, options.signal);
     cached = { arn: source.secretArn, value };
     // A failed read is not cached: the next request tries again.
     value.catch(() => {
       if (cached?.value === value) cached = undefined;
     });
   }
-  return cached.value;
+  return untilAborted(cached.value, options.signal);
+}
+
+/** `promise`, or a DeadlineError as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(outOfTime());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(outOfTime());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function outOfTime(): DeadlineError {
+  return new DeadlineError('The request ran out of time while reading the Anthropic API key from Secrets Manager.');
 }
 
 /** `arn:aws:secretsmanager:eu-west-1:…` → `eu-west-1`. */
@@ -42,7 +73,7 @@ function regionOfArn(arn: string): string | undefined {
   return /^arn:[^:]+:secretsmanager:([a-z0-9-]+):/.exec(arn)?.[1];
 }
 
-async function fetchSecret({ secretArn, region }: SecretSource): Promise<string> {
+async function fetchSecret({ secretArn, region }: SecretSource, signal: AbortSignal | undefined): Promise<string> {
   // Loaded on first use: the AWS SDK is not needed to start the function.
   const sdk = await import('@aws-sdk/client-secrets-manager');
   const secretRegion = regionOfArn(secretArn) ?? region;
@@ -54,9 +85,10 @@ async function fetchSecret({ secretArn, region }: SecretSource): Promise<string>
   let secretString: string | undefined;
   try {
     ({ SecretString: secretString } = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretArn }), {
-      abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS),
+      abortSignal: signal ? AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]) : AbortSignal.timeout(READ_TIMEOUT_MS),
     }));
   } catch (error) {
+    if (signal?.aborted) throw outOfTime();
     // The error's name (e.g. AccessDeniedException) is safe to show; its message may not be.
     if (error instanceof sdk.SecretsManagerServiceException) {
       throw new ProviderError('credentials_unavailable', `Secrets Manager refused to return the Anthropic API key (${error.name}).`, {

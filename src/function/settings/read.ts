@@ -34,6 +34,23 @@ export function readSettings(env: Env): Settings {
   return settings;
 }
 
+/**
+ * Only the `names` settings from `env`, and the rules about them: what the
+ * function needs before anything else (authentication), so a caller is
+ * authenticated even when an unrelated setting is broken.
+ */
+export function readSettingsOf<K extends SettingName>(env: Env, names: readonly K[]): Pick<Settings, K> {
+  const values: Record<string, unknown> = {};
+  for (const name of names) values[name] = parse(name, SETTINGS[name], env[name]);
+  const broken = SETTING_RULES.find((rule) => (names as readonly string[]).includes(rule.setting) && !holds(rule.holds, values as Settings));
+  if (broken)
+    throw new ConfigError(
+      broken.message((name) => name),
+      broken.setting,
+    );
+  return values as Pick<Settings, K>;
+}
+
 /** Every setting from `env`, checked one by one but not against the rules that span them. */
 export function parseSettings(env: Env): Settings {
   const values: Record<string, unknown> = {};
