@@ -4,6 +4,7 @@ import { formatRows } from './lib';
 import { benchRuntime } from './runtime.bench';
 import { benchSchema } from './schema.bench';
 import { benchSoak } from './soak.bench';
+import { benchState } from './state.bench';
 import { benchSynth } from './synth.bench';
 
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatRows('synth', await benchSynth())}\n`);
   const runtime = await benchRuntime();
   process.stdout.write(`${formatRows(`runtime: the zip under aws-lambda-ric on ${runtime.node}, zero-latency local stand-ins`, runtime.rows)}\n`);
+  process.stdout.write(`${formatRows('sessions and budgets: state table on a local DynamoDB (dynalite)', await benchState())}\n`);
   process.stdout.write(`${formatRows('soak (one warm execution environment)', await benchSoak())}\n`);
   process.stdout.write(`${formatRows('output_schema: hostile patterns and formats on near-miss data (in process)', await benchSchema())}\n`);
 }

@@ -33,7 +33,7 @@ export function zipFunction(taskRoot: string, handler: string, environment: Reco
   return new LocalFunction({ taskRoot, handler, node, environment });
 }
 
-export function functionUrlEvent(input: string, path = '/agent') {
+export function functionUrlEvent(input: string, path = '/agent', extra: Record<string, unknown> = {}) {
   return {
     version: '2.0',
     rawPath: path,
@@ -45,7 +45,7 @@ export function functionUrlEvent(input: string, path = '/agent') {
       authorizer: { iam: { accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/bench' } },
       http: { method: path === '/agent' ? 'POST' : 'GET', path, sourceIp: '127.0.0.1' },
     },
-    ...(path === '/agent' ? { body: JSON.stringify({ input }) } : {}),
+    ...(path === '/agent' ? { body: JSON.stringify({ input, ...extra }) } : {}),
     isBase64Encoded: false,
   };
 }

@@ -45,7 +45,7 @@ export interface BuildOptions {
   readonly typecheck?: boolean;
   /**
    * Warn when the zip is larger than this.
-   * @default 409600 (400 KiB)
+   * @default 460800 (450 KiB)
    * @unit bytes
    */
   readonly sizeBudgetBytes?: number;
@@ -76,7 +76,7 @@ export interface ResolvedBuildOptions {
 export const DEFAULT_ENTRY = 'src/function/index.ts';
 export const DEFAULT_OUT_DIR = 'dist';
 export const DEFAULT_ARCHITECTURE: Architecture = 'arm64';
-export const DEFAULT_SIZE_BUDGET_BYTES = 400 * 1024;
+export const DEFAULT_SIZE_BUDGET_BYTES = 450 * 1024;
 /** The zip and manifest names inside `outDir`. */
 export const ZIP_NAME = 'function.zip';
 export const MANIFEST_NAME = 'function.manifest.json';

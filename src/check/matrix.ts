@@ -1,6 +1,7 @@
 /**
  * The tfvars combinations `npm run check` plans: both providers, both auth
- * types, VPC off and on, and one with a customer-managed KMS key. Values are
+ * types, VPC off and on, one with a customer-managed KMS key, and two with
+ * the state table (one in a VPC, with its own key). Values are
  * placeholders that only need to be well-formed; nothing is deployed.
  */
 
@@ -33,5 +34,15 @@ export function checkMatrix(): Combination[] {
   // A customer-managed key: the KMS permission and the encrypted log group are checked too.
   const vpcBedrock = combos.find((c) => c.name === 'bedrock-iam-vpc');
   if (vpcBedrock) combos.push({ name: 'bedrock-iam-vpc-kms', tfvars: `${vpcBedrock.tfvars}kms_key_arn = "${CHECK_KMS_KEY_ARN}"\n` });
+  // The state table (sessions and budgets): its encryption, TTL, recovery and permissions are checked too.
+  const publicAnthropic = combos.find((c) => c.name === 'anthropic-none-novpc');
+  const state = ['sessions_enabled = true', 'caller_daily_token_budget = 200000', 'daily_cost_budget_usd = 50'];
+  if (publicAnthropic) combos.push({ name: 'anthropic-none-novpc-state', tfvars: `${publicAnthropic.tfvars}${state.join('\n')}\n` });
+  if (vpcBedrock) {
+    combos.push({
+      name: 'bedrock-iam-vpc-kms-state',
+      tfvars: `${vpcBedrock.tfvars}${[...state, `state_kms_key_arn = "${CHECK_KMS_KEY_ARN}"`, 'vpc_route_table_ids = ["rtb-0123456789abcdef0"]'].join('\n')}\n`,
+    });
+  }
   return combos;
 }

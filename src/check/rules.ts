@@ -5,6 +5,7 @@
  * the violations it finds.
  */
 import { brokenRules, parseSettings } from '../function/settings/read';
+import { STATE_ACTIONS, TTL_ATTRIBUTE } from '../function/state/keys';
 import { FUNCTION_TIMEOUT_SECONDS } from '../stacks/variables-runtime';
 import type { PlanJson, PlannedResource } from '../terraform/terraform';
 import { deploymentsOf, functionEnv, list, policyStatements, resourcesOf, type Deployment, type Statement } from './deployments';
@@ -180,6 +181,9 @@ export const RULES: readonly PolicyRule[] = [
       const keys = resources(d, 'aws_lambda_function')
         .map((fn) => fn.values.kms_key_arn)
         .filter((k): k is string => typeof k === 'string' && k !== '');
+      const tableKeys = resources(d, 'aws_dynamodb_table')
+        .map((t) => sseOf(t).kms_key_arn)
+        .filter((k): k is string => typeof k === 'string' && k !== '');
       const grants = policyStatements(d)
         .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase().startsWith('kms:')))
         .flatMap(({ resource, statement }) => [
@@ -187,8 +191,8 @@ export const RULES: readonly PolicyRule[] = [
             .filter((a) => !['kms:Decrypt', 'kms:GenerateDataKey'].includes(a))
             .map((a) => violation('AGENT-KMS-001', resource, `grants ${a}; the function needs kms:Decrypt (and kms:GenerateDataKey to write) only`)),
           ...list(statement.Resource)
-            .filter((arn) => !keys.includes(arn))
-            .map((arn) => violation('AGENT-KMS-001', resource, `grants KMS use of ${arn}, which is not the function's kms_key_arn`)),
+            .filter((arn) => !keys.includes(arn) && !tableKeys.includes(arn))
+            .map((arn) => violation('AGENT-KMS-001', resource, `grants KMS use of ${arn}, which is neither the function's nor the state table's key`)),
         ]);
       const logs = resources(d, 'aws_cloudwatch_log_group')
         .filter((g) => keys.length > 0 && !keys.includes(String(g.values.kms_key_id)))
@@ -196,6 +200,68 @@ export const RULES: readonly PolicyRule[] = [
           violation('AGENT-KMS-001', g, `the function uses ${keys[0]}, but the log group is encrypted with ${JSON.stringify(g.values.kms_key_id ?? null)}`),
         );
       return [...grants, ...logs];
+    },
+  },
+  {
+    id: 'AGENT-STATE-001',
+    reason: 'The state table is encrypted with the configured key (state_kms_key_arn, else kms_key_arn) when one is given.',
+    check: (d) =>
+      resources(d, 'aws_dynamodb_table').flatMap((table) => {
+        const wanted = configuredStateKey(d);
+        const sse = sseOf(table);
+        if (wanted === undefined)
+          return sse.enabled === true && !sse.kms_key_arn
+            ? [violation('AGENT-STATE-001', table, 'encryption with a customer key is on, but no key is named')]
+            : [];
+        if (wanted === '') return [];
+        return sse.enabled === true && sse.kms_key_arn === wanted
+          ? []
+          : [
+              violation(
+                'AGENT-STATE-001',
+                table,
+                `the configured key is ${wanted}, but the table is encrypted with ${sse.enabled === true ? String(sse.kms_key_arn) : 'an AWS-owned key'}`,
+              ),
+            ];
+      }),
+  },
+  {
+    id: 'AGENT-STATE-002',
+    reason: `The state table expires items through TTL on ${TTL_ATTRIBUTE}, so ended sessions and old usage do not pile up.`,
+    check: (d) =>
+      resources(d, 'aws_dynamodb_table')
+        .filter((table) => {
+          const ttl = (table.values.ttl as Array<{ enabled?: unknown; attribute_name?: unknown }> | undefined)?.[0];
+          return ttl?.enabled !== true || ttl.attribute_name !== TTL_ATTRIBUTE;
+        })
+        .map((table) => violation('AGENT-STATE-002', table, `TTL is not enabled on ${TTL_ATTRIBUTE}`)),
+  },
+  {
+    id: 'AGENT-STATE-003',
+    reason: 'Point-in-time recovery of the state table is what state_point_in_time_recovery asks for (on by default).',
+    check: (d) => {
+      const asked = d.variables?.state_point_in_time_recovery?.value;
+      const wanted = asked === undefined ? true : asked === true;
+      return resources(d, 'aws_dynamodb_table')
+        .filter((table) => ((table.values.point_in_time_recovery as Array<{ enabled?: unknown }> | undefined)?.[0]?.enabled === true) !== wanted)
+        .map((table) => violation('AGENT-STATE-003', table, `point-in-time recovery is ${wanted ? 'off' : 'on'}, expected ${wanted ? 'on' : 'off'}`));
+    },
+  },
+  {
+    id: 'AGENT-STATE-004',
+    reason: `DynamoDB permissions are the actions the function uses (${STATE_ACTIONS.join(', ')}), on the state table only.`,
+    check: (d) => {
+      const tables = resources(d, 'aws_dynamodb_table').map((t) => String(t.values.name));
+      return policyStatements(d)
+        .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase().startsWith('dynamodb:')))
+        .flatMap(({ resource, statement }) => [
+          ...list(statement.Action)
+            .filter((a) => !(STATE_ACTIONS as readonly string[]).includes(a))
+            .map((a) => violation('AGENT-STATE-004', resource, `grants ${a}, which the function does not use`)),
+          ...list(statement.Resource)
+            .filter((arn) => !tables.some((name) => /^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\//.test(arn) && arn.endsWith(`:table/${name}`)))
+            .map((arn) => violation('AGENT-STATE-004', resource, `grants DynamoDB actions on ${arn}, which is not the state table`)),
+        ]);
     },
   },
   {
@@ -230,6 +296,19 @@ export const RULES: readonly PolicyRule[] = [
     },
   },
 ];
+
+/** The table's server_side_encryption block (empty when absent). */
+function sseOf(table: PlannedResource): { enabled?: unknown; kms_key_arn?: unknown } {
+  return (table.values.server_side_encryption as Array<{ enabled?: unknown; kms_key_arn?: unknown }> | undefined)?.[0] ?? {};
+}
+
+/** The state table's key as configured: '' for none, undefined when the inputs are not in the plan (a module instance). */
+function configuredStateKey(d: Deployment): string | undefined {
+  if (!d.variables) return undefined;
+  const own = d.variables.state_kms_key_arn?.value;
+  const shared = d.variables.kms_key_arn?.value;
+  return typeof own === 'string' && own !== '' ? own : typeof shared === 'string' ? shared : '';
+}
 
 function described(value: unknown): boolean {
   return typeof value === 'string' && value.trim().length >= 4 && value !== 'Managed by Terraform';

@@ -85,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`dev server listening on ${server.url} (${invokeMode}), serving dist/function.zip sha256 ${current.sha256.slice(0, 12)}\n`);
   process.stdout.write(`runtime: aws-lambda-ric on ${node.label} ${node.version}\n`);
   process.stdout.write(`model access: ${env.modelAccess}\n`);
+  if (env.stateAccess) process.stdout.write(`state: ${env.stateAccess}\n`);
   if (authType === 'AWS_IAM') process.stdout.write('auth: AWS_IAM; locally every request counts as signed by the local account (signatures are not checked)\n');
 
   const rebuild = async () => {

@@ -5,31 +5,20 @@
  * Manager holding it, so the function reads its key exactly as on AWS.
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { readSettingsOf } from '../function/settings/read';
+import { SETTINGS, type SettingName } from '../function/settings/table';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './lambda/execution-environment';
+import { startDynamoDb, type DynamoDbServer } from './stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from './stand-ins/secrets-manager';
 
-/** Variables the function reads, passed through when set in your shell. */
-export const FUNCTION_SETTINGS = [
-  'LLM_PROVIDER',
-  'MODEL_ID',
-  'ANTHROPIC_API_KEY_SECRET_ARN',
-  'ANTHROPIC_BASE_URL',
-  'ANTHROPIC_BEDROCK_BASE_URL',
-  'FUNCTION_URL_AUTH_TYPE',
-  'AUTH_TOKEN_SHA256',
-  'ALLOW_UNAUTHENTICATED',
-  'MAX_REQUEST_BYTES',
-  'MAX_INPUT_CHARS',
-  'MAX_MESSAGES',
-  'MAX_TOKENS_CAP',
-  'DEFAULT_MAX_TOKENS',
-  'MAX_ITERATIONS',
-  'MAX_TOOL_CALLS',
-  'TOKEN_BUDGET',
-  'TOOL_TIMEOUT_MS',
-  'LOG_CONTENT',
-  'SYSTEM_PROMPT',
-] as const;
+/**
+ * Variables the function reads, passed through when set in your shell: every
+ * setting of the table but those Lambda itself sets (AWS_REGION) and those
+ * the stack computes (STATE_TABLE_NAME, set here when the local table serves).
+ */
+export const FUNCTION_SETTINGS: readonly SettingName[] = (Object.keys(SETTINGS) as SettingName[]).filter(
+  (name) => SETTINGS[name].delivery.by === 'variable' || SETTINGS[name].delivery.by === 'local',
+);
 
 export interface FunctionEnvironment {
   readonly environment: Record<string, string>;
@@ -37,6 +26,8 @@ export interface FunctionEnvironment {
   readonly region: string;
   /** One line on how the function reaches its model, for the terminal. */
   readonly modelAccess: string;
+  /** One line on where sessions and usage live, when a feature needs the state table. */
+  readonly stateAccess?: string;
   close(): Promise<void>;
 }
 
@@ -66,8 +57,26 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv): Promise<Fun
     modelAccess = 'Amazon Bedrock, with your AWS credentials';
   }
 
+  // Sessions and budgets: your STATE_TABLE_NAME on AWS, else an in-memory DynamoDB that lives as long as the dev server.
+  let dynamodb: DynamoDbServer | undefined;
+  let stateAccess: string | undefined;
+  if (needsStateTable(environment)) {
+    if (shell.STATE_TABLE_NAME) {
+      environment.STATE_TABLE_NAME = shell.STATE_TABLE_NAME;
+      stateAccess = `DynamoDB table ${shell.STATE_TABLE_NAME}${environment.AWS_ENDPOINT_URL_DYNAMODB ? ` at ${environment.AWS_ENDPOINT_URL_DYNAMODB}` : ', with your AWS credentials'}`;
+    } else {
+      dynamodb = await startDynamoDb();
+      environment.STATE_TABLE_NAME = dynamodb.tableName;
+      environment.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
+      stateAccess = `a local DynamoDB in memory (${dynamodb.url}, table ${dynamodb.tableName}): sessions and usage end with the dev server; set STATE_TABLE_NAME to use a table on AWS`;
+    }
+  }
+
   // Your credentials stand in for the execution role's when the function calls AWS for real.
-  const needsAws = provider === 'bedrock' || (environment.ANTHROPIC_API_KEY_SECRET_ARN !== undefined && !secrets);
+  const needsAws =
+    provider === 'bedrock' ||
+    (environment.ANTHROPIC_API_KEY_SECRET_ARN !== undefined && !secrets) ||
+    (environment.STATE_TABLE_NAME !== undefined && !dynamodb && !environment.AWS_ENDPOINT_URL_DYNAMODB);
   let credentials: FunctionEnvironment['credentials'] = LOCAL_CREDENTIALS;
   if (needsAws) {
     try {
@@ -76,5 +85,22 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv): Promise<Fun
       modelAccess += ` — but no AWS credentials were found (${error instanceof Error ? error.message : String(error)}); calls to AWS will fail`;
     }
   }
-  return { environment, credentials, region, modelAccess, close: async () => secrets?.close() };
+  return {
+    environment,
+    credentials,
+    region,
+    modelAccess,
+    ...(stateAccess ? { stateAccess } : {}),
+    close: async () => void (await Promise.all([secrets?.close(), dynamodb?.close()])),
+  };
+}
+
+/** Whether the settings turn on a feature that needs the state table (a bad value is left for the function to report). */
+function needsStateTable(environment: Record<string, string>): boolean {
+  try {
+    const s = readSettingsOf(environment, ['SESSIONS_ENABLED', 'CALLER_DAILY_TOKEN_BUDGET', 'DAILY_COST_BUDGET_USD']);
+    return s.SESSIONS_ENABLED || s.CALLER_DAILY_TOKEN_BUDGET > 0 || s.DAILY_COST_BUDGET_USD > 0;
+  } catch {
+    return false;
+  }
 }

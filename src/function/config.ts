@@ -3,6 +3,8 @@
  * the settings table (settings/table.ts): every name, default and limit lives
  * there; this module only shapes the parsed values for the code that uses them.
  */
+import { priceOf } from './agent/pricing';
+import { ConfigError } from './errors';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from './models';
 import { readSettings, readSettingsOf, type Env, type Settings } from './settings/read';
 import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
@@ -33,6 +35,15 @@ export interface Limits {
 /** Who may call: checked by the Function URL (AWS_IAM), by bearer-token digests, or nobody (the explicit opt-out). */
 export type AuthMode = { readonly kind: 'iam' } | { readonly kind: 'token'; readonly digests: readonly Buffer[] } | { readonly kind: 'open' };
 
+/** What lasts across requests, in the state table. */
+export interface StateConfig {
+  readonly tableName: string;
+  /** Server-side conversations, when on. */
+  readonly sessions?: { readonly maxTurns: number; readonly ttlHours: number };
+  /** Daily limits; 0 is off. */
+  readonly budgets: { readonly callerDailyTokens: number; readonly dailyCostUsd: number };
+}
+
 export interface RuntimeConfig {
   readonly provider: LlmProvider;
   readonly model: string;
@@ -44,6 +55,8 @@ export interface RuntimeConfig {
   readonly systemPrompt: string;
   readonly logContent: boolean;
   readonly limits: Limits;
+  /** Absent when no feature needs the state table. */
+  readonly state?: StateConfig;
 }
 
 /** Bedrock's default is the US inference profile; the stack picks the Region's geography instead. */
@@ -54,9 +67,10 @@ const DEFAULT_MODELS: Readonly<Record<LlmProvider, string>> = {
 
 export function resolveConfig(env: Env): RuntimeConfig {
   const s = readSettings(env);
+  const model = s.MODEL_ID || DEFAULT_MODELS[s.LLM_PROVIDER];
   return {
     provider: s.LLM_PROVIDER,
-    model: s.MODEL_ID || DEFAULT_MODELS[s.LLM_PROVIDER],
+    model,
     apiKeySecretArn: s.ANTHROPIC_API_KEY_SECRET_ARN || undefined,
     anthropicBaseUrl: s.ANTHROPIC_BASE_URL || undefined,
     bedrockBaseUrl: s.ANTHROPIC_BEDROCK_BASE_URL || undefined,
@@ -73,6 +87,39 @@ export function resolveConfig(env: Env): RuntimeConfig {
       maxToolCalls: s.MAX_TOOL_CALLS,
       tokenBudget: s.TOKEN_BUDGET,
       toolTimeoutMs: s.TOOL_TIMEOUT_MS,
+    },
+    ...stateConfig(s, model),
+  };
+}
+
+/** The state table's features, refusing a combination that cannot be served safely. */
+function stateConfig(s: Settings, model: string): { state?: StateConfig } {
+  const budgets = { callerDailyTokens: s.CALLER_DAILY_TOKEN_BUDGET, dailyCostUsd: s.DAILY_COST_BUDGET_USD };
+  const wanted = s.SESSIONS_ENABLED
+    ? 'SESSIONS_ENABLED'
+    : budgets.callerDailyTokens > 0
+      ? 'CALLER_DAILY_TOKEN_BUDGET'
+      : budgets.dailyCostUsd > 0
+        ? 'DAILY_COST_BUDGET_USD'
+        : undefined;
+  if (!wanted) return {};
+  if (!s.STATE_TABLE_NAME) {
+    throw new ConfigError(
+      `${wanted} is on, but STATE_TABLE_NAME is not set: the stack sets it when it creates the state table. Deploy with the stack, or set STATE_TABLE_NAME.`,
+      'STATE_TABLE_NAME',
+    );
+  }
+  if (budgets.dailyCostUsd > 0 && priceOf(model) === undefined) {
+    throw new ConfigError(
+      `DAILY_COST_BUDGET_USD is set, but the model ${model} has no list price in src/function/agent/pricing.ts, so its cost cannot be metered. Add its price, or use caller_daily_token_budget.`,
+      'DAILY_COST_BUDGET_USD',
+    );
+  }
+  return {
+    state: {
+      tableName: s.STATE_TABLE_NAME,
+      ...(s.SESSIONS_ENABLED ? { sessions: { maxTurns: s.MAX_SESSION_TURNS, ttlHours: s.SESSION_TTL_HOURS } } : {}),
+      budgets,
     },
   };
 }

@@ -13,6 +13,9 @@ export type ErrorCode =
   | 'unauthorized'
   | 'not_found'
   | 'method_not_allowed'
+  | 'conflict'
+  // Spending limits across requests
+  | 'budget_exceeded'
   // The function's configuration
   | 'misconfigured'
   // The model provider, and the credentials to reach it
@@ -23,6 +26,8 @@ export type ErrorCode =
   | 'provider_failed'
   | 'credentials_unavailable'
   | 'invalid_result'
+  // The state table (sessions, budgets)
+  | 'state_unavailable'
   // The request's own deadline
   | 'deadline_exceeded'
   // Anything else
@@ -77,7 +82,7 @@ export class AgentError extends Error {
 
 /** The request is wrong: the caller can fix it. */
 export class RequestError extends AgentError {
-  constructor(code: 'invalid_request' | 'payload_too_large' | 'unauthorized' | 'not_found' | 'method_not_allowed', message: string) {
+  constructor(code: 'invalid_request' | 'payload_too_large' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'conflict', message: string) {
     super(code, message);
     this.name = 'RequestError';
   }
@@ -87,6 +92,14 @@ export class InvalidRequestError extends RequestError {
   constructor(message: string) {
     super('invalid_request', message);
     this.name = 'InvalidRequestError';
+  }
+}
+
+/** The request collides with another one in flight (the same session). */
+export class ConflictError extends RequestError {
+  constructor(message: string) {
+    super('conflict', message);
+    this.name = 'ConflictError';
   }
 }
 
@@ -125,5 +138,21 @@ export class DeadlineError extends AgentError {
   constructor(message: string, options: AgentErrorOptions = {}) {
     super('deadline_exceeded', message, options);
     this.name = 'DeadlineError';
+  }
+}
+
+/** A daily budget is spent: `retryAfter` is the seconds until the next UTC midnight. */
+export class BudgetExceededError extends AgentError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('budget_exceeded', message, { retryAfter: String(retryAfterSeconds) });
+    this.name = 'BudgetExceededError';
+  }
+}
+
+/** The state table could not be read or written: the request is refused rather than served unmetered. */
+export class StateUnavailableError extends AgentError {
+  constructor(message: string, options: AgentErrorOptions = {}) {
+    super('state_unavailable', message, options);
+    this.name = 'StateUnavailableError';
   }
 }

@@ -11,6 +11,8 @@ export interface RequestLog {
   readonly method: string;
   readonly path: string;
   readonly status: number;
+  /** Who asked: `iam:<user ARN>`, `token:<id of the matching digest>` or `anonymous` (see http/auth). */
+  readonly caller?: string;
   readonly outcome: 'ok' | 'error';
   readonly error_type?: string;
   /** The error's stable code (finer than its type), e.g. `provider_rate_limited`. */
@@ -30,6 +32,8 @@ export interface RequestLog {
   readonly cost_usd?: number | null;
   readonly duration_ms: number;
   readonly stop_reason?: string;
+  /** The session the request continued (sessions on). */
+  readonly session_id?: string;
   readonly streaming: boolean;
   readonly input?: string;
   readonly output?: string;

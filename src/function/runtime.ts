@@ -1,15 +1,22 @@
 /**
- * Per-container state: who may call, the configuration and the model
- * provider, built on the first request and reused by every later one in the
- * same container.
+ * Per-container state: who may call, the configuration, the model provider
+ * and the state table's features, built on the first request and reused by
+ * every later one in the same container.
  */
 import { resolveAuth, resolveConfig, type AuthMode, type RuntimeConfig } from './config';
 import type { Env } from './settings/read';
 import { createProvider, type ModelProvider } from './providers/model-client';
+import { Budgets } from './state/budgets';
+import { Sessions } from './state/sessions';
+import { StateStore } from './state/store';
 
 export interface Runtime {
   readonly config: RuntimeConfig;
   readonly provider: ModelProvider;
+  /** Server-side conversations, when on. */
+  readonly sessions?: Sessions;
+  /** Daily budgets, when any is on. */
+  readonly budgets?: Budgets;
 }
 
 let current: Runtime | undefined;
@@ -17,7 +24,14 @@ let current: Runtime | undefined;
 export function getRuntime(env: Env = process.env): Runtime {
   if (!current) {
     const config = resolveConfig(env);
-    current = { config, provider: createProvider(config) };
+    const store = config.state ? new StateStore(config.state.tableName, config.awsRegion) : undefined;
+    const budgets = store && config.state ? new Budgets(store, config.state.budgets) : undefined;
+    current = {
+      config,
+      provider: createProvider(config),
+      ...(store && config.state?.sessions ? { sessions: new Sessions(store, config.state.sessions) } : {}),
+      ...(budgets?.enabled ? { budgets } : {}),
+    };
   }
   return current;
 }

@@ -21,6 +21,7 @@ import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, s
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
 import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, orNull, splat } from './terraform-helpers';
+import { StateTable } from './state-table';
 import type { StackVariables } from './variables';
 import { VpcAccess } from './vpc-access';
 
@@ -49,6 +50,7 @@ export class AgentFunction extends Construct {
   readonly function: LambdaFunction;
   readonly url: LambdaFunctionUrl;
   readonly vpc: VpcAccess;
+  readonly state: StateTable;
 
   constructor(scope: Construct, id: string, props: AgentFunctionProps) {
     super(scope, id);
@@ -126,7 +128,8 @@ export class AgentFunction extends Construct {
       'tracing',
     );
 
-    this.vpc = new VpcAccess(this, 'vpc', { roleId: this.role.id, variables: vars, context });
+    this.state = new StateTable(this, 'state', { roleId: this.role.id, variables: vars, context });
+    this.vpc = new VpcAccess(this, 'vpc', { roleId: this.role.id, variables: vars, context, stateNeeded: this.state.needed });
 
     this.logGroup = named(
       new CloudwatchLogGroup(this, 'log-group', {
@@ -161,7 +164,7 @@ export class AgentFunction extends Construct {
         tracingConfig: { mode: Token.asString(conditional(vars.bool('tracing_enabled'), 'Active', 'PassThrough')) },
         environment: { variables: functionEnvironment() },
         kmsKeyArn: orNull(kmsKeyArn),
-        dependsOn: [this.logGroup, logsRolePolicy, this.vpc.policy],
+        dependsOn: [this.logGroup, logsRolePolicy, this.vpc.policy, this.state.policy],
         lifecycle: {
           precondition: [
             {

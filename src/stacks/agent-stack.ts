@@ -94,6 +94,7 @@ export class AgentStack extends TerraformStack {
       ['source_code_hash', this.agent.function.sourceCodeHash, 'Base64 SHA-256 of the deployed zip; equals source_code_hash in dist/function.manifest.json.'],
       ['model_id', models.modelId, 'Model the function calls, after defaults.'],
       ['function_security_group_id', this.agent.vpc.functionSecurityGroupIdOrEmpty, 'Security group of the function in the VPC; empty outside a VPC.'],
+      ['state_table_name', this.agent.state.tableNameOrEmpty, 'DynamoDB table of sessions and usage; empty when no feature needs it.'],
     ];
     for (const [name, value, description] of outputs) {
       new TerraformOutput(this, `output-${name}`, { value, description }).overrideLogicalId(name);

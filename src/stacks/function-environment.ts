@@ -16,6 +16,10 @@ export function functionEnvironmentExpression(): string {
   const always: string[] = [];
   const conditional: string[] = [];
   for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting]>) {
+    if (setting.delivery.by === 'stack') {
+      conditional.push(`local.${setting.delivery.onlyWhen} ? { ${name} = local.${setting.delivery.local} } : {}`);
+      continue;
+    }
     if (setting.delivery.by !== 'variable') continue;
     const entry = `${name} = ${valueOf(name, setting)}`;
     const conditions = conditionsOf(name, setting);
@@ -30,9 +34,9 @@ export function functionEnvironment(): Record<string, string> {
   return Token.asStringMap(functionEnvironmentExpression());
 }
 
-/** The names of the settings that reach the function from Terraform. */
+/** The names of the settings that reach the function from Terraform (a variable's value or a stack local). */
 export function deployedSettings(): SettingName[] {
-  return (Object.keys(SETTINGS) as SettingName[]).filter((name) => SETTINGS[name].delivery.by === 'variable');
+  return (Object.keys(SETTINGS) as SettingName[]).filter((name) => ['variable', 'stack'].includes(SETTINGS[name].delivery.by));
 }
 
 function valueOf(name: SettingName, setting: Setting): string {
@@ -41,6 +45,7 @@ function valueOf(name: SettingName, setting: Setting): string {
   switch (setting.type) {
     case 'int':
       return delivery.capBy ? `tostring(min(${source}, ${variableRef(delivery.capBy)}))` : `tostring(${source})`;
+    case 'number':
     case 'bool':
       return `tostring(${source})`;
     case 'list':

@@ -80,9 +80,11 @@ export function renderSettingsReference(specs: readonly VariableSpec[] = VARIABL
     lines.push(`| \`${spec.name}\` | \`${cell(hcl(spec.default))}\` | ${env ? `\`${env}\`` : '(stack only)'} | ${cell(spec.description)} |`);
   }
   const others = (Object.entries(SETTINGS) as Array<[SettingName, Setting]>).filter(([, s]) => s.delivery.by !== 'variable');
-  lines.push('', 'Read by the function but never set from Terraform:', '', '| environment variable | set by | what it does |', '| --- | --- | --- |');
+  lines.push('', 'Read by the function but set by no variable of its own:', '', '| environment variable | set by | what it does |', '| --- | --- | --- |');
   for (const [name, setting] of others)
-    lines.push(`| \`${name}\` | ${setting.delivery.by === 'lambda' ? 'Lambda' : 'tests and local runs only'} | ${cell(setting.description)} |`);
+    lines.push(
+      `| \`${name}\` | ${setting.delivery.by === 'lambda' ? 'Lambda' : setting.delivery.by === 'stack' ? 'the stack' : 'tests and local runs only'} | ${cell(setting.description)} |`,
+    );
   return [README_START, '', ...lines, '', README_END].join('\n');
 }
 

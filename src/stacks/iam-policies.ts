@@ -17,6 +17,12 @@ function document(scope: Construct, name: string, statement: DataAwsIamPolicyDoc
   return named(new DataAwsIamPolicyDocument(scope, `${name}-policy-document`, { statement, ...(count !== undefined ? { count } : {}) }), name);
 }
 
+/** A policy document's JSON; with `count`, the document exists only when it is 1, and the JSON is then its only element's. */
+export function policyDocument(scope: Construct, name: string, statement: DataAwsIamPolicyDocumentStatement[], count?: number): string {
+  const doc = document(scope, name, statement, count);
+  return count === undefined ? doc.json : Token.asString(Fn.one(splat(doc, 'json')));
+}
+
 /**
  * Only the Lambda service may assume the role. A literal, not a data source:
  * it depends on nothing, so it is known at plan time even where a caller's

@@ -14,7 +14,9 @@ type VariableDelivery = Extract<Setting['delivery'], { by: 'variable' }>;
 export function variableDelivery(name: SettingName): VariableDelivery {
   const delivery: Setting['delivery'] = SETTINGS[name].delivery;
   if (delivery.by !== 'variable')
-    throw new Error(`Setting ${name} is not set by a Terraform variable (it is ${delivery.by === 'lambda' ? 'set by Lambda' : 'for local use only'}).`);
+    throw new Error(
+      `Setting ${name} is not set by a Terraform variable (it is ${delivery.by === 'lambda' ? 'set by Lambda' : delivery.by === 'stack' ? 'computed by the stack' : 'for local use only'}).`,
+    );
   return delivery;
 }
 
@@ -42,7 +44,14 @@ export function settingVariable(name: SettingName): VariableSpec {
   };
 }
 
-const TERRAFORM_TYPES: Readonly<Record<Setting['type'], string>> = { int: 'number', bool: 'bool', enum: 'string', string: 'string', list: 'list(string)' };
+const TERRAFORM_TYPES: Readonly<Record<Setting['type'], string>> = {
+  int: 'number',
+  number: 'number',
+  bool: 'bool',
+  enum: 'string',
+  string: 'string',
+  list: 'list(string)',
+};
 
 function validationsOf(variable: string, setting: Setting): VariableValidation[] {
   const v = `var.${variable}`;
@@ -52,6 +61,13 @@ function validationsOf(variable: string, setting: Setting): VariableValidation[]
         {
           condition: `\${${v} == floor(${v}) && ${v} >= ${setting.min} && ${v} <= ${setting.max}}`,
           errorMessage: `${variable} must be a whole number of ${setting.unit} from ${setting.min} to ${setting.max}.`,
+        },
+      ];
+    case 'number':
+      return [
+        {
+          condition: `\${${v} >= ${setting.min} && ${v} <= ${setting.max}}`,
+          errorMessage: `${variable} must be a number of ${setting.unit} from ${setting.min} to ${setting.max}.`,
         },
       ];
     case 'enum':
@@ -102,6 +118,7 @@ export function renderCondition(condition: Condition): string {
   if ('isEmpty' in condition) return empty(condition.isEmpty);
   if ('notEmpty' in condition) return `!(${empty(condition.notEmpty)})`;
   if ('isTrue' in condition) return variableRef(condition.isTrue);
+  if ('isPositive' in condition) return `${variableRef(condition.isPositive)} > 0`;
   if ('all' in condition) return condition.all.map((c) => `(${renderCondition(c)})`).join(' && ');
   return condition.any.map((c) => `(${renderCondition(c)})`).join(' || ');
 }

@@ -13,6 +13,7 @@ import { ACCESS_VARIABLES } from './variables-access';
 import { CORE_VARIABLES } from './variables-core';
 import { ENCRYPTION_VARIABLES } from './variables-encryption';
 import { RUNTIME_VARIABLES } from './variables-runtime';
+import { STATE_VARIABLES } from './variables-state';
 import type { VariableSpec } from './variable-types';
 
 /** Banners of terraform.tfvars.example, in order. */
@@ -25,10 +26,11 @@ export const VARIABLE_GROUPS = [
   'Function',
   'Abuse limits',
   'Observability',
+  'Sessions and budgets',
   'Encryption (optional)',
 ] as const;
 
-const STACK_VARIABLES: readonly VariableSpec[] = [...CORE_VARIABLES, ...ACCESS_VARIABLES, ...RUNTIME_VARIABLES, ...ENCRYPTION_VARIABLES];
+const STACK_VARIABLES: readonly VariableSpec[] = [...CORE_VARIABLES, ...ACCESS_VARIABLES, ...RUNTIME_VARIABLES, ...STATE_VARIABLES, ...ENCRYPTION_VARIABLES];
 
 const SETTING_VARIABLES: readonly VariableSpec[] = (Object.keys(SETTINGS) as SettingName[])
   .filter((name) => SETTINGS[name].delivery.by === 'variable')

@@ -103,6 +103,20 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     ],
   },
   {
+    name: 'vpc_route_table_ids',
+    group: 'VPC (optional)',
+    type: 'list(string)',
+    default: [],
+    description:
+      'Route tables of vpc_subnet_ids. When the state table exists (sessions or budgets on), a DynamoDB gateway endpoint (free) is created on them and the function may send HTTPS to it. Leave empty when the route tables already have one and the subnets reach DynamoDB another way (nat_egress_enabled).',
+    validation: [
+      {
+        condition: '${alltrue([for r in var.vpc_route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", r))])}',
+        errorMessage: 'vpc_route_table_ids must hold route table ids such as "rtb-0123456789abcdef0".',
+      },
+    ],
+  },
+  {
     name: 'nat_egress_enabled',
     group: 'VPC (optional)',
     type: 'bool',

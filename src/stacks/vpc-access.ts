@@ -21,6 +21,8 @@ export interface VpcAccessProps {
   readonly roleId: string;
   readonly variables: StackVariables;
   readonly context: StackContext;
+  /** Whether the state table exists: the function then needs a way to DynamoDB. */
+  readonly stateNeeded: IResolvable;
 }
 
 const HTTPS = 443;
@@ -69,6 +71,8 @@ export class VpcAccess extends Construct {
     ).asList;
     const creatingEndpoints = isNotEmpty(services);
 
+    const natEgress = Op.and(Op.and(inVpc, Op.eq(provider, 'anthropic')), vars.bool('nat_egress_enabled'));
+    const routeTablesGiven = isNotEmpty(vars.list('vpc_route_table_ids'));
     const functionSg = named(
       new SecurityGroup(this, 'function-sg', {
         count: countIf(inVpc),
@@ -76,6 +80,15 @@ export class VpcAccess extends Construct {
         description: 'Claude agent Lambda function: no ingress; HTTPS egress to its VPC endpoints, and to the internet only through NAT.',
         vpcId: vars.str('vpc_id'),
         tags: context.tags({ Name: `${name}-function` }),
+        lifecycle: {
+          precondition: [
+            {
+              condition: Op.or(Op.or(Op.not(props.stateNeeded), routeTablesGiven), natEgress),
+              errorMessage:
+                'The state table (sessions_enabled, caller_daily_token_budget or daily_cost_budget_usd) must be reachable from the VPC: set vpc_route_table_ids to the route tables of vpc_subnet_ids (a DynamoDB gateway endpoint is created on them), or, with llm_provider "anthropic", route through NAT with nat_egress_enabled = true.',
+            },
+          ],
+        },
       }),
       'function',
     );
@@ -133,9 +146,34 @@ export class VpcAccess extends Construct {
       'function_to_existing_endpoints',
     );
 
+    // DynamoDB (the state table) through a gateway endpoint on the subnets' route tables: free, and the traffic stays in AWS.
+    const dynamodbGateway = named(
+      new VpcEndpoint(this, 'dynamodb-gateway', {
+        count: countIf(Op.and(Op.and(inVpc, props.stateNeeded), routeTablesGiven)),
+        vpcId: vars.str('vpc_id'),
+        serviceName: `com.amazonaws.${context.region}.dynamodb`,
+        vpcEndpointType: 'Gateway',
+        routeTableIds: vars.list('vpc_route_table_ids'),
+        tags: context.tags({ Name: `${name}-dynamodb` }),
+      }),
+      'dynamodb',
+    );
+    named(
+      new VpcSecurityGroupEgressRule(this, 'function-to-dynamodb', {
+        count: countIf(Op.and(Op.and(inVpc, props.stateNeeded), routeTablesGiven)),
+        securityGroupId: functionSgId,
+        prefixListId: first(dynamodbGateway, 'prefix_list_id'),
+        ipProtocol: 'tcp',
+        fromPort: HTTPS,
+        toPort: HTTPS,
+        description: 'HTTPS from the function to DynamoDB (the state table) through the gateway endpoint',
+      }),
+      'function_to_dynamodb',
+    );
+
     named(
       new VpcSecurityGroupEgressRule(this, 'function-to-internet', {
-        count: countIf(Op.and(Op.and(inVpc, Op.eq(provider, 'anthropic')), vars.bool('nat_egress_enabled'))),
+        count: countIf(natEgress),
         securityGroupId: functionSgId,
         cidrIpv4: '0.0.0.0/0',
         ipProtocol: 'tcp',

@@ -90,9 +90,30 @@ describe('bearer-token auth for NONE-auth URLs', () => {
     expect((await ctx.invoke(agentEvent({ input: 'hi' }))).statusCode).toBe(200);
   });
 
-  test('ALLOW_UNAUTHENTICATED=true serves without a token', async () => {
+  test('ALLOW_UNAUTHENTICATED=true serves without a token; the caller is anonymous', async () => {
     await useEnv({ FUNCTION_URL_AUTH_TYPE: 'NONE', ALLOW_UNAUTHENTICATED: 'true' });
     expect((await ctx.invoke(agentEvent({ input: 'hi' }))).statusCode).toBe(200);
+    expect((await ctx.fn.requestLogs())[0].caller).toBe('anonymous');
+  });
+
+  test('the caller id of a token is a short id of its digest: the same for every request with it, never the token', async () => {
+    await ctx.invoke(withAuthorization(agentEvent({ input: 'hi' }), 'Bearer first-token'));
+    await ctx.invoke(withAuthorization(agentEvent({ input: 'hi' }), 'Bearer second-token'));
+    await ctx.invoke(withAuthorization(agentEvent({ input: 'hi' }), 'Bearer first-token'));
+    const callers = (await ctx.fn.requestLogs(3)).map((line) => line.caller);
+    expect(callers).toEqual([
+      `token:${digest('first-token').slice(0, 12)}`,
+      `token:${digest('second-token').slice(0, 12)}`,
+      `token:${digest('first-token').slice(0, 12)}`,
+    ]);
+    expect(ctx.fn.output.join('\n')).not.toMatch(/first-token|second-token/);
+  });
+
+  test('a request that fails authentication is logged without a caller', async () => {
+    await ctx.invoke(withAuthorization(agentEvent({ input: 'hi' }), 'Bearer wrong'));
+    const [line] = await ctx.fn.requestLogs();
+    expect(line.status).toBe(401);
+    expect(line.caller).toBeUndefined();
   });
 
   test('NONE without digests or the opt-out refuses to serve; the log names both fixes', async () => {

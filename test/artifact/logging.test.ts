@@ -28,6 +28,7 @@ describe('request log', () => {
       level: 'INFO',
       message: 'request',
       timestamp: expect.any(String),
+      caller: 'iam:arn:aws:iam::123456789012:user/caller',
       request_id: '8f6c1a2b-3d4e-4f50-8a6b-7c8d9e0f1a2b',
       method: 'POST',
       path: '/agent',

@@ -136,6 +136,68 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
     },
   ],
   [
+    'AGENT-STATE-001',
+    'a configured state key the table does not use',
+    (p) => {
+      p.variables.state_kms_key_arn.value = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+    },
+  ],
+  [
+    'AGENT-STATE-001',
+    'kms_key_arn given but the table on an AWS-owned key',
+    (p) => {
+      p.variables.kms_key_arn.value = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+      // The function and its logs use the key (so only the table is wrong).
+      find(p, 'aws_lambda_function.agent').values.kms_key_arn = p.variables.kms_key_arn.value;
+      find(p, 'aws_cloudwatch_log_group.agent').values.kms_key_id = p.variables.kms_key_arn.value;
+    },
+  ],
+  [
+    'AGENT-STATE-002',
+    'a table without TTL',
+    (p) => {
+      find(p, 'aws_dynamodb_table.state[0]').values.ttl = [{ attribute_name: '', enabled: false }];
+    },
+  ],
+  [
+    'AGENT-STATE-002',
+    'TTL on another attribute',
+    (p) => {
+      find(p, 'aws_dynamodb_table.state[0]').values.ttl = [{ attribute_name: 'ttl', enabled: true }];
+    },
+  ],
+  [
+    'AGENT-STATE-003',
+    'point-in-time recovery off although asked for',
+    (p) => {
+      find(p, 'aws_dynamodb_table.state[0]').values.point_in_time_recovery = [{ enabled: false }];
+    },
+  ],
+  [
+    'AGENT-STATE-004',
+    'a DynamoDB action the function does not use',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.state[0]', [
+        { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Scan'], Resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/claude-agent-state' },
+      ]),
+  ],
+  [
+    'AGENT-STATE-004',
+    'DynamoDB actions on every table of the account',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.state[0]', [
+        { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/*' },
+      ]),
+  ],
+  [
+    'AGENT-STATE-004',
+    'DynamoDB actions on the table’s indexes and streams too',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.state[0]', [
+        { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/claude-agent-state/*' },
+      ]),
+  ],
+  [
     'AGENT-SG-001',
     'a rule without description',
     (p) => {

@@ -21,7 +21,8 @@ describe('npm run dev', () => {
     const env = { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY: 'sk-ant-dev', ANTHROPIC_BASE_URL: api.url };
     [buffered, streaming, keyless] = await Promise.all([
       startDevCli([], env),
-      startDevCli(['--invoke-mode', 'RESPONSE_STREAM'], env),
+      // Sessions and a budget on: the dev server serves the state table from a local DynamoDB.
+      startDevCli(['--invoke-mode', 'RESPONSE_STREAM'], { ...env, SESSIONS_ENABLED: 'true', CALLER_DAILY_TOKEN_BUDGET: '1000000' }),
       startDevCli([], { LLM_PROVIDER: 'anthropic' }),
     ]);
   }, 120_000);
@@ -39,6 +40,24 @@ describe('npm run dev', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await response.json()).toMatchObject({ status: 'ok', provider: 'anthropic', model: 'claude-sonnet-5-5' });
+  });
+
+  test('with sessions on it serves the state table from a local DynamoDB, and says so', async () => {
+    expect(streaming.output()).toMatch(/state: a local DynamoDB in memory \(http:\/\/127\.0\.0\.1:\d+, table agent-state\)/);
+    expect(buffered.output()).not.toMatch(/state:/);
+    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Noted, Ada.' }] }, { kind: 'message', content: [{ type: 'text', text: 'Ada.' }] });
+    const ask = (input: string) =>
+      fetch(`${streaming.url}/agent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ input, session_id: 'dev-session-1' }),
+      });
+    expect(await (await ask('I am Ada.')).text()).toContain('"session_id":"dev-session-1"');
+    await (await ask('Who am I?')).text();
+    expect((api.requests[1].body.messages as unknown[]).length).toBe(3);
+    const session = await fetch(`${streaming.url}/sessions/dev-session-1`);
+    expect(session.status).toBe(200);
+    expect(((await session.json()) as { turns: unknown[] }).turns).toHaveLength(4);
   });
 
   test('POST /agent answers JSON in buffered mode', async () => {

@@ -27,3 +27,9 @@ export function withRoute(event: FunctionUrlEventFixture, method: string, rawPat
 export function withAuthorization(event: FunctionUrlEventFixture, authorization: string): FunctionUrlEventFixture {
   return { ...event, headers: { ...event.headers, authorization } };
 }
+
+/** `event` signed by another IAM caller (AWS_IAM URLs): Lambda puts the caller's ARN in `requestContext.authorizer.iam`. */
+export function asCaller(event: FunctionUrlEventFixture, userArn: string): FunctionUrlEventFixture {
+  const authorizer = (event.requestContext.authorizer ?? {}) as { iam?: Record<string, unknown> };
+  return { ...event, requestContext: { ...event.requestContext, authorizer: { ...authorizer, iam: { ...authorizer.iam, userArn } } } };
+}

@@ -10,6 +10,7 @@ import { HTTP_INTEGRATION_CONTENT_TYPE, httpResponseOf, splitPrelude } from '../
 import type { InvocationOutcome, StreamChunk } from '../../src/dev/lambda/invocation';
 import { LocalFunction } from '../../src/dev/lambda/local-function';
 import { SseReader } from '../../src/dev/sse-reader';
+import { startDynamoDb, type DynamoDbServer } from '../../src/dev/stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
 import { testArtifact } from './test-run';
@@ -153,6 +154,17 @@ export interface LocalServices {
   readonly api: string;
   /** Secrets Manager, holding TEST_API_KEY under TEST_SECRET_ARN. */
   readonly secretsManager: string;
+  /** DynamoDB holding the state table (only with `{ state: true }`). */
+  readonly dynamodb?: { readonly url: string; readonly tableName: string };
+}
+
+/**
+ * anthropicEnv with the state table: the table's name and the local
+ * DynamoDB endpoint, as the stack and the SDK's standard variable set them.
+ */
+export function stateEnv(services: LocalServices, extra: Record<string, string> = {}): Record<string, string> {
+  if (!services.dynamodb) throw new Error('stateEnv needs withZipRuntime(..., { state: true }), which starts the local DynamoDB.');
+  return anthropicEnv(services, { STATE_TABLE_NAME: services.dynamodb.tableName, AWS_ENDPOINT_URL_DYNAMODB: services.dynamodb.url, ...extra });
 }
 
 export const TEST_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:anthropic-api-key-AbCdEf';
@@ -173,10 +185,31 @@ export function anthropicEnv(services: LocalServices, extra: Record<string, stri
   };
 }
 
-/** The Messages API and Secrets Manager stand-ins, started together. */
-export async function startLocalServices(): Promise<{ api: MessagesApiServer; secrets: SecretsManagerServer; urls: LocalServices; close(): Promise<void> }> {
-  const [api, secrets] = await Promise.all([startMessagesApi(), startSecretsManager(TEST_SECRET_ARN, TEST_API_KEY)]);
-  return { api, secrets, urls: { api: api.url, secretsManager: secrets.url }, close: async () => void (await Promise.all([api.close(), secrets.close()])) };
+export interface LocalServiceOptions {
+  /** Start a local DynamoDB (dynalite) with the state table too. @default false */
+  readonly state?: boolean;
+}
+
+/** The Messages API and Secrets Manager stand-ins (and DynamoDB when asked), started together. */
+export async function startLocalServices(options: LocalServiceOptions = {}): Promise<{
+  api: MessagesApiServer;
+  secrets: SecretsManagerServer;
+  dynamodb?: DynamoDbServer;
+  urls: LocalServices;
+  close(): Promise<void>;
+}> {
+  const [api, secrets, dynamodb] = await Promise.all([
+    startMessagesApi(),
+    startSecretsManager(TEST_SECRET_ARN, TEST_API_KEY),
+    options.state ? startDynamoDb() : undefined,
+  ]);
+  return {
+    api,
+    secrets,
+    dynamodb,
+    urls: { api: api.url, secretsManager: secrets.url, ...(dynamodb ? { dynamodb: { url: dynamodb.url, tableName: dynamodb.tableName } } : {}) },
+    close: async () => void (await Promise.all([api.close(), secrets.close(), dynamodb?.close()])),
+  };
 }
 
 export interface ZipTestContext {
@@ -184,6 +217,8 @@ export interface ZipTestContext {
   readonly api: MessagesApiServer;
   /** The local Secrets Manager of this describe block. */
   readonly secrets: SecretsManagerServer;
+  /** The local DynamoDB of this describe block (`{ state: true }`), emptied before each test. */
+  readonly dynamodb: DynamoDbServer;
   /** The function of the current test. */
   readonly fn: ZipFunction;
   invoke(event: unknown, options?: InvokeOptions): Promise<BufferedResult>;
@@ -198,7 +233,10 @@ export interface ZipTestContext {
  * environment, kept warm across tests that use it and replaced for tests that
  * change it. Servers and processes stop in afterAll.
  */
-export function withZipRuntime(envFor: (services: LocalServices) => Record<string, string> = (services) => anthropicEnv(services)): ZipTestContext {
+export function withZipRuntime(
+  envFor: (services: LocalServices) => Record<string, string> = (services) => anthropicEnv(services),
+  options: LocalServiceOptions = {},
+): ZipTestContext {
   let services: Awaited<ReturnType<typeof startLocalServices>> | undefined;
   let standard: ZipFunction | undefined;
   let current: ZipFunction | undefined;
@@ -207,13 +245,14 @@ export function withZipRuntime(envFor: (services: LocalServices) => Record<strin
     return value;
   };
   beforeAll(async () => {
-    services = await startLocalServices();
+    services = await startLocalServices(options);
     standard = new ZipFunction(envFor(services.urls));
   });
   afterAll(async () => {
     await Promise.all([standard?.close(), current !== standard ? current?.close() : undefined, services?.close()]);
   });
-  beforeEach(() => {
+  beforeEach(async () => {
+    await ready(services, 'services').dynamodb?.clear();
     ready(services, 'api').api.reset();
     ready(standard, 'fn').output.length = 0;
     current = standard;
@@ -227,6 +266,9 @@ export function withZipRuntime(envFor: (services: LocalServices) => Record<strin
     },
     get secrets() {
       return ready(services, 'secrets').secrets;
+    },
+    get dynamodb() {
+      return ready(ready(services, 'dynamodb').dynamodb, 'dynamodb (withZipRuntime(..., { state: true }))');
     },
     get fn() {
       return ready(current, 'fn');

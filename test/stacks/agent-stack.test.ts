@@ -24,6 +24,7 @@ interface SynthJson {
   variable: Record<string, { type?: string; default?: unknown; description?: string; validation?: unknown[]; sensitive?: boolean; nullable?: boolean }>;
   output: Record<string, { value: string; description?: string }>;
   resource: Record<string, Record<string, Record<string, unknown>>>;
+  locals?: Record<string, unknown>;
 }
 
 describe('AgentStack', () => {
@@ -99,8 +100,21 @@ describe('AgentStack', () => {
 
   test('every setting a variable delivers has that variable, with the table’s default', () => {
     for (const name of deployedSettings()) {
-      const delivery = SETTINGS[name].delivery as { variable: string };
+      const delivery = SETTINGS[name].delivery;
+      if (delivery.by !== 'variable') continue;
       expect({ name, default: json.variable[delivery.variable]?.default }).toEqual({ name, default: SETTINGS[name].default });
+    }
+  });
+
+  test('every setting the stack computes comes from a local of the stack', () => {
+    for (const name of deployedSettings()) {
+      const delivery = SETTINGS[name].delivery;
+      if (delivery.by !== 'stack') continue;
+      expect({ name, local: json.locals?.[delivery.local] !== undefined, when: json.locals?.[delivery.onlyWhen] !== undefined }).toEqual({
+        name,
+        local: true,
+        when: true,
+      });
     }
   });
 

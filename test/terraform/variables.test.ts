@@ -40,6 +40,16 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
   ['a token instead of its digest', 'auth_token_sha256 = ["my-secret-token"]', /auth_token_sha256 must hold lower-case hex SHA-256 digests/],
   ['a token budget of zero', 'token_budget = 0', /token_budget must be a whole number of tokens from 1 to 10000000/],
   ['a KMS alias instead of a key ARN', 'kms_key_arn = "alias/agent"', /kms_key_arn must be empty or the ARN of a KMS key/],
+  ['a session of one turn', 'max_session_turns = 1', /max_session_turns must be a whole number of turns from 2 to 200/],
+  ['sessions that never expire', 'session_ttl_hours = 0', /session_ttl_hours must be a whole number of hours from 1 to 8760/],
+  ['a negative token budget', 'caller_daily_token_budget = -5', /caller_daily_token_budget must be a whole number of tokens from 0 to 1000000000/],
+  ['a negative cost budget', 'daily_cost_budget_usd = -1', /daily_cost_budget_usd must be a number of US dollars from 0 to 1000000/],
+  ['a state key alias', 'state_kms_key_arn = "alias/state"', /state_kms_key_arn must be empty or the ARN of a KMS key/],
+  [
+    'a route table that is not one',
+    'vpc_route_table_ids = ["subnet-0123456789abcdef0"]',
+    /vpc_route_table_ids must hold route table ids such as "rtb-0123456789abcdef0"/,
+  ],
 ];
 
 /**
@@ -109,6 +119,11 @@ describe('tfvars variants of one synthesized stack', () => {
           'allow_unauthenticated = true',
           'anthropic_base_url = "https://gateway.example.com"',
           'system_prompt = "Answer briefly."',
+          'sessions_enabled = true',
+          'max_session_turns = 30',
+          'session_ttl_hours = 48',
+          'caller_daily_token_budget = 50000',
+          'daily_cost_budget_usd = 12.5',
         ].join('\n'),
         example: example.join('\n'),
         ...numbered(FAILED_PRECONDITIONS, 'precondition'),

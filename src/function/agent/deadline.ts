@@ -22,6 +22,11 @@ export class Deadline {
     this.endsAt = now() + Math.max(0, remainingMs) - RESPONSE_RESERVE_MS;
   }
 
+  /** When the work time ends (the response reserve already taken off), on the clock of `now`. @unit ms */
+  endsAtMs(): number {
+    return this.endsAt;
+  }
+
   /** Time left for work, the response reserve already taken off. @unit ms */
   remainingMs(): number {
     return Math.max(0, this.endsAt - this.now());

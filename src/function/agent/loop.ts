@@ -33,6 +33,18 @@ export interface AgentResult {
   usage: Usage;
   cost_usd: number | null;
   result?: unknown;
+  /** The session the turn was stored in (sessions on, request named one). */
+  session_id?: string;
+}
+
+/**
+ * Metering around each model call (the daily budgets). `beforeModelCall`
+ * throws to refuse the call; `afterModelCall` gets that call's tokens and
+ * estimated cost (null for an unpriced model).
+ */
+export interface ModelCallMeter {
+  beforeModelCall(): Promise<void>;
+  afterModelCall(tokens: number, costUsd: number | null): Promise<void>;
 }
 
 export interface AgentRun {
@@ -44,6 +56,8 @@ export interface AgentRun {
   /** The request's `output_schema`, compiled (see http/run-agent). */
   readonly outputSchema?: CompiledOutputSchema;
   readonly events?: AgentEvents;
+  /** Checks and charges the daily budgets around each model call; none when budgets are off. */
+  readonly meter?: ModelCallMeter;
 }
 
 type MessageParam = Anthropic.MessageParam;
@@ -74,6 +88,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       if (spent >= limits.tokenBudget) return finish(state, 'token_budget');
       if (!deadline.canStart(MIN_MODEL_CALL_MS)) throw timeout(state, 'before another model call could start');
 
+      await run.meter?.beforeModelCall();
       state.iterations += 1;
       const message = await callModel(provider, deadline, events, {
         model: provider.model,
@@ -84,6 +99,11 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         messages,
       });
       addUsage(state.usage, message.usage);
+      if (run.meter) {
+        const call = emptyUsage();
+        addUsage(call, message.usage);
+        await run.meter.afterModelCall(budgetTokens(call), estimateCostUsd(provider.model, call));
+      }
       messages.push({ role: 'assistant', content: message.content });
       const text = message.content
         .filter((b): b is Anthropic.TextBlock => b.type === 'text')

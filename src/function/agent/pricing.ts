@@ -23,7 +23,8 @@ const CACHE_WRITE_MULTIPLIER = 1.25;
 const CACHE_READ_MULTIPLIER = 0.1;
 const PER_MILLION = 1_000_000;
 
-function priceOf(model: string): Price | undefined {
+/** The list price of `model`, or undefined when the table has none. */
+export function priceOf(model: string): Price | undefined {
   return PRICES.find(([pattern]) => pattern.test(model))?.[1];
 }
 

@@ -10,4 +10,6 @@ export interface AgentRequest {
   readonly messages: readonly PriorTurn[];
   readonly outputSchema?: Record<string, unknown>;
   readonly maxTokens: number;
+  /** The server-side conversation to continue (sessions_enabled); exclusive with `messages`. */
+  readonly sessionId?: string;
 }

@@ -11,9 +11,11 @@ import { printable } from '../text';
 
 /** Unknown field names listed in the error, at most. */
 const MAX_LISTED_FIELDS = 5;
-const KNOWN_FIELDS = new Set(['input', 'messages', 'output_schema', 'max_tokens']);
+const KNOWN_FIELDS = new Set(['input', 'messages', 'output_schema', 'max_tokens', 'session_id']);
+/** A session id: 8 to 128 characters of letters, digits and `. _ : -`. */
+const SESSION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-export function parseAgentRequest(body: Buffer, limits: Limits): AgentRequest {
+export function parseAgentRequest(body: Buffer, limits: Limits, sessionsEnabled = false): AgentRequest {
   if (body.byteLength > limits.maxRequestBytes) {
     throw new RequestError('payload_too_large', `The request body is ${body.byteLength} bytes; the limit is ${limits.maxRequestBytes}.`);
   }
@@ -32,7 +34,7 @@ export function parseAgentRequest(body: Buffer, limits: Limits): AgentRequest {
   if (unknown.length > 0) {
     const listed = unknown.slice(0, MAX_LISTED_FIELDS).map((k) => `\`${printable(k, 40)}\``);
     const more = unknown.length > MAX_LISTED_FIELDS ? ` and ${unknown.length - MAX_LISTED_FIELDS} more` : '';
-    throw new InvalidRequestError(`Unknown field ${listed.join(', ')}${more}. Allowed: input, messages, output_schema, max_tokens.`);
+    throw new InvalidRequestError(`Unknown field ${listed.join(', ')}${more}. Allowed: input, messages, output_schema, max_tokens, session_id.`);
   }
 
   const input = fields.input;
@@ -51,7 +53,25 @@ export function parseAgentRequest(body: Buffer, limits: Limits): AgentRequest {
     }
     maxTokens = value;
   }
-  return { input, messages, outputSchema, maxTokens };
+  const sessionId = parseSessionId(fields.session_id, sessionsEnabled);
+  if (sessionId !== undefined && messages.length > 0) {
+    throw new InvalidRequestError('Send either `session_id` (the function keeps the history) or `messages` (you send it), not both.');
+  }
+  return { input, messages, outputSchema, maxTokens, ...(sessionId !== undefined ? { sessionId } : {}) };
+}
+
+/** A valid session id, or a 400 saying what one looks like. */
+export function validSessionId(value: unknown): string {
+  if (typeof value !== 'string' || !SESSION_ID.test(value)) {
+    throw new InvalidRequestError('A session id is 8 to 128 characters of letters, digits and ". _ : -", e.g. "chat-2026-11-25.a1".');
+  }
+  return value;
+}
+
+function parseSessionId(value: unknown, sessionsEnabled: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  if (!sessionsEnabled) throw new InvalidRequestError('`session_id` needs server-side sessions, which are off: set sessions_enabled = true.');
+  return validSessionId(value);
 }
 
 function parseMessages(value: unknown, limits: Limits): PriorTurn[] {

@@ -8,21 +8,37 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthMode } from '../config';
 import { RequestError } from '../errors';
+import { printable } from '../text';
 import type { DecodedRequest } from './event';
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]+)[ \t]*$/i;
 
-export function verifyRequest(mode: AuthMode, request: Pick<DecodedRequest, 'headers' | 'iamAuthorized'>): void {
+/** Longest IAM caller kept in the caller id. @unit characters */
+const MAX_IAM_CALLER_CHARS = 256;
+/** Hex characters of a token's digest that name its caller. */
+const TOKEN_ID_CHARS = 12;
+
+/**
+ * Authenticates the request and returns the caller id, stable across
+ * requests: `iam:<signed caller ARN>`, `token:<first 12 hex of the matching
+ * digest>` (the digest, never the token), or `anonymous`. Sessions, budgets
+ * and the log line use it.
+ */
+export function verifyRequest(mode: AuthMode, request: Pick<DecodedRequest, 'headers' | 'iamAuthorized' | 'iamCaller'>): string {
   // Lambda answers unsigned AWS_IAM calls itself; an event without the IAM authorizer did not come through the URL.
-  if (mode.kind === 'iam' && !request.iamAuthorized) throw unauthorized('This function URL requires AWS_IAM (SigV4-signed) requests.');
-  if (mode.kind !== 'token') return;
+  if (mode.kind === 'iam') {
+    if (!request.iamAuthorized) throw unauthorized('This function URL requires AWS_IAM (SigV4-signed) requests.');
+    return `iam:${printable(request.iamCaller ?? 'unknown', MAX_IAM_CALLER_CHARS)}`;
+  }
+  if (mode.kind === 'open') return 'anonymous';
   const match = BEARER.exec(request.headers.authorization ?? '');
   if (!match) throw unauthorized('Send `Authorization: Bearer <token>`.');
   const presented = createHash('sha256').update(match[1], 'utf8').digest();
   // Compare against every digest, without stopping early.
-  let matched = false;
-  for (const digest of mode.digests) matched = timingSafeEqual(presented, digest) || matched;
+  let matched: Buffer | undefined;
+  for (const digest of mode.digests) if (timingSafeEqual(presented, digest)) matched = digest;
   if (!matched) throw unauthorized('The bearer token is not valid.');
+  return `token:${matched.toString('hex').slice(0, TOKEN_ID_CHARS)}`;
 }
 
 function unauthorized(message: string): RequestError {

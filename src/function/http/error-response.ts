@@ -14,7 +14,10 @@ export type ErrorType =
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
+  | 'conflict'
   | 'rate_limited'
+  | 'budget_exceeded'
+  | 'unavailable'
   | 'upstream_error'
   | 'overloaded'
   | 'timeout'
@@ -26,6 +29,9 @@ const CONTRACT: Readonly<Record<ErrorCode, readonly [status: number, type: Error
   not_found: [404, 'not_found'],
   method_not_allowed: [405, 'method_not_allowed'],
   payload_too_large: [413, 'payload_too_large'],
+  conflict: [409, 'conflict'],
+  budget_exceeded: [429, 'budget_exceeded'],
+  state_unavailable: [503, 'unavailable'],
   misconfigured: [500, 'internal_error'],
   unexpected: [500, 'internal_error'],
   provider_rate_limited: [429, 'rate_limited'],

@@ -38,6 +38,8 @@ export interface DecodedRequest {
   readonly body: Buffer;
   /** The event carries `requestContext.authorizer.iam`: Lambda checked the caller's SigV4 signature (AWS_IAM URLs). */
   readonly iamAuthorized: boolean;
+  /** The signed caller's ARN (or, failing that, its caller id) from that authorizer. */
+  readonly iamCaller?: string;
   /** Set when the event itself could not be read; the router answers 400 with it. */
   readonly malformed?: string;
 }
@@ -55,7 +57,9 @@ export function decodeEvent(event: unknown, context: Partial<LambdaContext> | un
     for (const [name, value] of Object.entries(e.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
   }
   const authorizer = isObject(e.requestContext) && isObject(e.requestContext.authorizer) ? e.requestContext.authorizer : undefined;
-  const base = { requestId, method, path, headers, iamAuthorized: isObject(authorizer?.iam) };
+  const iam = isObject(authorizer?.iam) ? authorizer.iam : undefined;
+  const iamCaller = firstString(iam?.userArn, iam?.callerId, iam?.accountId);
+  const base = { requestId, method, path, headers, iamAuthorized: iam !== undefined, ...(iamCaller ? { iamCaller } : {}) };
   if (!isObject(event)) return { ...base, body: Buffer.alloc(0), malformed: 'The event is not a Function URL request.' };
   if (!method || !path) return { ...base, body: Buffer.alloc(0), malformed: 'The event has no requestContext.http.method or rawPath.' };
   if (e.body === undefined || e.body === null) return { ...base, body: Buffer.alloc(0) };

@@ -1,30 +1,57 @@
 /**
  * Everything that happens before the agent runs, shared by both exports:
  * check the event could be read, authenticate (before the rest of the
- * configuration is even read), route, answer /health, and
- * validate the /agent body. All of it throws RequestError, so no model call
- * starts on bad input.
+ * configuration is even read), route, answer /health and /sessions/{id},
+ * and validate the /agent body. All of it throws RequestError, so no model
+ * call starts on bad input.
  */
+import type { Deadline } from '../agent/deadline';
 import type { AgentRequest } from '../agent/request';
 import { InvalidRequestError } from '../errors';
 import { getAuth, getRuntime, type Runtime } from '../runtime';
 import { VERSION } from '../version';
-import { parseAgentRequest } from './agent-request';
+import { parseAgentRequest, validSessionId } from './agent-request';
 import { verifyRequest } from './auth';
 import type { DecodedRequest } from './event';
 import { matchRoute } from './routes';
 
 export type Prepared =
-  | { readonly kind: 'health'; readonly runtime: Runtime; readonly body: Record<string, string> }
-  | { readonly kind: 'agent'; readonly runtime: Runtime; readonly request: AgentRequest };
+  /** A request answered without the agent: a status and a JSON body (none for 204). */
+  | { readonly kind: 'reply'; readonly runtime: Runtime; readonly caller: string; readonly status: number; readonly body?: unknown }
+  | { readonly kind: 'agent'; readonly runtime: Runtime; readonly caller: string; readonly request: AgentRequest };
 
-export function prepare(request: DecodedRequest): Prepared {
+/**
+ * First of all: an unauthenticated caller learns nothing, neither the routes
+ * nor that a setting is broken. Returns the caller id (see http/auth).
+ */
+export function authenticate(request: DecodedRequest): string {
   if (request.malformed) throw new InvalidRequestError(request.malformed);
-  // First of all: an unauthenticated caller learns nothing, neither the routes nor that a setting is broken.
-  verifyRequest(getAuth(), request);
+  return verifyRequest(getAuth(), request);
+}
+
+/** Routes an authenticated request: a reply, or a validated /agent request. */
+export async function prepare(request: DecodedRequest, caller: string, deadline: Deadline): Promise<Prepared> {
   const runtime = getRuntime();
-  if (matchRoute(request) === 'health') {
-    return { kind: 'health', runtime, body: { status: 'ok', provider: runtime.provider.name, model: runtime.provider.model, version: VERSION } };
+  const route = matchRoute(request, runtime.sessions !== undefined);
+  switch (route.name) {
+    case 'health':
+      return {
+        kind: 'reply',
+        runtime,
+        caller,
+        status: 200,
+        body: { status: 'ok', provider: runtime.provider.name, model: runtime.provider.model, version: VERSION },
+      };
+    case 'session': {
+      const sessions = runtime.sessions!;
+      const id = validSessionId(route.sessionId);
+      if (request.method === 'DELETE') {
+        await deadline.abortable((signal) => sessions.remove(caller, id, signal));
+        return { kind: 'reply', runtime, caller, status: 204 };
+      }
+      return { kind: 'reply', runtime, caller, status: 200, body: await deadline.abortable((signal) => sessions.read(caller, id, signal)) };
+    }
+    case 'agent':
+      return { kind: 'agent', runtime, caller, request: parseAgentRequest(request.body, runtime.config.limits, runtime.sessions !== undefined) };
   }
-  return { kind: 'agent', runtime, request: parseAgentRequest(request.body, runtime.config.limits) };
 }

@@ -23,6 +23,8 @@ export interface Outcome {
   readonly result?: AgentResult;
   readonly failure?: HttpFailure;
   readonly prepared?: Prepared;
+  /** The authenticated caller's id (see http/auth); none when authentication failed. */
+  readonly caller?: string;
 }
 
 export function logOutcome(request: DecodedRequest, startedAt: number, streaming: boolean, outcome: Outcome): void {
@@ -38,6 +40,7 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
     method: printable(request.method, MAX_LOGGED_METHOD_CHARS),
     path: printable(request.path, MAX_LOGGED_PATH_CHARS),
     status: outcome.status,
+    ...(outcome.caller ? { caller: outcome.caller } : {}),
     outcome: failure ? 'error' : 'ok',
     ...(failure ? { error_type: failure.type, error_code: failure.error.code, error_message: loggedMessage(failure).slice(0, MAX_LOGGED_MESSAGE_CHARS) } : {}),
     ...(report ? { error: report } : {}),
@@ -50,6 +53,7 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
     usage: result?.usage,
     cost_usd: result?.cost_usd,
     stop_reason: result?.stop_reason,
+    session_id: outcome.prepared?.kind === 'agent' ? outcome.prepared.request.sessionId : undefined,
     duration_ms: Date.now() - startedAt,
     streaming,
     ...(logContent && agentInput !== undefined ? { input: agentInput } : {}),

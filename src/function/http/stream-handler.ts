@@ -7,10 +7,10 @@
 import { errorBody, toHttpFailure } from './error-response';
 import { decodeEvent, type LambdaContext } from './event';
 import { awslambdaGlobal, type ResponseStream } from './lambda-streaming';
-import { prepare, type Prepared } from './prepare-request';
+import { authenticate, prepare, type Prepared } from './prepare-request';
 import { logOutcome } from './request-log';
-import { baseHeaders } from './response';
-import { runPrepared } from './run-agent';
+import { baseHeaders, emptyHeaders } from './response';
+import { deadlineOf, runPrepared } from './run-agent';
 
 export async function streamingHandler(event: unknown, responseStream: ResponseStream, context: LambdaContext): Promise<void> {
   const startedAt = Date.now();
@@ -34,6 +34,9 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
     const stream = open();
     if (!clientGone && !stream.destroyed) stream.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
   };
+  const sendEmpty = (status: number) => {
+    return runtime.HttpResponseStream.from(responseStream, { statusCode: status, headers: emptyHeaders(request.requestId) });
+  };
   const sendJson = (status: number, body: unknown, headers: Record<string, string> = {}) => {
     const stream = runtime.HttpResponseStream.from(responseStream, { statusCode: status, headers: { ...baseHeaders(request.requestId), ...headers } });
     stream.write(JSON.stringify(body));
@@ -41,21 +44,24 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
   };
 
   let prepared: Prepared | undefined;
+  let caller: string | undefined;
   let finalStream: ResponseStream;
+  const deadline = deadlineOf(context);
   try {
-    prepared = prepare(request);
-    if (prepared.kind === 'health') {
-      finalStream = sendJson(200, prepared.body);
-      logOutcome(request, startedAt, true, { status: 200, prepared });
+    caller = authenticate(request);
+    prepared = await prepare(request, caller, deadline);
+    if (prepared.kind === 'reply') {
+      finalStream = prepared.body === undefined ? sendEmpty(prepared.status) : sendJson(prepared.status, prepared.body);
+      logOutcome(request, startedAt, true, { status: prepared.status, prepared, caller });
     } else {
-      const result = await runPrepared(prepared, request, context, {
+      const result = await runPrepared(prepared, request, deadline, {
         onText: (text) => send('text', { text }),
         onToolUse: (e) => send('tool_use', e),
         onToolResult: (e) => send('tool_result', e),
       });
       send('done', result);
       finalStream = open();
-      logOutcome(request, startedAt, true, { status: 200, result, prepared });
+      logOutcome(request, startedAt, true, { status: 200, result, prepared, caller });
     }
   } catch (caught) {
     const failure = toHttpFailure(caught);
@@ -65,7 +71,7 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
     } else {
       finalStream = sendJson(failure.status, errorBody(failure, request.requestId), { ...failure.headers });
     }
-    logOutcome(request, startedAt, true, { status: sse ? 200 : failure.status, failure, prepared });
+    logOutcome(request, startedAt, true, { status: sse ? 200 : failure.status, failure, prepared, caller });
   }
   if (finalStream.destroyed || finalStream.writableEnded) return;
   await new Promise<void>((resolve) => finalStream.end(resolve));

@@ -10,7 +10,7 @@ import type { Condition, Setting, SettingRule } from './types';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-type ValueOf<S> = S extends { type: 'int' }
+type ValueOf<S> = S extends { type: 'int' | 'number' }
   ? number
   : S extends { type: 'bool' }
     ? boolean
@@ -75,6 +75,7 @@ export function holds(condition: Condition, settings: Settings): boolean {
   if ('isEmpty' in condition) return empty(condition.isEmpty);
   if ('notEmpty' in condition) return !empty(condition.notEmpty);
   if ('isTrue' in condition) return value(condition.isTrue) === true;
+  if ('isPositive' in condition) return (value(condition.isPositive) as number) > 0;
   if ('all' in condition) return condition.all.every((c) => holds(c, settings));
   return condition.any.some((c) => holds(c, settings));
 }
@@ -87,6 +88,12 @@ function parse(name: string, setting: Setting, raw: string | undefined): unknown
     case 'int': {
       const value = Number(text);
       if (!Number.isInteger(value) || value < setting.min || value > setting.max) throw fail(`must be a whole number from ${setting.min} to ${setting.max}`);
+      return value;
+    }
+    case 'number': {
+      const value = Number(text);
+      if (!Number.isFinite(value) || value < setting.min || value > setting.max)
+        throw fail(`must be a number of ${setting.unit} from ${setting.min} to ${setting.max}`);
       return value;
     }
     case 'bool': {

@@ -25,6 +25,11 @@ export type Delivery =
       /** The setting reaches the function only when this holds. @default - always */
       readonly onlyWhen?: Condition;
     }
+  /**
+   * Computed by the stack from other variables (e.g. the name of a resource it
+   * creates): the function gets the stack local `local`, when `onlyWhen` holds.
+   */
+  | { readonly by: 'stack'; readonly local: string; readonly onlyWhen: string }
   /** Set by Lambda itself in every execution environment. */
   | { readonly by: 'lambda' }
   /** For local development and tests only: no Terraform variable can set it. */
@@ -42,6 +47,16 @@ export interface IntSetting extends Common {
   readonly min: number;
   readonly max: number;
   /** Plural noun for messages, e.g. `tokens`, `bytes`. */
+  readonly unit: string;
+}
+
+/** A decimal number (e.g. dollars), within [min, max]. */
+export interface NumberSetting extends Common {
+  readonly type: 'number';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** Noun for messages, e.g. `US dollars`. */
   readonly unit: string;
 }
 
@@ -80,7 +95,7 @@ export interface ListSetting extends Common {
   readonly itemPattern?: TextPattern;
 }
 
-export type Setting = IntSetting | BoolSetting | EnumSetting | StringSetting | ListSetting;
+export type Setting = IntSetting | NumberSetting | BoolSetting | EnumSetting | StringSetting | ListSetting;
 
 /**
  * A condition over settings, written once and read two ways: evaluated by
@@ -93,6 +108,8 @@ export type Condition =
   | { readonly isEmpty: string }
   | { readonly notEmpty: string }
   | { readonly isTrue: string }
+  /** A number setting above 0 (for limits where 0 is off). */
+  | { readonly isPositive: string }
   | { readonly all: readonly Condition[] }
   | { readonly any: readonly Condition[] };
 

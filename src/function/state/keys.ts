@@ -1,0 +1,25 @@
+/**
+ * The state table's single-table design, shared by the stack (which creates
+ * the table) and the function (which reads and writes it). Pure data.
+ *
+ * | item | pk | sk | attributes |
+ * | --- | --- | --- | --- |
+ * | a session | `CALLER#<caller id>` | `SESSION#<session id>` | turns, version, lock_owner, lock_expires_at, created_at, updated_at, expires_at |
+ * | a caller's usage on one UTC day | `CALLER#<caller id>` | `USAGE#<yyyy-mm-dd>` | tokens, expires_at |
+ * | the deployment's usage on one UTC day | `DEPLOYMENT` | `USAGE#<yyyy-mm-dd>` | cost_micro_usd, tokens, expires_at |
+ *
+ * A caller's items share its partition, so no query can reach another
+ * caller's sessions. `expires_at` (epoch seconds) is the table's TTL.
+ */
+
+export const STATE_KEYS = { partition: 'pk', sort: 'sk' } as const;
+/** DynamoDB's TTL attribute: epoch seconds. */
+export const TTL_ATTRIBUTE = 'expires_at';
+
+export const callerPartition = (callerId: string) => `CALLER#${callerId}`;
+export const DEPLOYMENT_PARTITION = 'DEPLOYMENT';
+export const sessionSort = (sessionId: string) => `SESSION#${sessionId}`;
+export const usageSort = (day: string) => `USAGE#${day}`;
+
+/** The DynamoDB actions the function uses, and nothing more: the role gets exactly these, on the table. */
+export const STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'] as const;

@@ -1,0 +1,127 @@
+/**
+ * The state table through the AWS SDK's DynamoDB client, loaded on first use
+ * (a deployment without sessions or budgets never loads it). The client
+ * honours the SDK's standard `AWS_ENDPOINT_URL_DYNAMODB`. Every call is
+ * bounded by its own timeout and the request's deadline; any failure other
+ * than a failed condition becomes a StateUnavailableError, so a request is
+ * refused rather than served without its session or budget.
+ */
+import type * as DynamoDb from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeadlineError, StateUnavailableError } from '../errors';
+import { STATE_KEYS } from './keys';
+
+/** Longest one call to the table may take, retries included. @unit ms */
+const CALL_TIMEOUT_MS = 2_000;
+/** Attempts per call: one retry for a throttle or a dropped connection. */
+const MAX_ATTEMPTS = 2;
+
+export type Item = Record<string, AttributeValue>;
+export type Key = { readonly pk: string; readonly sk: string };
+
+type Sdk = typeof DynamoDb;
+let loaded: { sdk: Sdk; client: DynamoDBClient; region: string } | undefined;
+
+async function connect(region: string): Promise<{ sdk: Sdk; client: DynamoDBClient }> {
+  if (!loaded || loaded.region !== region) {
+    const sdk = await import('@aws-sdk/client-dynamodb');
+    loaded = { sdk, client: new sdk.DynamoDBClient({ region, maxAttempts: MAX_ATTEMPTS }), region };
+  }
+  return loaded;
+}
+
+/** A failed ConditionExpression: the caller decides what it means (a conflict, a missing item). */
+export class ConditionFailed extends Error {
+  constructor() {
+    super('The condition of the write did not hold.');
+    this.name = 'ConditionFailed';
+  }
+}
+
+export const keyOf = ({ pk, sk }: Key): Item => ({ [STATE_KEYS.partition]: { S: pk }, [STATE_KEYS.sort]: { S: sk } });
+export const str = (value: string): AttributeValue => ({ S: value });
+export const num = (value: number): AttributeValue => ({ N: String(value) });
+export const readStr = (item: Item | undefined, name: string): string | undefined => item?.[name]?.S;
+export const readNum = (item: Item | undefined, name: string): number | undefined => (item?.[name]?.N === undefined ? undefined : Number(item[name].N));
+
+export class StateStore {
+  constructor(
+    readonly tableName: string,
+    private readonly region: string,
+  ) {}
+
+  async get(key: Key, signal?: AbortSignal): Promise<Item | undefined> {
+    return this.call('read', signal, async ({ sdk, client }, abortSignal) => {
+      const out = await client.send(new sdk.GetItemCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }), { abortSignal });
+      return out.Item;
+    });
+  }
+
+  /** Items by key, in no particular order; missing ones are left out. */
+  async getMany(keys: readonly Key[], signal?: AbortSignal): Promise<Item[]> {
+    return this.call('read', signal, async ({ sdk, client }, abortSignal) => {
+      const out = await client.send(new sdk.BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: keys.map(keyOf), ConsistentRead: true } } }), {
+        abortSignal,
+      });
+      if (out.UnprocessedKeys && Object.keys(out.UnprocessedKeys).length > 0) throw new Error('the table left keys unprocessed (throttled)');
+      return out.Responses?.[this.tableName] ?? [];
+    });
+  }
+
+  /** An UpdateItem; throws ConditionFailed when `condition` does not hold. */
+  async update(
+    key: Key,
+    update: { expression: string; condition?: string; names?: Record<string, string>; values?: Item; returnOld?: boolean },
+    signal?: AbortSignal,
+  ): Promise<Item | undefined> {
+    return this.call('write', signal, async ({ sdk, client }, abortSignal) => {
+      try {
+        const out = await client.send(
+          new sdk.UpdateItemCommand({
+            TableName: this.tableName,
+            Key: keyOf(key),
+            UpdateExpression: update.expression,
+            ...(update.condition ? { ConditionExpression: update.condition } : {}),
+            ...(update.names ? { ExpressionAttributeNames: update.names } : {}),
+            ...(update.values ? { ExpressionAttributeValues: update.values } : {}),
+            ReturnValues: update.returnOld ? 'ALL_OLD' : 'NONE',
+          }),
+          { abortSignal },
+        );
+        return out.Attributes;
+      } catch (error) {
+        if (error instanceof sdk.ConditionalCheckFailedException) throw new ConditionFailed();
+        throw error;
+      }
+    });
+  }
+
+  /** Deletes the item; returns what it held, or undefined when there was none. */
+  async delete(key: Key, signal?: AbortSignal): Promise<Item | undefined> {
+    return this.call('write', signal, async ({ sdk, client }, abortSignal) => {
+      const out = await client.send(new sdk.DeleteItemCommand({ TableName: this.tableName, Key: keyOf(key), ReturnValues: 'ALL_OLD' }), { abortSignal });
+      return out.Attributes;
+    });
+  }
+
+  private async call<T>(
+    kind: 'read' | 'write',
+    signal: AbortSignal | undefined,
+    work: (sdk: { sdk: Sdk; client: DynamoDBClient }, abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const timeout = AbortSignal.timeout(CALL_TIMEOUT_MS);
+    const abortSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      return await work(await connect(this.region), abortSignal);
+    } catch (error) {
+      if (error instanceof ConditionFailed) throw error;
+      if (signal?.aborted) throw new DeadlineError('The request ran out of time while using the state table.', { cause: error });
+      const name = error instanceof Error ? error.name : 'Error';
+      const requestId = (error as { $metadata?: { requestId?: unknown } }).$metadata?.requestId;
+      throw new StateUnavailableError(
+        `The state table could not be ${kind === 'read' ? 'read' : 'written'} (${name}); the request is refused rather than served without its session or budget. Retry later.`,
+        { cause: error, ...(typeof requestId === 'string' ? { upstreamRequestId: requestId } : {}) },
+      );
+    }
+  }
+}
