@@ -5,7 +5,7 @@
  * the violations it finds.
  */
 import { brokenRules, parseSettings } from '../function/settings/read';
-import { STATE_ACTIONS, TTL_ATTRIBUTE } from '../function/state/keys';
+import { BUDGET_ACTIONS, SESSION_ACTIONS, TTL_ATTRIBUTE } from '../function/state/keys';
 import { FUNCTION_TIMEOUT_SECONDS } from '../stacks/variables-runtime';
 import type { PlanJson, PlannedResource } from '../terraform/terraform';
 import { deploymentsOf, functionEnv, list, policyStatements, resourcesOf, type Deployment, type Statement } from './deployments';
@@ -249,15 +249,20 @@ export const RULES: readonly PolicyRule[] = [
   },
   {
     id: 'AGENT-STATE-004',
-    reason: `DynamoDB permissions are the actions the function uses (${STATE_ACTIONS.join(', ')}), on the state table only.`,
+    reason: 'DynamoDB permissions are the actions the features that are on use (state/keys.ts), on the state table only.',
     check: (d) => {
       const tables = resources(d, 'aws_dynamodb_table').map((t) => String(t.values.name));
+      const env = resources(d, 'aws_lambda_function').map(functionEnv)[0] ?? {};
+      const used = new Set<string>([
+        ...(env.SESSIONS_ENABLED === 'true' ? SESSION_ACTIONS : []),
+        ...(Number(env.CALLER_DAILY_TOKEN_BUDGET ?? 0) > 0 || Number(env.DAILY_COST_BUDGET_USD ?? 0) > 0 ? BUDGET_ACTIONS : []),
+      ]);
       return policyStatements(d)
         .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase().startsWith('dynamodb:')))
         .flatMap(({ resource, statement }) => [
           ...list(statement.Action)
-            .filter((a) => !(STATE_ACTIONS as readonly string[]).includes(a))
-            .map((a) => violation('AGENT-STATE-004', resource, `grants ${a}, which the function does not use`)),
+            .filter((a) => !used.has(a))
+            .map((a) => violation('AGENT-STATE-004', resource, `grants ${a}, which the features that are on do not use`)),
           ...list(statement.Resource)
             .filter((arn) => !tables.some((name) => /^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\//.test(arn) && arn.endsWith(`:table/${name}`)))
             .map((arn) => violation('AGENT-STATE-004', resource, `grants DynamoDB actions on ${arn}, which is not the state table`)),

@@ -34,6 +34,9 @@ export interface RequestLog {
   readonly stop_reason?: string;
   /** The session the request continued (sessions on). */
   readonly session_id?: string;
+  /** Whether the exchange was appended to the session, and if not, why. */
+  readonly session_updated?: boolean;
+  readonly session_not_updated?: string;
   readonly streaming: boolean;
   readonly input?: string;
   readonly output?: string;

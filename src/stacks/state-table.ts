@@ -11,7 +11,7 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn, Op, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
-import { STATE_ACTIONS, STATE_KEYS, TTL_ATTRIBUTE } from '../function/state/keys';
+import { BUDGET_ACTIONS, SESSION_ACTIONS, STATE_KEYS, TTL_ATTRIBUTE } from '../function/state/keys';
 import { policyDocument } from './iam-policies';
 import type { StackContext } from './stack-context';
 import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
@@ -42,6 +42,12 @@ export class StateTable extends Construct {
     // Raw HCL: cdktf's operators drop a literal 0 on the right.
     this.needed = local('state_table_needed', '${var.sessions_enabled || var.caller_daily_token_budget > 0 || var.daily_cost_budget_usd > 0}').asBoolean;
     this.tableName = local('state_table_name', `${vars.str('function_name')}-state`).asString;
+    // Exactly the actions of the features that are on.
+    const hcl = (actions: readonly string[]) => `[${actions.map((a) => JSON.stringify(a)).join(', ')}]`;
+    const actions = local(
+      'state_actions',
+      `\${sort(distinct(concat(var.sessions_enabled ? ${hcl(SESSION_ACTIONS)} : [], var.caller_daily_token_budget > 0 || var.daily_cost_budget_usd > 0 ? ${hcl(BUDGET_ACTIONS)} : [])))}`,
+    ).asList;
     // The state table's own key, else the deployment's key, else none (an AWS-owned key).
     const key = local('state_kms_key_arn', '${var.state_kms_key_arn != "" ? var.state_kms_key_arn : var.kms_key_arn}').asString;
     const keyGiven = isNotEmpty(key);
@@ -81,7 +87,7 @@ export class StateTable extends Construct {
         count: countIf(this.needed),
         role: props.roleId,
         name: 'state-table',
-        policy: policyDocument(this, 'state_table', [{ sid: 'ReadWriteStateTable', effect: 'Allow', actions: [...STATE_ACTIONS], resources: [tableArn] }]),
+        policy: policyDocument(this, 'state_table', [{ sid: 'ReadWriteStateTable', effect: 'Allow', actions, resources: [tableArn] }], countIf(this.needed)),
       }),
       'state',
     );

@@ -108,11 +108,25 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     type: 'list(string)',
     default: [],
     description:
-      'Route tables of vpc_subnet_ids. When the state table exists (sessions or budgets on), a DynamoDB gateway endpoint (free) is created on them and the function may send HTTPS to it. Leave empty when the route tables already have one and the subnets reach DynamoDB another way (nat_egress_enabled).',
+      'Route tables of vpc_subnet_ids. When the state table exists (sessions or budgets on), a DynamoDB gateway endpoint (free) is created on them and the function may send HTTPS to it. Leave empty when the route tables already have one: set vpc_dynamodb_prefix_list_id instead.',
     validation: [
       {
         condition: '${alltrue([for r in var.vpc_route_table_ids : can(regex("^rtb-[0-9a-f]{8,17}$", r))])}',
         errorMessage: 'vpc_route_table_ids must hold route table ids such as "rtb-0123456789abcdef0".',
+      },
+    ],
+  },
+  {
+    name: 'vpc_dynamodb_prefix_list_id',
+    group: 'VPC (optional)',
+    type: 'string',
+    default: '',
+    description:
+      'With the state table, when your route tables already have a DynamoDB gateway endpoint: the Region\'s DynamoDB prefix list ("pl-…", from `aws ec2 describe-prefix-lists`). The function may then send HTTPS to it, and no endpoint is created.',
+    validation: [
+      {
+        condition: '${var.vpc_dynamodb_prefix_list_id == "" || can(regex("^pl-[0-9a-f]{8,17}$", var.vpc_dynamodb_prefix_list_id))}',
+        errorMessage: 'vpc_dynamodb_prefix_list_id must be empty or a prefix list id such as "pl-02cd2c6b".',
       },
     ],
   },

@@ -72,7 +72,10 @@ export class VpcAccess extends Construct {
     const creatingEndpoints = isNotEmpty(services);
 
     const natEgress = Op.and(Op.and(inVpc, Op.eq(provider, 'anthropic')), vars.bool('nat_egress_enabled'));
-    const routeTablesGiven = isNotEmpty(vars.list('vpc_route_table_ids'));
+    const prefixListGiven = isNotEmpty(vars.str('vpc_dynamodb_prefix_list_id'));
+    // A gateway endpoint is created unless you name the prefix list of one you have.
+    const createGateway = Op.and(isNotEmpty(vars.list('vpc_route_table_ids')), Op.not(prefixListGiven));
+    const dynamodbReachable = Op.or(isNotEmpty(vars.list('vpc_route_table_ids')), prefixListGiven);
     const functionSg = named(
       new SecurityGroup(this, 'function-sg', {
         count: countIf(inVpc),
@@ -83,9 +86,9 @@ export class VpcAccess extends Construct {
         lifecycle: {
           precondition: [
             {
-              condition: Op.or(Op.or(Op.not(props.stateNeeded), routeTablesGiven), natEgress),
+              condition: Op.or(Op.or(Op.not(props.stateNeeded), dynamodbReachable), natEgress),
               errorMessage:
-                'The state table (sessions_enabled, caller_daily_token_budget or daily_cost_budget_usd) must be reachable from the VPC: set vpc_route_table_ids to the route tables of vpc_subnet_ids (a DynamoDB gateway endpoint is created on them), or, with llm_provider "anthropic", route through NAT with nat_egress_enabled = true.',
+                'The state table (sessions_enabled, caller_daily_token_budget or daily_cost_budget_usd) must be reachable from the VPC: set vpc_route_table_ids to the route tables of vpc_subnet_ids (a DynamoDB gateway endpoint is created on them), or vpc_dynamodb_prefix_list_id when they already have one, or, with llm_provider "anthropic", route through NAT with nat_egress_enabled = true.',
             },
           ],
         },
@@ -149,7 +152,7 @@ export class VpcAccess extends Construct {
     // DynamoDB (the state table) through a gateway endpoint on the subnets' route tables: free, and the traffic stays in AWS.
     const dynamodbGateway = named(
       new VpcEndpoint(this, 'dynamodb-gateway', {
-        count: countIf(Op.and(Op.and(inVpc, props.stateNeeded), routeTablesGiven)),
+        count: countIf(Op.and(Op.and(inVpc, props.stateNeeded), createGateway)),
         vpcId: vars.str('vpc_id'),
         serviceName: `com.amazonaws.${context.region}.dynamodb`,
         vpcEndpointType: 'Gateway',
@@ -160,13 +163,13 @@ export class VpcAccess extends Construct {
     );
     named(
       new VpcSecurityGroupEgressRule(this, 'function-to-dynamodb', {
-        count: countIf(Op.and(Op.and(inVpc, props.stateNeeded), routeTablesGiven)),
+        count: countIf(Op.and(Op.and(inVpc, props.stateNeeded), dynamodbReachable)),
         securityGroupId: functionSgId,
-        prefixListId: first(dynamodbGateway, 'prefix_list_id'),
+        prefixListId: Token.asString(conditional(prefixListGiven, vars.str('vpc_dynamodb_prefix_list_id'), Fn.one(splat(dynamodbGateway, 'prefix_list_id')))),
         ipProtocol: 'tcp',
         fromPort: HTTPS,
         toPort: HTTPS,
-        description: 'HTTPS from the function to DynamoDB (the state table) through the gateway endpoint',
+        description: 'HTTPS from the function to DynamoDB (the state table) through a gateway endpoint',
       }),
       'function_to_dynamodb',
     );

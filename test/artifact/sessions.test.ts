@@ -24,7 +24,7 @@ describe('sessions', () => {
     ctx.api.enqueue(text('Nice to meet you, Ada.'), text('Your name is Ada.'));
     const first = await ctx.invoke(ask({ input: 'My name is Ada.', session_id: SESSION }));
     expect(first.statusCode).toBe(200);
-    expect(first.json.session_id).toBe(SESSION);
+    expect(first.json).toMatchObject({ session_id: SESSION, session_updated: true });
 
     const second = await ctx.invoke(ask({ input: 'What is my name?', session_id: SESSION }));
     expect(second.statusCode).toBe(200);
@@ -161,6 +161,44 @@ describe('sessions', () => {
     expect(read.json.turns.map((t: { content: string }) => t.content)).toEqual(['slow question', 'slow answer']);
   });
 
+  test.each([
+    ['cut by max_tokens', { ...text('half an ans'), stop_reason: 'max_tokens' }],
+    ['empty', { kind: 'message' as const, content: [] }],
+  ])('an answer %s is returned but not stored: session_updated is false and says why', async (_label, reply) => {
+    ctx.api.enqueue(text('kept'), reply, text('after'));
+    await ctx.invoke(ask({ input: 'one', session_id: SESSION }));
+    const response = await ctx.invoke(ask({ input: 'not kept', session_id: SESSION }));
+    expect(response.statusCode).toBe(200);
+    expect(response.json).toMatchObject({ session_id: SESSION, session_updated: false, session_not_updated: 'incomplete_answer' });
+    expect((await ctx.invoke(ask({ input: 'two', session_id: SESSION }))).statusCode).toBe(200); // released at once
+    const read = await ctx.invoke(sessionRoute('GET', SESSION));
+    expect(read.json.turns.map((t: { content: string }) => t.content)).toEqual(['one', 'kept', 'two', 'after']);
+    const [, line] = await ctx.fn.requestLogs(2);
+    expect(line).toMatchObject({ session_updated: false, session_not_updated: 'incomplete_answer' });
+  });
+
+  test('a session in use cannot be deleted: 409, and the running request still stores its turn', async () => {
+    ctx.api.enqueue({ ...text('slow answer'), firstByteDelayMs: 1_000 });
+    const first = ctx.invoke(ask({ input: 'slow question', session_id: SESSION }));
+    await waitFor(async () => (await ctx.dynamodb.item(`CALLER#iam:${ALICE}`, `SESSION#${SESSION}`))?.lock_owner !== undefined);
+    const deleted = await ctx.stream(sessionRoute('DELETE', SESSION));
+    expect(deleted.prelude.statusCode).toBe(409);
+    expect((await first).json.session_updated).toBe(true);
+    expect((await ctx.invoke(sessionRoute('DELETE', SESSION))).statusCode).toBe(204);
+  });
+
+  test('an expired conversation does not come back when a request on it fails', async () => {
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const turns = JSON.stringify([
+      { role: 'user', content: 'old question', at: '2026-11-01T00:00:00.000Z' },
+      { role: 'assistant', content: 'old answer', at: '2026-11-01T00:00:00.000Z' },
+    ]);
+    await ctx.dynamodb.put({ pk: { S: `CALLER#iam:${ALICE}` }, sk: { S: `SESSION#${SESSION}` }, turns: { S: turns }, expires_at: { N: String(past) } });
+    ctx.api.enqueue({ kind: 'error', status: 400, errorType: 'invalid_request_error', message: 'bad' });
+    expect((await ctx.invoke(ask({ input: 'fails', session_id: SESSION }))).statusCode).toBe(502);
+    expect((await ctx.invoke(sessionRoute('GET', SESSION))).statusCode).toBe(404);
+  });
+
   test('a failed request leaves the session as it was and free for the next one', async () => {
     ctx.api.enqueue(text('kept'), { kind: 'error', status: 400, errorType: 'invalid_request_error', message: 'bad' }, text('after'));
     await ctx.invoke(ask({ input: 'one', session_id: SESSION }));
@@ -230,6 +268,23 @@ describe('sessions', () => {
     const [line] = await ctx.fn.requestLogs(1);
     expect(line).toMatchObject({ status: 503, error_code: 'state_unavailable' });
     expect(JSON.stringify(line.error)).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('sessions without authentication (allow_unauthenticated)', () => {
+  const ctx = withZipRuntime((services) => stateEnv(services, { SESSIONS_ENABLED: 'true', FUNCTION_URL_AUTH_TYPE: 'NONE', ALLOW_UNAUTHENTICATED: 'true' }), {
+    state: true,
+  });
+
+  test('every caller is anonymous, so a session id must be at least 32 characters: the only key to the conversation', async () => {
+    const short = await ctx.invoke(agentEvent({ input: 'hi', session_id: SESSION }));
+    expect(short.statusCode).toBe(400);
+    expect(short.json.error.message).toMatch(/at least 32 random characters, e\.g\. a UUID/);
+    expect((await ctx.invoke(withRoute(eventFixture('get-health'), 'GET', `/sessions/${SESSION}`))).statusCode).toBe(400);
+    ctx.api.enqueue(text('ok'));
+    const long = await ctx.invoke(agentEvent({ input: 'hi', session_id: '3f2b8c1e-9a4d-4e5f-8b6a-1c2d3e4f5a6b' }));
+    expect(long.statusCode).toBe(200);
+    expect(long.json.session_updated).toBe(true);
   });
 });
 

@@ -183,6 +183,13 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
   ],
   [
     'AGENT-STATE-004',
+    'the sessions’ actions granted with budgets alone on',
+    (p) => {
+      delete env(p).SESSIONS_ENABLED;
+    },
+  ],
+  [
+    'AGENT-STATE-004',
     'DynamoDB actions on every table of the account',
     (p) =>
       setPolicy(p, 'aws_iam_role_policy.state[0]', [

@@ -4,7 +4,7 @@
  * settings, only when a feature needs it; off, the plan is what it was.
  */
 import { evaluatePlan } from '../../src/check/rules';
-import { STATE_ACTIONS } from '../../src/function/state/keys';
+import { BUDGET_ACTIONS, SESSION_ACTIONS } from '../../src/function/state/keys';
 import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
 import type { PlanJson, TfRun } from '../../src/terraform/terraform';
 import { plannedResources, planEach, planned, rejected, statements } from '../helpers/terraform';
@@ -29,6 +29,7 @@ describe('the state table', () => {
   let vpcNat: PlanJson;
   let vpcNoWay: TfRun;
   let vpcWithoutState: PlanJson;
+  let vpcPrefixList: PlanJson;
   let keyElsewhere: TfRun;
 
   beforeAll(async () => {
@@ -44,6 +45,7 @@ describe('the state table', () => {
       vpcNat: `${BASE}\n${VPC.replace('llm_provider = "bedrock"', '')}\nnat_egress_enabled = true\ncaller_daily_token_budget = 1000`,
       vpcNoWay: `${VPC}\nsessions_enabled = true`,
       vpcWithoutState: `${VPC}\nvpc_route_table_ids = ["rtb-0123456789abcdef0"]`,
+      vpcPrefixList: `${VPC}\nsessions_enabled = true\ncaller_daily_token_budget = 10\nvpc_route_table_ids = ["rtb-0123456789abcdef0"]\nvpc_dynamodb_prefix_list_id = "pl-02cd2c6b"`,
       keyElsewhere: `${BASE}\nsessions_enabled = true\nstate_kms_key_arn = "${STATE_KEY.replace('us-east-1', 'eu-west-1')}"`,
     });
     off = planned(plans.off, 'off');
@@ -57,6 +59,7 @@ describe('the state table', () => {
     vpcNat = planned(plans.vpcNat, 'vpcNat');
     vpcNoWay = rejected(plans.vpcNoWay, 'vpcNoWay');
     vpcWithoutState = planned(plans.vpcWithoutState, 'vpcWithoutState');
+    vpcPrefixList = planned(plans.vpcPrefixList, 'vpcPrefixList');
     keyElsewhere = rejected(plans.keyElsewhere, 'keyElsewhere');
   }, 300_000);
 
@@ -96,11 +99,18 @@ describe('the state table', () => {
     expect(evaluatePlan(plan())).toEqual({ violations: [], unevaluated: [] });
   });
 
-  test('the role may use exactly the actions the function uses, on that table only', () => {
-    expect(statements(policy(sessions, 'state-table'))).toEqual([
-      { Sid: 'ReadWriteStateTable', Effect: 'Allow', Action: [...STATE_ACTIONS].sort(), Resource: [TABLE_ARN] },
-    ]);
+  test('the role may use exactly the actions of the features that are on, on that table only', () => {
+    const grant = (actions: readonly string[]) => [{ Sid: 'ReadWriteStateTable', Effect: 'Allow', Action: [...actions].sort(), Resource: [TABLE_ARN] }];
+    expect(statements(policy(sessions, 'state-table'))).toEqual(grant(SESSION_ACTIONS));
+    expect(statements(policy(tokenBudget, 'state-table'))).toEqual(grant(BUDGET_ACTIONS));
+    expect(statements(policy(costBudget, 'state-table'))).toEqual(grant(BUDGET_ACTIONS));
+    expect(statements(policy(vpcGateway, 'state-table'))).toEqual(grant(SESSION_ACTIONS));
     expect(policy(sessions, 'state-table-kms')).toBeUndefined();
+  });
+
+  test('with sessions and a budget on, the union of both', () => {
+    expect(statements(policy(vpcNat, 'state-table'))[0].Action).toEqual([...BUDGET_ACTIONS].sort());
+    expect(statements(policy(vpcPrefixList, 'state-table'))[0].Action).toEqual([...new Set([...SESSION_ACTIONS, ...BUDGET_ACTIONS])].sort());
   });
 
   test('the function gets the table’s name and only the settings that are on', () => {
@@ -162,9 +172,17 @@ describe('the state table', () => {
       expect(plannedResources(vpcNat, 'aws_vpc_endpoint').filter((e) => e.values.vpc_endpoint_type === 'Gateway')).toEqual([]);
     });
 
-    test('with no way to DynamoDB the plan fails, naming both fixes', () => {
-      expect(vpcNoWay.stderr).toMatch(
-        /The state table .* must be reachable from the VPC: set vpc_route_table_ids .* or, with llm_provider "anthropic", route through NAT/s,
+    test('vpc_dynamodb_prefix_list_id: route tables that already have a gateway endpoint get no second one, and HTTPS egress goes to that prefix list', () => {
+      expect(plannedResources(vpcPrefixList, 'aws_vpc_endpoint').filter((e) => e.values.vpc_endpoint_type === 'Gateway')).toEqual([]);
+      const egress = plannedResources(vpcPrefixList, 'aws_vpc_security_group_egress_rule').find((r) => r.address.includes('function_to_dynamodb'));
+      expect(egress?.values).toMatchObject({ prefix_list_id: 'pl-02cd2c6b', from_port: 443, to_port: 443 });
+      expect(evaluatePlan(vpcPrefixList).violations).toEqual([]);
+    });
+
+    test('with no way to DynamoDB the plan fails, naming every fix', () => {
+      const message = vpcNoWay.stderr.replace(/[\s│]+/g, ' ');
+      expect(message).toMatch(
+        /The state table .* must be reachable from the VPC: set vpc_route_table_ids .* or vpc_dynamodb_prefix_list_id .* or, with llm_provider "anthropic", route through NAT/,
       );
     });
 

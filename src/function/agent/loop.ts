@@ -33,9 +33,20 @@ export interface AgentResult {
   usage: Usage;
   cost_usd: number | null;
   result?: unknown;
-  /** The session the turn was stored in (sessions on, request named one). */
+  /** The session the request continued (sessions on, the request named one). */
   session_id?: string;
+  /** Whether this exchange was appended to the session. */
+  session_updated?: boolean;
+  /** Why it was not. */
+  session_not_updated?: SessionNotUpdated;
 }
+
+/**
+ * Why an exchange was not stored: the answer was cut or empty (max_tokens,
+ * a cap, tool calls only), the session was deleted or taken over meanwhile,
+ * or the table could not be written.
+ */
+export type SessionNotUpdated = 'incomplete_answer' | 'session_gone' | 'state_unavailable';
 
 /**
  * Metering around each model call (the daily budgets). `beforeModelCall`

@@ -8,6 +8,7 @@ import type { AgentRequest, PriorTurn } from '../agent/request';
 import type { Limits } from '../config';
 import { InvalidRequestError, RequestError } from '../errors';
 import { printable } from '../text';
+import { ANONYMOUS_CALLER } from './auth';
 
 /** Unknown field names listed in the error, at most. */
 const MAX_LISTED_FIELDS = 5;
@@ -15,7 +16,14 @@ const KNOWN_FIELDS = new Set(['input', 'messages', 'output_schema', 'max_tokens'
 /** A session id: 8 to 128 characters of letters, digits and `. _ : -`. */
 const SESSION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-export function parseAgentRequest(body: Buffer, limits: Limits, sessionsEnabled = false): AgentRequest {
+/** Who asks, and whether sessions are on: `session_id` depends on both. */
+export interface SessionContext {
+  readonly enabled: boolean;
+  /** The caller id (see http/auth). */
+  readonly caller: string;
+}
+
+export function parseAgentRequest(body: Buffer, limits: Limits, sessions: SessionContext = { enabled: false, caller: ANONYMOUS_CALLER }): AgentRequest {
   if (body.byteLength > limits.maxRequestBytes) {
     throw new RequestError('payload_too_large', `The request body is ${body.byteLength} bytes; the limit is ${limits.maxRequestBytes}.`);
   }
@@ -53,25 +61,37 @@ export function parseAgentRequest(body: Buffer, limits: Limits, sessionsEnabled 
     }
     maxTokens = value;
   }
-  const sessionId = parseSessionId(fields.session_id, sessionsEnabled);
+  const sessionId = parseSessionId(fields.session_id, sessions);
   if (sessionId !== undefined && messages.length > 0) {
     throw new InvalidRequestError('Send either `session_id` (the function keeps the history) or `messages` (you send it), not both.');
   }
   return { input, messages, outputSchema, maxTokens, ...(sessionId !== undefined ? { sessionId } : {}) };
 }
 
-/** A valid session id, or a 400 saying what one looks like. */
-export function validSessionId(value: unknown): string {
+/** Shortest session id an anonymous caller may use: the id is then the only key to the conversation. */
+export const ANONYMOUS_SESSION_ID_MIN = 32;
+
+/**
+ * A valid session id, or a 400 saying what one looks like. Without
+ * authentication every caller is `anonymous` and shares one partition, so
+ * the id must be long enough not to be guessed.
+ */
+export function validSessionId(value: unknown, caller: string): string {
   if (typeof value !== 'string' || !SESSION_ID.test(value)) {
     throw new InvalidRequestError('A session id is 8 to 128 characters of letters, digits and ". _ : -", e.g. "chat-2026-11-25.a1".');
+  }
+  if (caller === ANONYMOUS_CALLER && value.length < ANONYMOUS_SESSION_ID_MIN) {
+    throw new InvalidRequestError(
+      `This agent serves callers without authentication, so a session id is the only key to its conversation: use at least ${ANONYMOUS_SESSION_ID_MIN} random characters, e.g. a UUID.`,
+    );
   }
   return value;
 }
 
-function parseSessionId(value: unknown, sessionsEnabled: boolean): string | undefined {
+function parseSessionId(value: unknown, sessions: SessionContext): string | undefined {
   if (value === undefined) return undefined;
-  if (!sessionsEnabled) throw new InvalidRequestError('`session_id` needs server-side sessions, which are off: set sessions_enabled = true.');
-  return validSessionId(value);
+  if (!sessions.enabled) throw new InvalidRequestError('`session_id` needs server-side sessions, which are off: set sessions_enabled = true.');
+  return validSessionId(value, sessions.caller);
 }
 
 function parseMessages(value: unknown, limits: Limits): PriorTurn[] {

@@ -18,6 +18,9 @@ const MAX_IAM_CALLER_CHARS = 256;
 /** Hex characters of a token's digest that name its caller. */
 const TOKEN_ID_CHARS = 12;
 
+/** The caller id of every request when the URL serves callers without authentication. */
+export const ANONYMOUS_CALLER = 'anonymous';
+
 /**
  * Authenticates the request and returns the caller id, stable across
  * requests: `iam:<signed caller ARN>`, `token:<first 12 hex of the matching
@@ -30,7 +33,7 @@ export function verifyRequest(mode: AuthMode, request: Pick<DecodedRequest, 'hea
     if (!request.iamAuthorized) throw unauthorized('This function URL requires AWS_IAM (SigV4-signed) requests.');
     return `iam:${printable(request.iamCaller ?? 'unknown', MAX_IAM_CALLER_CHARS)}`;
   }
-  if (mode.kind === 'open') return 'anonymous';
+  if (mode.kind === 'open') return ANONYMOUS_CALLER;
   const match = BEARER.exec(request.headers.authorization ?? '');
   if (!match) throw unauthorized('Send `Authorization: Bearer <token>`.');
   const presented = createHash('sha256').update(match[1], 'utf8').digest();

@@ -44,7 +44,7 @@ export async function prepare(request: DecodedRequest, caller: string, deadline:
       };
     case 'session': {
       const sessions = runtime.sessions!;
-      const id = validSessionId(route.sessionId);
+      const id = validSessionId(route.sessionId, caller);
       if (request.method === 'DELETE') {
         await deadline.abortable((signal) => sessions.remove(caller, id, signal));
         return { kind: 'reply', runtime, caller, status: 204 };
@@ -52,6 +52,11 @@ export async function prepare(request: DecodedRequest, caller: string, deadline:
       return { kind: 'reply', runtime, caller, status: 200, body: await deadline.abortable((signal) => sessions.read(caller, id, signal)) };
     }
     case 'agent':
-      return { kind: 'agent', runtime, caller, request: parseAgentRequest(request.body, runtime.config.limits, runtime.sessions !== undefined) };
+      return {
+        kind: 'agent',
+        runtime,
+        caller,
+        request: parseAgentRequest(request.body, runtime.config.limits, { enabled: runtime.sessions !== undefined, caller }),
+      };
   }
 }

@@ -54,6 +54,8 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
     cost_usd: result?.cost_usd,
     stop_reason: result?.stop_reason,
     session_id: outcome.prepared?.kind === 'agent' ? outcome.prepared.request.sessionId : undefined,
+    session_updated: result?.session_updated,
+    session_not_updated: result?.session_not_updated,
     duration_ms: Date.now() - startedAt,
     streaming,
     ...(logContent && agentInput !== undefined ? { input: agentInput } : {}),

@@ -3,13 +3,14 @@
  * deadline: the output schema compiled first, the session held (and its
  * turns sent before the new input) when the request names one, the daily
  * budgets checked before each model call and charged after it. A session is
- * stored only when the answer completed; otherwise it is released untouched.
+ * updated only with a complete answer; otherwise it is released untouched,
+ * and the result says why (`session_updated: false`, `session_not_updated`).
  */
 import { Deadline } from '../agent/deadline';
 import type { AgentEvents } from '../agent/events';
-import { runAgent, type AgentResult } from '../agent/loop';
+import { runAgent, type AgentResult, type SessionNotUpdated } from '../agent/loop';
 import { COMPILE_BUDGET_MS, compileOutputSchema } from '../agent/output-schema';
-import type { HeldSession } from '../state/sessions';
+import type { HeldSession, Sessions } from '../state/sessions';
 import type { DecodedRequest, LambdaContext } from './event';
 import type { Prepared } from './prepare-request';
 
@@ -56,13 +57,44 @@ export async function runPrepared(
         : {}),
     });
     if (!held || !sessions) return result;
-    const answer = result.result !== undefined ? JSON.stringify(result.result) : result.output;
     const session = held;
-    held = undefined; // completing the session releases its lock, whatever the outcome
-    await deadline.abortable((signal) => sessions.complete(caller, session, prepared.request.input, answer, signal));
-    return { ...result, session_id: sessionId };
+    held = undefined; // saveTurn releases the lock, whatever happens
+    const outcome = await saveTurn(sessions, caller, session, prepared.request.input, result, deadline);
+    return { ...result, session_id: session.id, session_updated: outcome === 'updated', ...(outcome === 'updated' ? {} : { session_not_updated: outcome }) };
   } finally {
     if (held && sessions) await sessions.release(caller, held);
+  }
+}
+
+/** Stop reasons of a complete answer: only such an exchange is stored. */
+const COMPLETE_ANSWERS = new Set(['end_turn', 'stop_sequence', 'result_submitted']);
+/** What the session write may take when the work deadline has passed (it comes out of the response reserve). @unit ms */
+const SESSION_WRITE_MS = 500;
+
+/**
+ * Appends the exchange to the session and releases it, when the answer is
+ * complete and not empty. The answer is the caller's whatever happens here:
+ * a session that could not be updated is reported, not turned into an error.
+ */
+async function saveTurn(
+  sessions: Sessions,
+  caller: string,
+  held: HeldSession,
+  input: string,
+  result: AgentResult,
+  deadline: Deadline,
+): Promise<'updated' | SessionNotUpdated> {
+  const answer = result.result !== undefined ? JSON.stringify(result.result) : result.output;
+  if (!COMPLETE_ANSWERS.has(result.stop_reason) || answer.trim() === '') {
+    await sessions.release(caller, held);
+    return 'incomplete_answer';
+  }
+  try {
+    const stored = await sessions.complete(caller, held, input, answer, AbortSignal.timeout(Math.max(SESSION_WRITE_MS, deadline.remainingMs())));
+    return stored ? 'updated' : 'session_gone';
+  } catch {
+    await sessions.release(caller, held);
+    return 'state_unavailable';
   }
 }
 

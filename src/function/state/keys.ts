@@ -21,5 +21,9 @@ export const DEPLOYMENT_PARTITION = 'DEPLOYMENT';
 export const sessionSort = (sessionId: string) => `SESSION#${sessionId}`;
 export const usageSort = (day: string) => `USAGE#${day}`;
 
-/** The DynamoDB actions the function uses, and nothing more: the role gets exactly these, on the table. */
-export const STATE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem'] as const;
+/** The DynamoDB actions sessions use (read, hold and store, delete). */
+export const SESSION_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
+/** The DynamoDB actions budgets use (check both counters at once, add to them). */
+export const BUDGET_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] as const;
+/** Every DynamoDB action the function may use; the role gets those of the features that are on, on the table only. */
+export const STATE_ACTIONS = [...new Set([...SESSION_ACTIONS, ...BUDGET_ACTIONS])].sort();

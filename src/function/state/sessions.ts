@@ -68,7 +68,8 @@ export class Sessions {
       old = await this.store.update(
         keyOf(callerId, sessionId),
         {
-          expression: 'SET lock_owner = :owner, lock_expires_at = :until, #ttl = if_not_exists(#ttl, :ttl)',
+          // Holding is a use: the expiry moves on at once, so TTL cannot remove the item while it is held.
+          expression: 'SET lock_owner = :owner, lock_expires_at = :until, #ttl = :ttl',
           condition: 'attribute_not_exists(lock_owner) OR lock_expires_at < :now',
           names: { '#ttl': TTL_ATTRIBUTE },
           values: { ':owner': str(owner), ':until': num(lockUntilMs), ':now': num(now), ':ttl': num(epochSeconds(now) + this.limits.ttlHours * 3600) },
@@ -83,6 +84,14 @@ export class Sessions {
       throw error;
     }
     const live = old !== undefined && !isExpired(old, now) && readStr(old, 'turns') !== undefined;
+    if (old !== undefined && !live && readStr(old, 'turns') !== undefined) {
+      // An expired conversation DynamoDB has not removed yet: it must not come back with the new expiry.
+      await this.store.update(
+        keyOf(callerId, sessionId),
+        { expression: 'REMOVE turns, created_at, updated_at', condition: 'lock_owner = :owner', values: { ':owner': str(owner) } },
+        signal,
+      );
+    }
     return {
       id: sessionId,
       turns: live ? parseTurns(readStr(old, 'turns')) : [],
@@ -149,9 +158,21 @@ export class Sessions {
     };
   }
 
-  /** Deletes the session; a 404 when there was none for this caller. */
+  /** Deletes the session; a 404 when there was none for this caller, a 409 while a request holds it. */
   async remove(callerId: string, sessionId: string, signal?: AbortSignal): Promise<void> {
-    const old = await this.store.delete(keyOf(callerId, sessionId), signal);
+    let old: Item | undefined;
+    try {
+      old = await this.store.delete(
+        keyOf(callerId, sessionId),
+        { condition: 'attribute_not_exists(lock_owner) OR lock_expires_at < :now', values: { ':now': num(this.now()) } },
+        signal,
+      );
+    } catch (error) {
+      if (error instanceof ConditionFailed) {
+        throw new ConflictError(`Session ${sessionId} is in use by a request; delete it when that one has finished.`);
+      }
+      throw error;
+    }
     if (!old || isExpired(old, this.now()) || readStr(old, 'turns') === undefined) throw notFound(sessionId);
   }
 }

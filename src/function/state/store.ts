@@ -96,11 +96,25 @@ export class StateStore {
     });
   }
 
-  /** Deletes the item; returns what it held, or undefined when there was none. */
-  async delete(key: Key, signal?: AbortSignal): Promise<Item | undefined> {
+  /** Deletes the item; returns what it held, or undefined when there was none. Throws ConditionFailed when `condition` does not hold. */
+  async delete(key: Key, options: { condition?: string; values?: Item } = {}, signal?: AbortSignal): Promise<Item | undefined> {
     return this.call('write', signal, async ({ sdk, client }, abortSignal) => {
-      const out = await client.send(new sdk.DeleteItemCommand({ TableName: this.tableName, Key: keyOf(key), ReturnValues: 'ALL_OLD' }), { abortSignal });
-      return out.Attributes;
+      try {
+        const out = await client.send(
+          new sdk.DeleteItemCommand({
+            TableName: this.tableName,
+            Key: keyOf(key),
+            ReturnValues: 'ALL_OLD',
+            ...(options.condition ? { ConditionExpression: options.condition } : {}),
+            ...(options.values ? { ExpressionAttributeValues: options.values } : {}),
+          }),
+          { abortSignal },
+        );
+        return out.Attributes;
+      } catch (error) {
+        if (error instanceof sdk.ConditionalCheckFailedException) throw new ConditionFailed();
+        throw error;
+      }
     });
   }
 
