@@ -19,25 +19,18 @@ import { httpResponseOf } from '../src/dev/lambda/function-url';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi } from '../test/fixtures/servers/messages-api';
 import { median, percentile, type Row } from './lib';
-import { benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
+import { anthropicBenchEnv, BENCH_SECRET_ARN, benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 
 const REQUESTS = 400;
 const STREAM_RUNS = 40;
 const COLD_STARTS = 12;
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-key-AbCdEf';
 
 export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-runtime-'));
   const api = await startMessagesApi();
-  const secrets = await startSecretsManager(SECRET_ARN, 'sk-bench');
+  const secrets = await startSecretsManager(BENCH_SECRET_ARN, 'sk-bench');
   const node = benchNode();
-  const anthropicEnv = {
-    LLM_PROVIDER: 'anthropic',
-    MODEL_ID: 'claude-sonnet-5-5',
-    ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    ANTHROPIC_BASE_URL: api.url,
-  };
+  const anthropicEnv = anthropicBenchEnv(api.url, secrets.url);
   const bedrockEnv = { LLM_PROVIDER: 'bedrock', MODEL_ID: 'us.anthropic.claude-sonnet-5-5', ANTHROPIC_BEDROCK_BASE_URL: api.url };
   try {
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'The answer is forty-two.' }] });

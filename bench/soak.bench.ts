@@ -11,11 +11,10 @@ import * as path from 'node:path';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi } from '../test/fixtures/servers/messages-api';
 import type { Row } from './lib';
-import { buildZip, functionUrlEvent, zipFunction } from './zip-function';
+import { anthropicBenchEnv, BENCH_SECRET_ARN, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 
 const INVOCATIONS = 10_000;
 const WARMUP = 300;
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:soak-key-AbCdEf';
 
 /** Resident memory and open descriptors of a process, from /proc. */
 function snapshot(pid: number): { rssMb: number; fds: number } {
@@ -27,15 +26,9 @@ function snapshot(pid: number): { rssMb: number; fds: number } {
 export async function benchSoak(): Promise<Row[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-soak-'));
   const api = await startMessagesApi();
-  const secrets = await startSecretsManager(SECRET_ARN, 'sk-soak');
+  const secrets = await startSecretsManager(BENCH_SECRET_ARN, 'sk-soak');
   const { taskRoot } = await buildZip(dir);
-  const fn = zipFunction(taskRoot, 'index.handler', {
-    LLM_PROVIDER: 'anthropic',
-    MODEL_ID: 'claude-sonnet-5-5',
-    ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    ANTHROPIC_BASE_URL: api.url,
-  });
+  const fn = zipFunction(taskRoot, 'index.handler', anthropicBenchEnv(api.url, secrets.url));
   try {
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'Soak answer with a few words in it.' }] });
     const call = async (i: number) => {

@@ -14,25 +14,18 @@ import { startDynamoDb } from '../src/dev/stand-ins/dynamodb';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi } from '../test/fixtures/servers/messages-api';
 import { median, percentile, type Row } from './lib';
-import { benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
+import { anthropicBenchEnv, BENCH_SECRET_ARN, benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 
 const REQUESTS = 300;
 const COLD_STARTS = 8;
 /** A new session every this many requests: a conversation grows, then starts over. */
 const TURNS_PER_SESSION = 10;
-const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-key-AbCdEf';
 
 export async function benchState(): Promise<Row[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-state-'));
-  const [api, secrets, dynamodb] = await Promise.all([startMessagesApi(), startSecretsManager(SECRET_ARN, 'sk-bench'), startDynamoDb()]);
+  const [api, secrets, dynamodb] = await Promise.all([startMessagesApi(), startSecretsManager(BENCH_SECRET_ARN, 'sk-bench'), startDynamoDb()]);
   const node = benchNode();
-  const off = {
-    LLM_PROVIDER: 'anthropic',
-    MODEL_ID: 'claude-sonnet-5-5',
-    ANTHROPIC_API_KEY_SECRET_ARN: SECRET_ARN,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    ANTHROPIC_BASE_URL: api.url,
-  };
+  const off = anthropicBenchEnv(api.url, secrets.url);
   const on = {
     ...off,
     SESSIONS_ENABLED: 'true',

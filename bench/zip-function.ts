@@ -49,3 +49,17 @@ export function functionUrlEvent(input: string, path = '/agent', extra: Record<s
     isBase64Encoded: false,
   };
 }
+
+/** The secret the benchmarks' local Secrets Manager holds the key under. */
+export const BENCH_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-key-AbCdEf';
+
+/** What the stack deploys for llm_provider = "anthropic", pointed at the benchmarks' local stand-ins. */
+export function anthropicBenchEnv(apiUrl: string, secretsManagerUrl: string): Record<string, string> {
+  return {
+    LLM_PROVIDER: 'anthropic',
+    MODEL_ID: 'claude-sonnet-5-5',
+    ANTHROPIC_API_KEY_SECRET_ARN: BENCH_SECRET_ARN,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManagerUrl,
+    ANTHROPIC_BASE_URL: apiUrl,
+  };
+}

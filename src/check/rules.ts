@@ -4,8 +4,9 @@
  * project creates. Each rule has a stable id, a one-line reason, and returns
  * the violations it finds.
  */
-import { brokenRules, parseSettings } from '../function/settings/read';
-import { BUDGET_ACTIONS, SESSION_ACTIONS, TTL_ATTRIBUTE } from '../function/state/keys';
+import { brokenRules, parseSettings, readSettingsOf } from '../function/settings/read';
+import { STATE_FEATURE_SETTINGS, stateActions } from '../function/state/features';
+import { TTL_ATTRIBUTE } from '../function/state/keys';
 import { FUNCTION_TIMEOUT_SECONDS } from '../stacks/variables-runtime';
 import type { PlanJson, PlannedResource } from '../terraform/terraform';
 import { deploymentsOf, functionEnv, list, policyStatements, resourcesOf, type Deployment, type Statement } from './deployments';
@@ -253,10 +254,7 @@ export const RULES: readonly PolicyRule[] = [
     check: (d) => {
       const tables = resources(d, 'aws_dynamodb_table').map((t) => String(t.values.name));
       const env = resources(d, 'aws_lambda_function').map(functionEnv)[0] ?? {};
-      const used = new Set<string>([
-        ...(env.SESSIONS_ENABLED === 'true' ? SESSION_ACTIONS : []),
-        ...(Number(env.CALLER_DAILY_TOKEN_BUDGET ?? 0) > 0 || Number(env.DAILY_COST_BUDGET_USD ?? 0) > 0 ? BUDGET_ACTIONS : []),
-      ]);
+      const used = new Set(stateActions(readSettingsOf(env, STATE_FEATURE_SETTINGS)));
       return policyStatements(d)
         .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase().startsWith('dynamodb:')))
         .flatMap(({ resource, statement }) => [

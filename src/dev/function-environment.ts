@@ -5,8 +5,9 @@
  * Manager holding it, so the function reads its key exactly as on AWS.
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { readSettingsOf } from '../function/settings/read';
+import { holds, readSettingsOf } from '../function/settings/read';
 import { SETTINGS, type SettingName } from '../function/settings/table';
+import { STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from '../function/state/features';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './lambda/execution-environment';
 import { startDynamoDb, type DynamoDbServer } from './stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from './stand-ins/secrets-manager';
@@ -98,8 +99,7 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv): Promise<Fun
 /** Whether the settings turn on a feature that needs the state table (a bad value is left for the function to report). */
 function needsStateTable(environment: Record<string, string>): boolean {
   try {
-    const s = readSettingsOf(environment, ['SESSIONS_ENABLED', 'CALLER_DAILY_TOKEN_BUDGET', 'DAILY_COST_BUDGET_USD']);
-    return s.SESSIONS_ENABLED || s.CALLER_DAILY_TOKEN_BUDGET > 0 || s.DAILY_COST_BUDGET_USD > 0;
+    return holds(STATE_TABLE_NEEDED, readSettingsOf(environment, STATE_FEATURE_SETTINGS));
   } catch {
     return false;
   }

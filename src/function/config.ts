@@ -6,7 +6,8 @@
 import { priceOf } from './agent/pricing';
 import { ConfigError } from './errors';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from './models';
-import { readSettings, readSettingsOf, type Env, type Settings } from './settings/read';
+import { holds, readSettings, readSettingsOf, type Env, type Settings } from './settings/read';
+import { STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from './state/features';
 import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
 
 export type LlmProvider = Settings['LLM_PROVIDER'];
@@ -94,18 +95,11 @@ export function resolveConfig(env: Env): RuntimeConfig {
 
 /** The state table's features, refusing a combination that cannot be served safely. */
 function stateConfig(s: Settings, model: string): { state?: StateConfig } {
+  if (!holds(STATE_TABLE_NEEDED, s)) return {};
   const budgets = { callerDailyTokens: s.CALLER_DAILY_TOKEN_BUDGET, dailyCostUsd: s.DAILY_COST_BUDGET_USD };
-  const wanted = s.SESSIONS_ENABLED
-    ? 'SESSIONS_ENABLED'
-    : budgets.callerDailyTokens > 0
-      ? 'CALLER_DAILY_TOKEN_BUDGET'
-      : budgets.dailyCostUsd > 0
-        ? 'DAILY_COST_BUDGET_USD'
-        : undefined;
-  if (!wanted) return {};
   if (!s.STATE_TABLE_NAME) {
     throw new ConfigError(
-      `${wanted} is on, but STATE_TABLE_NAME is not set: the stack sets it when it creates the state table. Deploy with the stack, or set STATE_TABLE_NAME.`,
+      `A feature that needs the state table is on (${STATE_FEATURE_SETTINGS.join(', ')}), but STATE_TABLE_NAME is not set: the stack sets it when it creates the state table. Deploy with the stack, or set STATE_TABLE_NAME.`,
       'STATE_TABLE_NAME',
     );
   }

@@ -11,7 +11,9 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn, Op, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
+import { BUDGETS_ON, SESSIONS_ON, STATE_TABLE_NEEDED } from '../function/state/features';
 import { BUDGET_ACTIONS, SESSION_ACTIONS, STATE_KEYS, TTL_ATTRIBUTE } from '../function/state/keys';
+import { renderCondition } from './setting-variables';
 import { policyDocument } from './iam-policies';
 import type { StackContext } from './stack-context';
 import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
@@ -39,14 +41,14 @@ export class StateTable extends Construct {
     const { variables: vars, context } = props;
     const local = <T>(name: string, expression: T) => named(new TerraformLocal(this, name, expression), name);
 
-    // Raw HCL: cdktf's operators drop a literal 0 on the right.
-    this.needed = local('state_table_needed', '${var.sessions_enabled || var.caller_daily_token_budget > 0 || var.daily_cost_budget_usd > 0}').asBoolean;
+    // Raw HCL rendered from the function's own conditions (cdktf's operators drop a literal 0 on the right).
+    this.needed = local('state_table_needed', `\${${renderCondition(STATE_TABLE_NEEDED)}}`).asBoolean;
     this.tableName = local('state_table_name', `${vars.str('function_name')}-state`).asString;
     // Exactly the actions of the features that are on.
     const hcl = (actions: readonly string[]) => `[${actions.map((a) => JSON.stringify(a)).join(', ')}]`;
     const actions = local(
       'state_actions',
-      `\${sort(distinct(concat(var.sessions_enabled ? ${hcl(SESSION_ACTIONS)} : [], var.caller_daily_token_budget > 0 || var.daily_cost_budget_usd > 0 ? ${hcl(BUDGET_ACTIONS)} : [])))}`,
+      `\${sort(distinct(concat((${renderCondition(SESSIONS_ON)}) ? ${hcl(SESSION_ACTIONS)} : [], (${renderCondition(BUDGETS_ON)}) ? ${hcl(BUDGET_ACTIONS)} : [])))}`,
     ).asList;
     // The state table's own key, else the deployment's key, else none (an AWS-owned key).
     const key = local('state_kms_key_arn', '${var.state_kms_key_arn != "" ? var.state_kms_key_arn : var.kms_key_arn}').asString;

@@ -259,6 +259,15 @@ describe('sessions', () => {
     expect(JSON.stringify(ctx.fn.output)).not.toContain('private words');
   });
 
+  test('sessions on without STATE_TABLE_NAME: the function refuses to serve and the log names the setting', async () => {
+    await ctx.useEnv({ SESSIONS_ENABLED: 'true', STATE_TABLE_NAME: '' });
+    const response = await ctx.invoke(ask({ input: 'hi', session_id: SESSION }));
+    expect(response.statusCode).toBe(500);
+    expect(ctx.api.requests).toHaveLength(0);
+    const [line] = await ctx.fn.requestLogs(1);
+    expect(line.error_message).toMatch(/needs the state table is on .* but STATE_TABLE_NAME is not set/);
+  });
+
   test('when the state table cannot be reached the request is refused with 503, before any model call', async () => {
     await ctx.useEnv({ SESSIONS_ENABLED: 'true', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' });
     const response = await ctx.invoke(ask({ input: 'hi', session_id: SESSION }));

@@ -64,7 +64,7 @@ export function brokenRules(settings: Settings): SettingRule[] {
 }
 
 /** Whether `condition` holds over parsed settings. */
-export function holds(condition: Condition, settings: Settings): boolean {
+export function holds(condition: Condition, settings: Partial<Settings>): boolean {
   const value = (name: string): unknown => settings[name as SettingName];
   const empty = (name: string) => {
     const v = value(name);

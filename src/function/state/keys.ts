@@ -25,5 +25,3 @@ export const usageSort = (day: string) => `USAGE#${day}`;
 export const SESSION_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
 /** The DynamoDB actions budgets use (check both counters at once, add to them). */
 export const BUDGET_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] as const;
-/** Every DynamoDB action the function may use; the role gets those of the features that are on, on the table only. */
-export const STATE_ACTIONS = [...new Set([...SESSION_ACTIONS, ...BUDGET_ACTIONS])].sort();

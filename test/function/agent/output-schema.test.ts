@@ -31,10 +31,10 @@ describe('output_schema', () => {
     const schema = await compile({
       type: 'object',
       $defs: { node: { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } } } },
-      properties: { root: { $ref: '#/$defs/node' } },
+      properties: { tree: { $ref: '#/$defs/node' } },
     });
-    expect(schema.validate({ root: { name: 'a', children: [{ name: 'b', children: [] }] } }, VALIDATION_BUDGET_MS)).toEqual([]);
-    expect(schema.validate({ root: { name: 'a', children: [{ name: 7 }] } }, VALIDATION_BUDGET_MS)).toEqual(['/root/children/0/name: must be string']);
+    expect(schema.validate({ tree: { name: 'a', children: [{ name: 'b', children: [] }] } }, VALIDATION_BUDGET_MS)).toEqual([]);
+    expect(schema.validate({ tree: { name: 'a', children: [{ name: 7 }] } }, VALIDATION_BUDGET_MS)).toEqual(['/tree/children/0/name: must be string']);
   });
 
   test.each([

@@ -1,0 +1,26 @@
+/**
+ * Which features of the state table are on, written once as conditions over
+ * the settings table: the function evaluates them over its environment, the
+ * stack renders them as HCL (whether the table exists, which actions the
+ * role gets), the dev server and `npm run check` evaluate them too.
+ */
+import { holds, type Settings } from '../settings/read';
+import type { Condition } from '../settings/types';
+import { BUDGET_ACTIONS, SESSION_ACTIONS } from './keys';
+
+/** Server-side sessions are on. */
+export const SESSIONS_ON: Condition = { isTrue: 'SESSIONS_ENABLED' };
+/** A daily budget is on (0 is off). */
+export const BUDGETS_ON: Condition = { any: [{ isPositive: 'CALLER_DAILY_TOKEN_BUDGET' }, { isPositive: 'DAILY_COST_BUDGET_USD' }] };
+/** A feature that needs the state table is on. */
+export const STATE_TABLE_NEEDED: Condition = { any: [SESSIONS_ON, BUDGETS_ON] };
+/** The settings these conditions read. */
+export const STATE_FEATURE_SETTINGS = ['SESSIONS_ENABLED', 'CALLER_DAILY_TOKEN_BUDGET', 'DAILY_COST_BUDGET_USD'] as const;
+
+type FeatureSettings = Pick<Settings, (typeof STATE_FEATURE_SETTINGS)[number]>;
+
+/** The DynamoDB actions the features that are on use, sorted. */
+export function stateActions(settings: FeatureSettings): string[] {
+  const on = (condition: Condition) => holds(condition, settings);
+  return [...new Set([...(on(SESSIONS_ON) ? SESSION_ACTIONS : []), ...(on(BUDGETS_ON) ? BUDGET_ACTIONS : [])])].sort();
+}
