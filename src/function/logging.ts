@@ -1,10 +1,16 @@
 /**
- * One structured JSON log line per request, written straight to stdout so
- * CloudWatch Logs Insights sees its fields. Prompt and output text appear
- * only when LOG_CONTENT=true.
+ * The function's log lines: one JSON object per line, written straight to
+ * stdout (Lambda's JSON log format leaves such lines as they are, and
+ * CloudWatch Logs Insights sees their fields). Every line carries CloudWatch
+ * Embedded Metric Format members, so CloudWatch turns it into metrics with
+ * no API call. Prompt and output text appear only when LOG_CONTENT=true.
  */
 import type { Usage } from './agent/usage';
 import type { ErrorReport } from './error-report';
+import { metricsContext } from './metrics/context';
+import { LINE_METRICS, REQUEST_METRICS, TOOL_METRICS, type MetricDefinition } from './metrics/definitions';
+import { emfMembers, type MetricGroup } from './metrics/emf';
+import { requestDimensions, requestMetricGroups, toolMetricGroups, type ToolUsage } from './metrics/request-metrics';
 
 export interface RequestLog {
   readonly request_id: string;
@@ -17,6 +23,8 @@ export interface RequestLog {
   readonly error_type?: string;
   /** The error's stable code (finer than its type), e.g. `provider_rate_limited`. */
   readonly error_code?: string;
+  /** The error's HTTP status; differs from `status` when a stream had already started (200) and ended with an error event. */
+  readonly error_status?: number;
   /** The message the caller got (safe to show); for a misconfiguration, which setting to fix. */
   readonly error_message?: string;
   /** 5xx only: the failure behind it, with its causes and stack frames. */
@@ -25,12 +33,16 @@ export interface RequestLog {
   readonly upstream_request_id?: string;
   readonly provider?: string;
   readonly model?: string;
+  /** Model calls made (also when the request failed after some). */
   readonly iterations?: number;
   readonly tool_calls?: number;
   readonly tool_errors?: number;
+  /** Tokens spent, also by a request that failed after some model calls. */
   readonly usage?: Usage;
   readonly cost_usd?: number | null;
   readonly duration_ms: number;
+  /** Streaming: from the event to the first text sent. @unit ms */
+  readonly time_to_first_token_ms?: number;
   readonly stop_reason?: string;
   /** The session the request continued (sessions on). */
   readonly session_id?: string;
@@ -42,9 +54,38 @@ export interface RequestLog {
   readonly output?: string;
 }
 
-export function logRequest(entry: RequestLog): void {
+type Level = 'INFO' | 'WARN' | 'ERROR';
+
+/**
+ * Writes one log line: `fields` after the level, message and timestamp, and
+ * the metrics `groups` (with `definitions` for their units) under the
+ * FunctionName dimension plus `dimensions`.
+ */
+export function writeLogLine(
+  level: Level,
+  message: string,
+  fields: Readonly<Record<string, unknown>>,
+  groups: readonly MetricGroup[],
+  options: { readonly dimensions?: Readonly<Record<string, string>>; readonly definitions?: Readonly<Record<string, MetricDefinition>> } = {},
+): void {
+  const now = Date.now();
+  const { namespace, functionName } = metricsContext();
+  const emf = emfMembers(namespace, now, { FunctionName: functionName, ...options.dimensions }, options.definitions ?? LINE_METRICS, groups);
+  process.stdout.write(`${JSON.stringify({ level, message, timestamp: new Date(now).toISOString(), ...fields, ...emf })}\n`);
+}
+
+/** The request's line, then one line per tool the request used. */
+export function logRequest(entry: RequestLog, tools: readonly ToolUsage[] = []): void {
   const { usage, ...rest } = entry;
-  process.stdout.write(
-    `${JSON.stringify({ level: entry.outcome === 'ok' ? 'INFO' : 'WARN', message: 'request', timestamp: new Date().toISOString(), ...rest, ...(usage ?? {}) })}\n`,
-  );
+  const { functionName } = metricsContext();
+  writeLogLine(entry.outcome === 'ok' ? 'INFO' : 'WARN', 'request', { ...rest, ...(usage ?? {}) }, requestMetricGroups(entry), {
+    dimensions: requestDimensions(entry, functionName),
+    definitions: REQUEST_METRICS,
+  });
+  for (const tool of tools) {
+    writeLogLine('INFO', 'tool usage', { request_id: entry.request_id, ...tool }, toolMetricGroups(tool), {
+      dimensions: { ToolName: tool.tool },
+      definitions: TOOL_METRICS,
+    });
+  }
 }

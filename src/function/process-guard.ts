@@ -8,13 +8,15 @@
  * environment serving. Uncaught exceptions still end the process.
  */
 import { reportError } from './error-report';
+import { writeLogLine } from './logging';
+import { LINE_DIMENSION_SETS } from './metrics/definitions';
 
 let installed = false;
 
-export function installProcessGuard(write: (line: string) => void = (line) => process.stdout.write(line)): void {
+export function installProcessGuard(): void {
   if (installed) return;
   installed = true;
   process.on('unhandledRejection', (reason) => {
-    write(`${JSON.stringify({ level: 'ERROR', message: 'unhandled rejection', timestamp: new Date().toISOString(), error: reportError(reason) })}\n`);
+    writeLogLine('ERROR', 'unhandled rejection', { error: reportError(reason) }, [{ dimensionSets: LINE_DIMENSION_SETS, values: { UnhandledRejections: 1 } }]);
   });
 }

@@ -68,6 +68,13 @@ function wrap(text: string, width = 76): string[] {
   return lines;
 }
 
+const SET_BY: Readonly<Record<Exclude<Setting['delivery']['by'], 'variable'>, string>> = {
+  stack: 'the stack',
+  breaker: 'the stack (cost breaker function)',
+  lambda: 'Lambda',
+  local: 'tests and local runs only',
+};
+
 /** The README's table of every variable, and of the settings only Lambda or local runs set. */
 export function renderSettingsReference(specs: readonly VariableSpec[] = VARIABLE_SPECS): string {
   const envOf = new Map<string, string>();
@@ -79,12 +86,11 @@ export function renderSettingsReference(specs: readonly VariableSpec[] = VARIABL
     const env = envOf.get(spec.name);
     lines.push(`| \`${spec.name}\` | \`${cell(hcl(spec.default))}\` | ${env ? `\`${env}\`` : '(stack only)'} | ${cell(spec.description)} |`);
   }
-  const others = (Object.entries(SETTINGS) as Array<[SettingName, Setting]>).filter(([, s]) => s.delivery.by !== 'variable');
+  const others = (Object.entries(SETTINGS) as Array<[SettingName, Setting]>).flatMap(([name, s]) =>
+    s.delivery.by === 'variable' ? [] : [[name, s.delivery.by] as const],
+  );
   lines.push('', 'Read by the function but set by no variable of its own:', '', '| environment variable | set by | what it does |', '| --- | --- | --- |');
-  for (const [name, setting] of others)
-    lines.push(
-      `| \`${name}\` | ${setting.delivery.by === 'lambda' ? 'Lambda' : setting.delivery.by === 'stack' ? 'the stack' : 'tests and local runs only'} | ${cell(setting.description)} |`,
-    );
+  for (const [name, by] of others) lines.push(`| \`${name}\` | ${SET_BY[by]} | ${cell(SETTINGS[name].description)} |`);
   return [README_START, '', ...lines, '', README_END].join('\n');
 }
 

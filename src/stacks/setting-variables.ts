@@ -10,13 +10,17 @@ import type { VariableSpec, VariableValidation } from './variable-types';
 
 type VariableDelivery = Extract<Setting['delivery'], { by: 'variable' }>;
 
+const DELIVERED_BY: Readonly<Record<Exclude<Setting['delivery']['by'], 'variable'>, string>> = {
+  stack: 'computed by the stack',
+  breaker: 'computed by the stack for the cost breaker',
+  lambda: 'set by Lambda',
+  local: 'for local use only',
+};
+
 /** The delivery of a setting that a variable sets; throws for one that none does. */
 export function variableDelivery(name: SettingName): VariableDelivery {
   const delivery: Setting['delivery'] = SETTINGS[name].delivery;
-  if (delivery.by !== 'variable')
-    throw new Error(
-      `Setting ${name} is not set by a Terraform variable (it is ${delivery.by === 'lambda' ? 'set by Lambda' : delivery.by === 'stack' ? 'computed by the stack' : 'for local use only'}).`,
-    );
+  if (delivery.by !== 'variable') throw new Error(`Setting ${name} is not set by a Terraform variable (it is ${DELIVERED_BY[delivery.by]}).`);
   return delivery;
 }
 

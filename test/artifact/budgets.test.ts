@@ -3,6 +3,7 @@
  * the built zip under the runtime client, against a real DynamoDB API
  * (dynalite) on 127.0.0.1.
  */
+import { emfProblems, metricValue } from '../helpers/emf';
 import { agentEvent, asCaller, type FunctionUrlEventFixture } from '../helpers/events';
 import { stateEnv, withZipRuntime } from '../helpers/zip-runtime';
 
@@ -72,6 +73,23 @@ describe('caller_daily_token_budget', () => {
     expect(response.json.error.type).toBe('budget_exceeded');
     expect(response.json.partial).toMatchObject({ iterations: 1, tool_calls: [expect.objectContaining({ name: 'current_time' })] });
     expect(ctx.api.requests).toHaveLength(1);
+  });
+
+  test('a refusal counts as a BudgetRejection (a 4xx, not a fault), with the tokens spent before it', async () => {
+    ctx.api.enqueue({
+      kind: 'message',
+      content: [{ type: 'tool_use', id: 't1', name: 'current_time', input: {} }],
+      usage: { input_tokens: 90, output_tokens: 20 },
+    });
+    const response = await ctx.invoke(ask());
+    const [line] = await ctx.fn.requestLogs();
+    expect(emfProblems(JSON.stringify(line))).toEqual([]);
+    expect(metricValue(line, 'BudgetRejections', ['FunctionName'])).toBe(1);
+    expect(metricValue(line, 'Errors', ['FunctionName', 'ErrorType'])).toBe(1);
+    expect(line.ErrorType).toBe('budget_exceeded');
+    expect(metricValue(line, 'Faults', ['FunctionName'])).toBe(0);
+    expect(metricValue(line, 'InputTokens', ['FunctionName'])).toBe(response.json.partial.usage.input_tokens);
+    expect(metricValue(line, 'OutputTokens', ['FunctionName'])).toBe(20);
   });
 
   test('the streaming export refuses with a real 429 before any byte', async () => {

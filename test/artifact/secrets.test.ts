@@ -40,7 +40,7 @@ describe('API key from Secrets Manager (the default deployment)', () => {
     secrets.deny(undefined);
     // Each test starts in a cold execution environment, with no cached key.
     await fn.restart();
-    fn.output.length = 0;
+    fn.clearOutput();
   });
 
   test('the key is read with a SigV4-signed GetSecretValue and sent to the API', async () => {

@@ -13,6 +13,7 @@ import { SseReader } from '../../src/dev/sse-reader';
 import { startDynamoDb, type DynamoDbServer } from '../../src/dev/stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
+import { emfProblems } from './emf';
 import { testArtifact } from './test-run';
 
 /** The function timeout an invocation gets unless a test says otherwise. @unit ms */
@@ -67,6 +68,8 @@ export class ZipFunction {
   private readonly functions = new Map<Export, LocalFunction>();
   /** Every line the function wrote (stdout and stderr), in order. */
   readonly output: string[] = [];
+  /** How many lines of `output` assertEmf has checked. */
+  private checkedLines = 0;
 
   constructor(
     readonly environment: Readonly<Record<string, string>>,
@@ -128,8 +131,38 @@ export class ZipFunction {
     await Promise.all(running.map((fn) => fn.close()));
   }
 
-  close(): Promise<void> {
-    return this.restart();
+  /**
+   * Stops both environments, then checks every line the function wrote as
+   * CloudWatch would: each JSON line of ours must be valid embedded metric
+   * format (the runtime client's own lines carry `requestId`).
+   */
+  async close(): Promise<void> {
+    await this.restart();
+    this.assertEmf();
+  }
+
+  /** Forgets the lines written so far, once they are checked. */
+  clearOutput(): void {
+    this.assertEmf();
+    this.output.length = 0;
+    this.checkedLines = 0;
+  }
+
+  /**
+   * Checks the lines written so far as CloudWatch would: each JSON line of
+   * ours must be valid embedded metric format (the runtime client's own
+   * lines carry `requestId`). Lines checked once are not checked again.
+   */
+  assertEmf(): void {
+    const fresh = this.output.slice(this.checkedLines);
+    this.checkedLines = this.output.length;
+    const invalid = fresh.flatMap((line) => {
+      const json = parseJson(line);
+      if (!json || typeof json !== 'object' || 'requestId' in json) return [];
+      const problems = emfProblems(line);
+      return problems.length > 0 ? [`${problems.join('; ')}: ${line.slice(0, 300)}`] : [];
+    });
+    if (invalid.length > 0) throw new Error(`The function wrote ${invalid.length} line(s) that are not valid EMF:\n${invalid.join('\n')}`);
   }
 
   private fn(exportName: Export): LocalFunction {
@@ -254,11 +287,13 @@ export function withZipRuntime(
   beforeEach(async () => {
     await ready(services, 'services').dynamodb?.clear();
     ready(services, 'api').api.reset();
-    ready(standard, 'fn').output.length = 0;
+    ready(standard, 'fn').clearOutput();
     current = standard;
   });
   afterEach(async () => {
+    // Every line a test made the function write is valid EMF: checked here, so a failure names the test.
     if (current !== standard) await current?.close();
+    standard?.assertEmf();
   });
   return {
     get api() {

@@ -6,7 +6,10 @@
 import type { AgentResult } from '../agent/loop';
 import { findUpstreamRequestId, reportError } from '../error-report';
 import { AgentError } from '../errors';
+import type { Usage } from '../agent/usage';
 import { logRequest } from '../logging';
+import { toolUsage } from '../metrics/request-metrics';
+import { findTool } from '../tools';
 import { getRuntime, type Runtime } from '../runtime';
 import { printable } from '../text';
 import type { HttpFailure } from './error-response';
@@ -25,6 +28,8 @@ export interface Outcome {
   readonly prepared?: Prepared;
   /** The authenticated caller's id (see http/auth); none when authentication failed. */
   readonly caller?: string;
+  /** Streaming: when the first text left the function. @unit ms since the epoch */
+  readonly firstTextAt?: number;
 }
 
 export function logOutcome(request: DecodedRequest, startedAt: number, streaming: boolean, outcome: Outcome): void {
@@ -35,32 +40,59 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
   // For a 5xx the operator needs the failure behind the safe message: the first error in the chain that is not ours.
   const report = failure && failure.status >= 500 ? reportError(rootFailure(failure.error)) : undefined;
   const upstreamRequestId = failure?.error.upstreamRequestId ?? findUpstreamRequestId(report);
-  logRequest({
-    request_id: request.requestId,
-    method: printable(request.method, MAX_LOGGED_METHOD_CHARS),
-    path: printable(request.path, MAX_LOGGED_PATH_CHARS),
-    status: outcome.status,
-    ...(outcome.caller ? { caller: outcome.caller } : {}),
-    outcome: failure ? 'error' : 'ok',
-    ...(failure ? { error_type: failure.type, error_code: failure.error.code, error_message: loggedMessage(failure).slice(0, MAX_LOGGED_MESSAGE_CHARS) } : {}),
-    ...(report ? { error: report } : {}),
-    ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
-    provider: runtime?.provider.name,
-    model: runtime?.provider.model,
-    iterations: result?.iterations,
-    tool_calls: result?.tool_calls.length,
-    tool_errors: result?.tool_calls.filter((t) => t.is_error).length,
-    usage: result?.usage,
-    cost_usd: result?.cost_usd,
-    stop_reason: result?.stop_reason,
-    session_id: outcome.prepared?.kind === 'agent' ? outcome.prepared.request.sessionId : undefined,
-    session_updated: result?.session_updated,
-    session_not_updated: result?.session_not_updated,
-    duration_ms: Date.now() - startedAt,
-    streaming,
-    ...(logContent && agentInput !== undefined ? { input: agentInput } : {}),
-    ...(logContent && result ? { output: result.output } : {}),
-  });
+  // What the request spent: the result's, or what a failed run had produced before it stopped.
+  const spent = result ?? spentBy(failure);
+  logRequest(
+    {
+      request_id: request.requestId,
+      method: printable(request.method, MAX_LOGGED_METHOD_CHARS),
+      path: printable(request.path, MAX_LOGGED_PATH_CHARS),
+      status: outcome.status,
+      ...(outcome.caller ? { caller: outcome.caller } : {}),
+      outcome: failure ? 'error' : 'ok',
+      ...(failure
+        ? {
+            error_type: failure.type,
+            error_code: failure.error.code,
+            error_status: failure.status,
+            error_message: loggedMessage(failure).slice(0, MAX_LOGGED_MESSAGE_CHARS),
+          }
+        : {}),
+      ...(report ? { error: report } : {}),
+      ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
+      provider: runtime?.provider.name,
+      model: runtime?.provider.model,
+      iterations: spent?.iterations,
+      tool_calls: spent?.tool_calls.length,
+      tool_errors: spent?.tool_calls.filter((t) => t.is_error).length,
+      usage: spent?.usage,
+      cost_usd: spent?.cost_usd,
+      stop_reason: result?.stop_reason,
+      session_id: outcome.prepared?.kind === 'agent' ? outcome.prepared.request.sessionId : undefined,
+      session_updated: result?.session_updated,
+      session_not_updated: result?.session_not_updated,
+      duration_ms: Date.now() - startedAt,
+      ...(outcome.firstTextAt !== undefined ? { time_to_first_token_ms: outcome.firstTextAt - startedAt } : {}),
+      streaming,
+      ...(logContent && agentInput !== undefined ? { input: agentInput } : {}),
+      ...(logContent && result ? { output: result.output } : {}),
+    },
+    toolUsage(spent?.tool_calls ?? [], (name) => findTool(name) !== undefined),
+  );
+}
+
+interface Spent {
+  readonly iterations: number;
+  readonly tool_calls: ReadonlyArray<{ readonly name: string; readonly is_error: boolean }>;
+  readonly usage: Usage;
+  readonly cost_usd: number | null;
+}
+
+/** The usage a failed run reports in its partial result (a failure before any model call has none). */
+function spentBy(failure: HttpFailure | undefined): Spent | undefined {
+  const partial = failure?.error.partial;
+  if (!partial) return undefined;
+  return { iterations: partial.iterations, tool_calls: partial.tool_calls as Spent['tool_calls'], usage: partial.usage as Usage, cost_usd: partial.cost_usd };
 }
 
 /** The caller's message, except for a misconfiguration: the caller gets a generic one, the log names the setting. */

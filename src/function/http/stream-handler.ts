@@ -45,6 +45,7 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
 
   let prepared: Prepared | undefined;
   let caller: string | undefined;
+  let firstTextAt: number | undefined;
   let finalStream: ResponseStream;
   const deadline = deadlineOf(context);
   try {
@@ -55,13 +56,16 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
       logOutcome(request, startedAt, true, { status: prepared.status, prepared, caller });
     } else {
       const result = await runPrepared(prepared, request, deadline, {
-        onText: (text) => send('text', { text }),
+        onText: (text) => {
+          send('text', { text });
+          firstTextAt ??= Date.now();
+        },
         onToolUse: (e) => send('tool_use', e),
         onToolResult: (e) => send('tool_result', e),
       });
       send('done', result);
       finalStream = open();
-      logOutcome(request, startedAt, true, { status: 200, result, prepared, caller });
+      logOutcome(request, startedAt, true, { status: 200, result, prepared, caller, firstTextAt });
     }
   } catch (caught) {
     const failure = toHttpFailure(caught);
@@ -71,7 +75,7 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
     } else {
       finalStream = sendJson(failure.status, errorBody(failure, request.requestId), { ...failure.headers });
     }
-    logOutcome(request, startedAt, true, { status: sse ? 200 : failure.status, failure, prepared, caller });
+    logOutcome(request, startedAt, true, { status: sse ? 200 : failure.status, failure, prepared, caller, firstTextAt });
   }
   if (finalStream.destroyed || finalStream.writableEnded) return;
   await new Promise<void>((resolve) => finalStream.end(resolve));

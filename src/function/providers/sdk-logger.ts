@@ -5,6 +5,8 @@
  * JSON log line, so upstream content never reaches the logs; the request's
  * log line already carries the failure.
  */
+import { writeLogLine } from '../logging';
+import { LINE_DIMENSION_SETS } from '../metrics/definitions';
 import { bounded } from '../text';
 
 /** Longest SDK message kept. @unit characters */
@@ -15,9 +17,9 @@ type Level = 'error' | 'warn' | 'info' | 'debug';
 function line(level: Level) {
   return (message: unknown): void => {
     const text = typeof message === 'string' ? bounded(message, MAX_MESSAGE_CHARS) : '(non-text message)';
-    process.stdout.write(
-      `${JSON.stringify({ level: level === 'error' ? 'ERROR' : 'WARN', message: 'model sdk', sdk_message: text, timestamp: new Date().toISOString() })}\n`,
-    );
+    writeLogLine(level === 'error' ? 'ERROR' : 'WARN', 'model sdk', { sdk_message: text }, [
+      { dimensionSets: LINE_DIMENSION_SETS, values: { ModelSdkWarnings: 1 } },
+    ]);
   };
 }
 

@@ -8,6 +8,8 @@
  */
 import type { Setting, SettingRule } from './types';
 
+/** The metrics' namespace unless `metrics_namespace` says otherwise. */
+const DEFAULT_METRICS_NAMESPACE = 'ClaudeAgent';
 const HTTP_URL = { regex: '^https?://[^\\s]+$', expected: 'an http(s) URL such as "https://gateway.example.com"' };
 
 export const SETTINGS = {
@@ -175,6 +177,23 @@ export const SETTINGS = {
     description: 'Write prompts and answers into the request log lines (they may hold personal data).',
     delivery: { by: 'variable', variable: 'log_content', group: 'Observability' },
   },
+  METRICS_NAMESPACE: {
+    type: 'string',
+    default: DEFAULT_METRICS_NAMESPACE,
+    pattern: {
+      // CloudWatch's namespace characters, not starting with white space or with the reserved "AWS/" (RE2 has no lookahead).
+      regex: '^([0-9B-Za-z._/#:-]|A$|A[0-9A-VX-Za-z._/#: -]|AW$|AW[0-9A-RT-Za-z._/#: -]|AWS$|AWS[0-9A-Za-z._#: -])[0-9A-Za-z._/#: -]*$',
+      expected: 'a CloudWatch namespace: letters, digits and ". - _ / # : space", not starting with a space or "AWS/", e.g. "ClaudeAgent" or "Agents/Support"',
+    },
+    maxLength: { chars: 255, why: 'CloudWatch namespaces have at most 255 characters' },
+    description: 'CloudWatch namespace of the metrics the function writes into its log lines (embedded metric format).',
+    delivery: {
+      by: 'variable',
+      variable: 'metrics_namespace',
+      group: 'Observability',
+      onlyWhen: { differs: ['METRICS_NAMESPACE', DEFAULT_METRICS_NAMESPACE] },
+    },
+  },
   SYSTEM_PROMPT: {
     type: 'string',
     default: '',
@@ -230,10 +249,23 @@ export const SETTINGS = {
     description: 'The DynamoDB table holding sessions and usage, `<function_name>-state`, created when a feature needs it.',
     delivery: { by: 'stack', local: 'state_table_name', onlyWhen: 'state_table_needed' },
   },
+  BREAKER_FUNCTION_NAMES: {
+    type: 'list',
+    default: [],
+    description:
+      'The functions the cost kill switch closes (reserved concurrency 0): the agent, and the jobs worker when jobs are on. Read by the breaker function only.',
+    delivery: { by: 'breaker', local: 'breaker_function_names' },
+  },
   AWS_REGION: {
     type: 'string',
     default: 'us-east-1',
     description: 'The Region the function runs in.',
+    delivery: { by: 'lambda' },
+  },
+  AWS_LAMBDA_FUNCTION_NAME: {
+    type: 'string',
+    default: 'local',
+    description: "The function's name: the FunctionName dimension of its metrics.",
     delivery: { by: 'lambda' },
   },
 } as const satisfies Readonly<Record<string, Setting>>;

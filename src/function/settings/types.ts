@@ -30,6 +30,8 @@ export type Delivery =
    * creates): the function gets the stack local `local`, when `onlyWhen` holds.
    */
   | { readonly by: 'stack'; readonly local: string; readonly onlyWhen: string }
+  /** Computed by the stack for the cost breaker function (src/function/breaker), not the agent: the stack local `local`. */
+  | { readonly by: 'breaker'; readonly local: string }
   /** Set by Lambda itself in every execution environment. */
   | { readonly by: 'lambda' }
   /** For local development and tests only: no Terraform variable can set it. */
