@@ -80,7 +80,7 @@ export const DEFAULT_SIZE_BUDGET_BYTES = 450 * 1024;
 /** The zip and manifest names inside `outDir`. */
 export const ZIP_NAME = 'function.zip';
 export const MANIFEST_NAME = 'function.manifest.json';
-/** Entry module inside the zip (ES module); handlers are `index.handler` and `index.streamHandler`. */
+/** Entry module inside the zip (ES module); handlers are `index.handler`, `index.streamHandler` and `index.breakerHandler`. */
 export const BUNDLE_NAME = 'index.mjs';
 /** Lazily imported code (e.g. the Bedrock client) is split into chunks under this folder. */
 export const CHUNK_DIR = 'chunks';

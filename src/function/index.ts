@@ -3,8 +3,10 @@
  * Function URL's invoke mode:
  * - `handler`: buffered JSON responses (BUFFERED);
  * - `streamHandler`: server-sent events (RESPONSE_STREAM), wrapped with
- *   `awslambda.streamifyResponse` when Lambda's runtime provides it.
+ *   `awslambda.streamifyResponse` when Lambda's runtime provides it;
+ * - `breakerHandler`: the cost kill switch, invoked by the daily-cost alarm.
  */
+import { breakerHandler as costKillSwitch } from './breaker/handler';
 import { bufferedHandler } from './http/buffered-handler';
 import { awslambdaGlobal, type StreamingHandler } from './http/lambda-streaming';
 import { streamingHandler } from './http/stream-handler';
@@ -13,6 +15,7 @@ import { installProcessGuard } from './process-guard';
 installProcessGuard();
 
 export const handler = bufferedHandler;
+export const breakerHandler = costKillSwitch;
 
 const lambda = awslambdaGlobal();
 export const streamHandler: StreamingHandler = lambda

@@ -21,8 +21,8 @@ export const DEFAULT_REMAINING_MS = 30_000;
 /** Lambda's Node for the stack's default runtime. */
 const LAMBDA_RUNTIME = 'nodejs22.x';
 
-export type Export = 'buffered' | 'streaming';
-const HANDLERS: Record<Export, string> = { buffered: 'index.handler', streaming: 'index.streamHandler' };
+export type Export = 'buffered' | 'streaming' | 'breaker';
+const HANDLERS: Record<Export, string> = { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler' };
 
 /** The Node this Jest project runs the zip on (set by test/setup/node-*.ts). */
 export function nodeUnderTest(): NodeBinary {
@@ -82,6 +82,12 @@ export class ZipFunction {
     const http = httpResponseOf(outcome);
     const body = http.body.toString('utf8');
     return { statusCode: http.status, headers: flatten(http.headers), body, json: parseJson(body), outcome };
+  }
+
+  /** Invokes another export with any event (not through a Function URL): what the runtime client got back. */
+  async invokeExport(exportName: Exclude<Export, 'buffered' | 'streaming'>, event: unknown, options: InvokeOptions = {}): Promise<InvocationOutcome> {
+    const { outcome } = await this.fn(exportName).invoke({ event, timeoutMs: options.remainingMs ?? DEFAULT_REMAINING_MS });
+    return outcome;
   }
 
   /** Invokes the streaming export (`index.streamHandler`) and splits prelude, body and SSE events. */

@@ -18,7 +18,7 @@ describe('synthModule', () => {
     zipPath,
     sha256: '0'.repeat(64),
     sourceCodeHash: 'AAAA',
-    handlers: { buffered: 'index.handler', streaming: 'index.streamHandler' },
+    handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler' },
   });
 
   test('writes cdk.tf.json and the zip into cdktf.out/modules/agent', () => {

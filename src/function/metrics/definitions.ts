@@ -47,6 +47,7 @@ export const TOOL_METRICS = {
 export const LINE_METRICS = {
   UnhandledRejections: { unit: 'Count', description: 'A promise rejected with nobody listening (logged, the environment kept serving).' },
   ModelSdkWarnings: { unit: 'Count', description: 'A warning or error the model SDK logged.' },
+  FunctionsClosed: { unit: 'Count', description: 'Cost kill switch: functions it set to reserved concurrency 0.' },
 } as const satisfies Readonly<Record<string, MetricDefinition>>;
 
 export type RequestMetricName = keyof typeof REQUEST_METRICS;
