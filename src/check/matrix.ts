@@ -1,7 +1,8 @@
 /**
  * The tfvars combinations `npm run check` plans: both providers, both auth
  * types, VPC off and on, one with a customer-managed KMS key, and two with
- * the state table (one in a VPC, with its own key). Values are
+ * the state table (one in a VPC, with its own key), which also have the
+ * alarms and the cost kill switch on. Values are
  * placeholders that only need to be well-formed; nothing is deployed.
  */
 
@@ -37,11 +38,19 @@ export function checkMatrix(): Combination[] {
   // The state table (sessions and budgets): its encryption, TTL, recovery and permissions are checked too.
   const publicAnthropic = combos.find((c) => c.name === 'anthropic-none-novpc');
   const state = ['sessions_enabled = true', 'caller_daily_token_budget = 200000', 'daily_cost_budget_usd = 50'];
-  if (publicAnthropic) combos.push({ name: 'anthropic-none-novpc-state', tfvars: `${publicAnthropic.tfvars}${state.join('\n')}\n` });
+  // With them, the alarms and the kill switch: the topic's encryption, the alarms' actions, the kill switch's role.
+  const watched = ['alarm_email = "oncall@example.com"', 'cost_kill_switch_enabled = true'];
+  if (publicAnthropic) combos.push({ name: 'anthropic-none-novpc-state', tfvars: `${publicAnthropic.tfvars}${[...state, ...watched].join('\n')}\n` });
   if (vpcBedrock) {
     combos.push({
       name: 'bedrock-iam-vpc-kms-state',
-      tfvars: `${vpcBedrock.tfvars}${[...state, `state_kms_key_arn = "${CHECK_KMS_KEY_ARN}"`, 'vpc_route_table_ids = ["rtb-0123456789abcdef0"]'].join('\n')}\n`,
+      tfvars: `${vpcBedrock.tfvars}${[
+        ...state,
+        `state_kms_key_arn = "${CHECK_KMS_KEY_ARN}"`,
+        'vpc_route_table_ids = ["rtb-0123456789abcdef0"]',
+        'alarm_topic_arn = "arn:aws:sns:us-east-1:123456789012:ops-alarms"',
+        'cost_kill_switch_enabled = true',
+      ].join('\n')}\n`,
     });
   }
   return combos;

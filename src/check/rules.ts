@@ -37,6 +37,11 @@ const SECRET_VALUE_PATTERNS: ReadonlyArray<readonly [string, RegExp]> = [
 const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|TOKEN)$/i;
 
 const resources = resourcesOf;
+/** The kill switch function's name: `<function_name>-kill-switch` (src/stacks/kill-switch.ts). */
+const KILL_SWITCH_SUFFIX = '-kill-switch';
+/** The agent's function: not the kill switch (`<function_name>-kill-switch`). */
+const agentFunction = (d: Deployment): PlannedResource | undefined =>
+  resources(d, 'aws_lambda_function').find((fn) => !String(fn.values.function_name).endsWith(KILL_SWITCH_SUFFIX));
 const violation = (rule: string, r: PlannedResource, message: string): Violation => ({ rule, address: r.address, message });
 
 export const RULES: readonly PolicyRule[] = [
@@ -86,8 +91,9 @@ export const RULES: readonly PolicyRule[] = [
       return resources(d, 'aws_lambda_function_url')
         .filter((url) => url.values.authorization_type === 'NONE')
         .flatMap((url) => {
-          // The settings table's own rule, over what the function will read.
-          const env = { ...(fns.length === 1 ? functionEnv(fns[0]) : {}), FUNCTION_URL_AUTH_TYPE: 'NONE' };
+          // The settings table's own rule, over what the function behind the URL will read.
+          const served = fns.find((fn) => fn.values.function_name === url.values.function_name) ?? agentFunction(d);
+          const env = { ...(served ? functionEnv(served) : {}), FUNCTION_URL_AUTH_TYPE: 'NONE' };
           return brokenRules(parseSettings(env))
             .filter((rule) => rule.setting === 'FUNCTION_URL_AUTH_TYPE')
             .map((rule) =>
@@ -253,7 +259,8 @@ export const RULES: readonly PolicyRule[] = [
     reason: 'DynamoDB permissions are the actions the features that are on use (state/keys.ts), on the state table only.',
     check: (d) => {
       const tables = resources(d, 'aws_dynamodb_table').map((t) => String(t.values.name));
-      const env = resources(d, 'aws_lambda_function').map(functionEnv)[0] ?? {};
+      const agent = agentFunction(d);
+      const env = agent ? functionEnv(agent) : {};
       const used = new Set(stateActions(readSettingsOf(env, STATE_FEATURE_SETTINGS)));
       return policyStatements(d)
         .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase().startsWith('dynamodb:')))
@@ -265,6 +272,49 @@ export const RULES: readonly PolicyRule[] = [
             .filter((arn) => !tables.some((name) => /^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\//.test(arn) && arn.endsWith(`:table/${name}`)))
             .map((arn) => violation('AGENT-STATE-004', resource, `grants DynamoDB actions on ${arn}, which is not the state table`)),
         ]);
+    },
+  },
+  {
+    id: 'AGENT-OBS-001',
+    reason: 'Every SNS topic is encrypted with a KMS key (the alarms may carry operational detail).',
+    check: (d) =>
+      resources(d, 'aws_sns_topic')
+        .filter((t) => typeof t.values.kms_master_key_id !== 'string' || t.values.kms_master_key_id === '')
+        .map((t) => violation('AGENT-OBS-001', t, 'the topic has no kms_master_key_id')),
+  },
+  {
+    id: 'AGENT-OBS-002',
+    reason: 'Every alarm has an action: an alarm nobody hears is no alarm.',
+    check: (d) =>
+      resources(d, 'aws_cloudwatch_metric_alarm')
+        .filter((a) => list(a.values.alarm_actions as string[] | undefined).length === 0)
+        .map((a) => violation('AGENT-OBS-002', a, `the alarm ${String(a.values.alarm_name)} has no alarm_actions`)),
+  },
+  {
+    id: 'AGENT-OBS-003',
+    reason: "The kill switch's role may write its own logs and put function concurrency on the deployment's functions, and nothing else.",
+    check: (d) => {
+      const functionNames = resources(d, 'aws_lambda_function')
+        .map((f) => String(f.values.function_name))
+        .filter((name) => !name.endsWith(KILL_SWITCH_SUFFIX));
+      return policyStatements(d)
+        .known.filter(({ resource }) => resource.address.startsWith('aws_iam_role_policy.kill_switch'))
+        .flatMap(({ resource, statement }) =>
+          list(statement.Action).flatMap((action) => {
+            const targets = list(statement.Resource);
+            if (action === 'lambda:PutFunctionConcurrency')
+              return targets
+                .filter(
+                  (arn) => !functionNames.some((name) => /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:/.test(arn) && arn.endsWith(`:function:${name}`)),
+                )
+                .map((arn) => violation('AGENT-OBS-003', resource, `may put concurrency on ${arn}, which is not a function of this deployment`));
+            if (['logs:CreateLogStream', 'logs:PutLogEvents'].includes(action))
+              return targets
+                .filter((arn) => !arn.includes(`:log-group:/aws/lambda/`) || !arn.includes(`${KILL_SWITCH_SUFFIX}:`))
+                .map((arn) => violation('AGENT-OBS-003', resource, `may write logs to ${arn}, which is not its own log group`));
+            return [violation('AGENT-OBS-003', resource, `grants ${action}, which the kill switch does not use`)];
+          }),
+        );
     },
   },
   {

@@ -51,6 +51,8 @@ export class AgentFunction extends Construct {
   readonly url: LambdaFunctionUrl;
   readonly vpc: VpcAccess;
   readonly state: StateTable;
+  /** The zip's `filename` as the function has it: other functions from the same zip use it too. */
+  readonly filename: string;
 
   constructor(scope: Construct, id: string, props: AgentFunctionProps) {
     super(scope, id);
@@ -145,14 +147,15 @@ export class AgentFunction extends Construct {
     // so `filename` is relative and changes exactly when the code does.
     const zip = new TerraformAsset(this, 'zip', { path: artifact.zipPath, type: AssetType.FILE, assetHash: artifact.sha256 });
 
+    // A module finds its zip beside its own files, wherever the caller's configuration lives.
+    this.filename = props.form === 'module' ? `\${path.module}/${zip.path}` : zip.path;
     this.function = named(
       new LambdaFunction(this, 'function', {
         functionName: name,
         tags: context.tags(),
         description: 'Claude agent behind a Function URL.',
         role: this.role.arn,
-        // A module finds its zip beside its own files, wherever the caller's configuration lives.
-        filename: props.form === 'module' ? `\${path.module}/${zip.path}` : zip.path,
+        filename: this.filename,
         sourceCodeHash: artifact.sourceCodeHash,
         handler: Token.asString(conditional(Op.eq(vars.str('invoke_mode'), 'RESPONSE_STREAM'), artifact.handlers.streaming, artifact.handlers.buffered)),
         runtime: vars.str('runtime'),

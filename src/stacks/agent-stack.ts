@@ -19,6 +19,7 @@ import { AgentFunction } from './agent-function';
 import type { FunctionArtifact } from './artifact';
 import { LOCAL_STATE_PATH, applyBackend, type BackendConfig } from './backend';
 import { ModelLocals } from './model-locals';
+import { Observability } from './observability';
 import type { StackContext } from './stack-context';
 import { StackVariables } from './variables';
 
@@ -84,6 +85,16 @@ export class AgentStack extends TerraformStack {
     const models = new ModelLocals(this, 'models', { variables, context });
 
     this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact, awsProviderMajor: props.awsProviderMajor, variables, context, models, form });
+    const observability = new Observability(this, 'observability', {
+      variables,
+      context,
+      // The variable, not the resource's attribute: policies and names built from it are known at plan.
+      functionName: variables.str('function_name'),
+      logGroupName: this.agent.logGroup.name,
+      filename: this.agent.filename,
+      sourceCodeHash: props.artifact.sourceCodeHash,
+      breakerHandler: props.artifact.handlers.breaker,
+    });
 
     const outputs: Array<[string, string, string]> = [
       ['function_url', this.agent.url.functionUrl, 'HTTPS endpoint of the agent (GET /health, POST /agent).'],
@@ -95,6 +106,7 @@ export class AgentStack extends TerraformStack {
       ['model_id', models.modelId, 'Model the function calls, after defaults.'],
       ['function_security_group_id', this.agent.vpc.functionSecurityGroupIdOrEmpty, 'Security group of the function in the VPC; empty outside a VPC.'],
       ['state_table_name', this.agent.state.tableNameOrEmpty, 'DynamoDB table of sessions and usage; empty when no feature needs it.'],
+      ['alarm_topic_arn', Token.asString(Fn.join('', observability.topic.arns)), 'SNS topic the alarms go to; empty when no alarm is configured.'],
     ];
     for (const [name, value, description] of outputs) {
       new TerraformOutput(this, `output-${name}`, { value, description }).overrideLogicalId(name);

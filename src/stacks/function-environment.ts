@@ -65,3 +65,16 @@ function conditionsOf(name: SettingName, setting: Setting): string[] {
   if (!delivery.fromLocal && setting.type === 'list') conditions.push(`length(var.${delivery.variable}) > 0`);
   return conditions;
 }
+
+/**
+ * The cost breaker's environment: the settings the table delivers to it
+ * (the stack local each names), plus the metrics' namespace when it is not
+ * the default, so its log line counts where the agent's do.
+ */
+export function breakerEnvironmentExpression(): string {
+  const entries = (Object.entries(SETTINGS) as Array<[SettingName, Setting]>).flatMap(([name, setting]) =>
+    setting.delivery.by === 'breaker' ? [`${name} = join(",", local.${setting.delivery.local})`] : [],
+  );
+  const namespace = SETTINGS.METRICS_NAMESPACE.delivery;
+  return `\${merge({ ${entries.join(', ')} }, ${renderCondition(namespace.onlyWhen)} && var.${namespace.variable} != "" ? { METRICS_NAMESPACE = var.${namespace.variable} } : {})}`;
+}

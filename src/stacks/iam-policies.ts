@@ -90,8 +90,8 @@ export function bedrockPolicy(scope: Construct, models: ModelLocals, enabled: IR
 }
 
 /** Decrypt with the customer-managed key (environment variables, the secret) and nothing else; the document exists when `enabled` holds. */
-export function kmsPolicy(scope: Construct, keyArn: string, enabled: IResolvable): string {
-  const doc = document(scope, 'kms', [{ sid: 'DecryptWithOwnKey', effect: 'Allow', actions: ['kms:Decrypt'], resources: [keyArn] }], countIf(enabled));
+export function kmsPolicy(scope: Construct, keyArn: string, enabled: IResolvable, name = 'kms'): string {
+  const doc = document(scope, name, [{ sid: 'DecryptWithOwnKey', effect: 'Allow', actions: ['kms:Decrypt'], resources: [keyArn] }], countIf(enabled));
   return Token.asString(Fn.one(splat(doc, 'json')));
 }
 

@@ -12,6 +12,7 @@ import { settingVariable } from './setting-variables';
 import { ACCESS_VARIABLES } from './variables-access';
 import { CORE_VARIABLES } from './variables-core';
 import { ENCRYPTION_VARIABLES } from './variables-encryption';
+import { OBSERVABILITY_VARIABLES } from './variables-observability';
 import { RUNTIME_VARIABLES } from './variables-runtime';
 import { STATE_VARIABLES } from './variables-state';
 import type { VariableSpec } from './variable-types';
@@ -30,7 +31,14 @@ export const VARIABLE_GROUPS = [
   'Encryption (optional)',
 ] as const;
 
-const STACK_VARIABLES: readonly VariableSpec[] = [...CORE_VARIABLES, ...ACCESS_VARIABLES, ...RUNTIME_VARIABLES, ...STATE_VARIABLES, ...ENCRYPTION_VARIABLES];
+const STACK_VARIABLES: readonly VariableSpec[] = [
+  ...CORE_VARIABLES,
+  ...ACCESS_VARIABLES,
+  ...RUNTIME_VARIABLES,
+  ...OBSERVABILITY_VARIABLES,
+  ...STATE_VARIABLES,
+  ...ENCRYPTION_VARIABLES,
+];
 
 const SETTING_VARIABLES: readonly VariableSpec[] = (Object.keys(SETTINGS) as SettingName[])
   .filter((name) => SETTINGS[name].delivery.by === 'variable')

@@ -17,6 +17,12 @@ const setPolicy = (plan: FixturePlan, address: string, statements: unknown[]) =>
 };
 const env = (plan: FixturePlan) => find(plan, 'aws_lambda_function.agent').values.environment[0].variables as Record<string, string>;
 
+const KILL_SWITCH_LOGS = {
+  Effect: 'Allow',
+  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/claude-agent-kill-switch:*',
+};
+
 const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixturePlan) => void]> = [
   [
     'AGENT-IAM-001',
@@ -150,6 +156,8 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
       // The function and its logs use the key (so only the table is wrong).
       find(p, 'aws_lambda_function.agent').values.kms_key_arn = p.variables.kms_key_arn.value;
       find(p, 'aws_cloudwatch_log_group.agent').values.kms_key_id = p.variables.kms_key_arn.value;
+      find(p, 'aws_lambda_function.kill_switch[0]').values.kms_key_arn = p.variables.kms_key_arn.value;
+      find(p, 'aws_cloudwatch_log_group.kill_switch[0]').values.kms_key_id = p.variables.kms_key_arn.value;
     },
   ],
   [
@@ -231,6 +239,38 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
     (p) => {
       find(p, 'aws_security_group.function[0]').values.ingress = [{ description: 'open', ipv6_cidr_blocks: ['::/0'], cidr_blocks: [] }];
     },
+  ],
+  [
+    'AGENT-OBS-001',
+    'an SNS topic without encryption',
+    (p) => {
+      delete find(p, 'aws_sns_topic.alarm_topic[0]').values.kms_master_key_id;
+    },
+  ],
+  [
+    'AGENT-OBS-002',
+    'an alarm without an action',
+    (p) => {
+      find(p, 'aws_cloudwatch_metric_alarm.daily_cost[0]').values.alarm_actions = [];
+    },
+  ],
+  [
+    'AGENT-OBS-003',
+    'a kill switch that may close a function of another deployment',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.kill_switch[0]', [
+        KILL_SWITCH_LOGS,
+        { Effect: 'Allow', Action: 'lambda:PutFunctionConcurrency', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:payments' },
+      ]),
+  ],
+  [
+    'AGENT-OBS-003',
+    'a kill switch that may do more than close',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.kill_switch[0]', [
+        KILL_SWITCH_LOGS,
+        { Effect: 'Allow', Action: 'lambda:UpdateFunctionCode', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:claude-agent' },
+      ]),
   ],
 ];
 

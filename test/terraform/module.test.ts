@@ -167,7 +167,9 @@ describe('the agent as a Terraform module', () => {
     test('anthropic-basic: one agent reading its key from the given secret', () => {
       const agent = instance(examples['anthropic-basic'].plan, 'module.agent');
       expect(agent.resources.map((r) => r.type).sort()).toEqual([
+        'aws_cloudwatch_dashboard',
         'aws_cloudwatch_log_group',
+        ...Array.from({ length: 4 }, () => 'aws_cloudwatch_query_definition'),
         'aws_iam_role',
         'aws_iam_role_policy',
         'aws_iam_role_policy',

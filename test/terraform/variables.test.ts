@@ -124,6 +124,7 @@ describe('tfvars variants of one synthesized stack', () => {
           'session_ttl_hours = 48',
           'caller_daily_token_budget = 50000',
           'daily_cost_budget_usd = 12.5',
+          'metrics_namespace = "Agents/Research"',
         ].join('\n'),
         example: example.join('\n'),
         ...numbered(FAILED_PRECONDITIONS, 'precondition'),
