@@ -26,7 +26,7 @@ export type HclValue = string | number | boolean | null | HclExpression | readon
 export function hclValue(value: HclValue): string {
   if (typeof value === 'string') return literal(value);
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (EXPRESSION in value) return `(${(value)[EXPRESSION]})`;
+  if (EXPRESSION in value) return `(${value[EXPRESSION]})`;
   if (Array.isArray(value)) return `[${value.map(hclValue).join(', ')}]`;
   const entries = Object.entries(value as Record<string, HclValue | undefined>).filter((entry): entry is [string, HclValue] => entry[1] !== undefined);
   return `{${entries.map(([key, v]) => `${literal(key)} = ${hclValue(v)}`).join(', ')}}`;
