@@ -294,9 +294,9 @@ export const RULES: readonly PolicyRule[] = [
     id: 'AGENT-OBS-003',
     reason: "The kill switch's role may write its own logs and put function concurrency on the deployment's functions, and nothing else.",
     check: (d) => {
-      const functionNames = resources(d, 'aws_lambda_function')
-        .map((f) => String(f.values.function_name))
-        .filter((name) => !name.endsWith(KILL_SWITCH_SUFFIX));
+      const allNames = resources(d, 'aws_lambda_function').map((f) => String(f.values.function_name));
+      const functionNames = allNames.filter((name) => !name.endsWith(KILL_SWITCH_SUFFIX));
+      const ownLogGroups = allNames.filter((name) => name.endsWith(KILL_SWITCH_SUFFIX)).map((name) => `:log-group:/aws/lambda/${name}:*`);
       return policyStatements(d)
         .known.filter(({ resource }) => resource.address.startsWith('aws_iam_role_policy.kill_switch'))
         .flatMap(({ resource, statement }) =>
@@ -310,7 +310,7 @@ export const RULES: readonly PolicyRule[] = [
                 .map((arn) => violation('AGENT-OBS-003', resource, `may put concurrency on ${arn}, which is not a function of this deployment`));
             if (['logs:CreateLogStream', 'logs:PutLogEvents'].includes(action))
               return targets
-                .filter((arn) => !arn.includes(`:log-group:/aws/lambda/`) || !arn.includes(`${KILL_SWITCH_SUFFIX}:`))
+                .filter((arn) => !ownLogGroups.some((group) => arn.endsWith(group)))
                 .map((arn) => violation('AGENT-OBS-003', resource, `may write logs to ${arn}, which is not its own log group`));
             return [violation('AGENT-OBS-003', resource, `grants ${action}, which the kill switch does not use`)];
           }),

@@ -6,6 +6,18 @@
  * code becomes.
  */
 
+/** Failures of the model provider, or of the credentials to reach it. */ import type { ToolCallRecord } from './agent/events';
+import type { Usage } from './agent/usage';
+
+export type ProviderErrorCode =
+  | 'provider_rate_limited'
+  | 'provider_overloaded'
+  | 'provider_timeout'
+  | 'provider_rejected_credentials'
+  | 'provider_failed'
+  | 'credentials_unavailable'
+  | 'invalid_result';
+
 export type ErrorCode =
   // The caller's request
   | 'invalid_request'
@@ -19,13 +31,7 @@ export type ErrorCode =
   // The function's configuration
   | 'misconfigured'
   // The model provider, and the credentials to reach it
-  | 'provider_rate_limited'
-  | 'provider_overloaded'
-  | 'provider_timeout'
-  | 'provider_rejected_credentials'
-  | 'provider_failed'
-  | 'credentials_unavailable'
-  | 'invalid_result'
+  | ProviderErrorCode
   // The state table (sessions, budgets)
   | 'state_unavailable'
   // The request's own deadline
@@ -37,8 +43,8 @@ export type ErrorCode =
 export interface PartialResult {
   readonly output: string;
   readonly iterations: number;
-  readonly tool_calls: readonly unknown[];
-  readonly usage: unknown;
+  readonly tool_calls: readonly ToolCallRecord[];
+  readonly usage: Usage;
   readonly cost_usd: number | null;
 }
 
@@ -116,18 +122,7 @@ export class ConfigError extends AgentError {
 
 /** The model provider, or the credentials to reach it, failed. */
 export class ProviderError extends AgentError {
-  constructor(
-    code:
-      | 'provider_rate_limited'
-      | 'provider_overloaded'
-      | 'provider_timeout'
-      | 'provider_rejected_credentials'
-      | 'provider_failed'
-      | 'credentials_unavailable'
-      | 'invalid_result',
-    message: string,
-    options: AgentErrorOptions = {},
-  ) {
+  constructor(code: ProviderErrorCode, message: string, options: AgentErrorOptions = {}) {
     super(code, message, options);
     this.name = 'ProviderError';
   }

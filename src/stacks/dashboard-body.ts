@@ -8,7 +8,7 @@ import { DIMENSIONS, type RequestMetricName } from '../function/metrics/definiti
 import { expressionOf as expr, hclExpr, type HclExpression, type HclValue } from './hcl-value';
 
 /** Lambda's own metrics the dashboard and alarms read. */
-export const LAMBDA_METRICS = ['Duration', 'Throttles', 'ConcurrentExecutions', 'Invocations', 'Errors'] as const;
+export const LAMBDA_METRICS = ['Duration', 'Throttles', 'ConcurrentExecutions', 'Invocations'] as const;
 export type LambdaMetricName = (typeof LAMBDA_METRICS)[number];
 
 export interface DashboardInputs {

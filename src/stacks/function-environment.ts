@@ -21,12 +21,21 @@ export function functionEnvironmentExpression(): string {
       continue;
     }
     if (setting.delivery.by !== 'variable') continue;
-    const entry = `${name} = ${valueOf(name, setting)}`;
     const conditions = conditionsOf(name, setting);
-    if (conditions.length === 0) always.push(entry);
-    else conditional.push(`${conditions.join(' && ')} ? { ${entry} } : {}`);
+    if (conditions.length === 0) always.push(entryOf(name, setting));
+    else conditional.push(conditionalEntry(name, setting));
   }
   return `\${merge({ ${always.join(', ')} }, ${conditional.join(', ')})}`;
+}
+
+/** `NAME = <value>` of a setting a variable delivers. */
+function entryOf(name: SettingName, setting: Setting): string {
+  return `${name} = ${valueOf(name, setting)}`;
+}
+
+/** The setting's entry as a map that is empty unless its conditions hold. */
+function conditionalEntry(name: SettingName, setting: Setting): string {
+  return `${conditionsOf(name, setting).join(' && ')} ? { ${entryOf(name, setting)} } : {}`;
 }
 
 /** The environment as the function construct takes it. */
@@ -75,6 +84,5 @@ export function breakerEnvironmentExpression(): string {
   const entries = (Object.entries(SETTINGS) as Array<[SettingName, Setting]>).flatMap(([name, setting]) =>
     setting.delivery.by === 'breaker' ? [`${name} = join(",", local.${setting.delivery.local})`] : [],
   );
-  const namespace = SETTINGS.METRICS_NAMESPACE.delivery;
-  return `\${merge({ ${entries.join(', ')} }, ${renderCondition(namespace.onlyWhen)} && var.${namespace.variable} != "" ? { METRICS_NAMESPACE = var.${namespace.variable} } : {})}`;
+  return `\${merge({ ${entries.join(', ')} }, ${conditionalEntry('METRICS_NAMESPACE', SETTINGS.METRICS_NAMESPACE)})}`;
 }

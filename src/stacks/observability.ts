@@ -94,19 +94,12 @@ export class Observability extends Construct {
       alarmArn: `${alarmArnPrefix}daily-cost`,
     });
 
-    const ours = (metric: RequestMetricName, stat: string, period: number, dimensions: Record<string, string> = {}) => ({
+    // A metric of the function: the alarm's own (with `statistic`) or one of a metric query (with `stat`).
+    const ours = (metric: RequestMetricName, period: number, dimensions: Record<string, string> = {}) => ({
       namespace,
       metricName: metric,
-      statistic: stat,
       period,
       dimensions: { [DIMENSIONS.functionName]: fnName, ...dimensions },
-    });
-    const queried = (metric: RequestMetricName) => ({
-      namespace,
-      metricName: metric,
-      period: FIVE_MINUTES,
-      stat: 'Sum',
-      dimensions: { [DIMENSIONS.functionName]: fnName },
     });
     const lambda = (metric: LambdaMetricName, period: number) => ({
       namespace: 'AWS/Lambda',
@@ -128,15 +121,16 @@ export class Observability extends Construct {
       datapointsToAlarm: 2,
       metricQuery: [
         { id: 'rate', expression: 'IF(requests > 0, 100 * faults / requests, 0)', label: 'fault rate %', returnData: true },
-        { id: 'faults', metric: queried('Faults') },
-        { id: 'requests', metric: queried('Requests') },
+        { id: 'faults', metric: { ...ours('Faults', FIVE_MINUTES), stat: 'Sum' } },
+        { id: 'requests', metric: { ...ours('Requests', FIVE_MINUTES), stat: 'Sum' } },
       ],
     });
     alarm('internal_errors', 'internal-errors', {
       ...common,
       count: countIf(alarmsOn),
       alarmDescription: 'A request failed with internal_error (a defect or a misconfiguration): its log line says which.',
-      ...ours('Errors', 'Sum', FIVE_MINUTES, { [DIMENSIONS.errorType]: 'internal_error' }),
+      ...ours('Errors', FIVE_MINUTES, { [DIMENSIONS.errorType]: 'internal_error' }),
+      statistic: 'Sum',
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       threshold: 1,
       evaluationPeriods: 1,
@@ -169,7 +163,8 @@ export class Observability extends Construct {
       count: countIf(costAlarmOn),
       alarmDescription:
         'Estimated model cost over the last 24 hours exceeded daily_cost_alarm_usd (list prices). With cost_kill_switch_enabled the agent is closed: reopen with terraform apply.',
-      ...ours('CostUSD', 'Sum', DAY),
+      ...ours('CostUSD', DAY),
+      statistic: 'Sum',
       comparisonOperator: 'GreaterThanThreshold',
       threshold: vars.num('daily_cost_alarm_usd'),
       evaluationPeriods: 1,

@@ -6,7 +6,7 @@
  * nothing else. A failure is thrown after the log line, so Lambda retries
  * the asynchronous invocation.
  */
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { ConfigError } from '../errors';
 import { reportError } from '../error-report';
 import { writeLogLine } from '../logging';
@@ -24,7 +24,7 @@ export interface BreakerResult {
   readonly ignored?: string;
 }
 
-let client: LambdaClient | undefined;
+let loaded: Promise<{ client: LambdaClient; PutFunctionConcurrencyCommand: typeof PutFunctionConcurrencyCommand }> | undefined;
 
 export async function breakerHandler(event: unknown): Promise<BreakerResult> {
   const alarm = parseAlarmEvent(event);
@@ -39,8 +39,7 @@ export async function breakerHandler(event: unknown): Promise<BreakerResult> {
   if (names.length === 0)
     throw new ConfigError('BREAKER_FUNCTION_NAMES is empty: the kill switch has no function to close. Deploy it with the stack.', 'BREAKER_FUNCTION_NAMES');
 
-  const lambda = await lambdaClient(region);
-  const { PutFunctionConcurrencyCommand } = await import('@aws-sdk/client-lambda');
+  const { client: lambda, PutFunctionConcurrencyCommand } = await lambdaApi(region);
   const outcomes = await Promise.allSettled(
     names.map((name) =>
       lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }), {
@@ -74,11 +73,13 @@ export async function breakerHandler(event: unknown): Promise<BreakerResult> {
   return { closed };
 }
 
-/** The Lambda client, loaded on first use (the agent's own path never pays for it). It honours AWS_ENDPOINT_URL_LAMBDA. */
-async function lambdaClient(region: string): Promise<LambdaClient> {
-  if (!client) {
-    const { LambdaClient } = await import('@aws-sdk/client-lambda');
-    client = new LambdaClient({ region, maxAttempts: 3 });
-  }
-  return client;
+/** The Lambda client and the one command, loaded once on first use (the agent's own path never pays for it). It honours AWS_ENDPOINT_URL_LAMBDA. */
+function lambdaApi(region: string): NonNullable<typeof loaded> {
+  loaded ??= import('@aws-sdk/client-lambda').then((sdk) => ({
+    client: new sdk.LambdaClient({ region, maxAttempts: 3 }),
+    PutFunctionConcurrencyCommand: sdk.PutFunctionConcurrencyCommand,
+  }));
+  // A failed load is not kept: the retry Lambda makes tries again.
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
 }

@@ -6,7 +6,6 @@
 import type { AgentResult } from '../agent/loop';
 import { findUpstreamRequestId, reportError } from '../error-report';
 import { AgentError } from '../errors';
-import type { Usage } from '../agent/usage';
 import { logRequest } from '../logging';
 import { toolUsage } from '../metrics/request-metrics';
 import { findTool } from '../tools';
@@ -41,7 +40,7 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
   const report = failure && failure.status >= 500 ? reportError(rootFailure(failure.error)) : undefined;
   const upstreamRequestId = failure?.error.upstreamRequestId ?? findUpstreamRequestId(report);
   // What the request spent: the result's, or what a failed run had produced before it stopped.
-  const spent = result ?? spentBy(failure);
+  const spent = result ?? failure?.error.partial;
   logRequest(
     {
       request_id: request.requestId,
@@ -79,20 +78,6 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
     },
     toolUsage(spent?.tool_calls ?? [], (name) => findTool(name) !== undefined),
   );
-}
-
-interface Spent {
-  readonly iterations: number;
-  readonly tool_calls: ReadonlyArray<{ readonly name: string; readonly is_error: boolean }>;
-  readonly usage: Usage;
-  readonly cost_usd: number | null;
-}
-
-/** The usage a failed run reports in its partial result (a failure before any model call has none). */
-function spentBy(failure: HttpFailure | undefined): Spent | undefined {
-  const partial = failure?.error.partial;
-  if (!partial) return undefined;
-  return { iterations: partial.iterations, tool_calls: partial.tool_calls as Spent['tool_calls'], usage: partial.usage as Usage, cost_usd: partial.cost_usd };
 }
 
 /** The caller's message, except for a misconfiguration: the caller gets a generic one, the log names the setting. */
