@@ -30,7 +30,7 @@ export interface BuildManifest {
   readonly target: string;
   readonly architecture: Architecture;
   /** Handler strings for the two exports of the bundle. */
-  readonly handlers: { readonly buffered: string; readonly streaming: string; readonly breaker: string };
+  readonly handlers: { readonly buffered: string; readonly streaming: string; readonly breaker: string; readonly jobs: string };
   /** Native packages shipped as node_modules (container builds only). */
   readonly native_packages: readonly string[];
 }
@@ -65,7 +65,7 @@ export function createManifest(input: {
     runtime: input.runtime,
     target: input.target,
     architecture: input.architecture,
-    handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler' },
+    handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler', jobs: 'index.jobHandler' },
     native_packages: [...input.nativePackages].sort(),
   };
 }

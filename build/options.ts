@@ -45,7 +45,7 @@ export interface BuildOptions {
   readonly typecheck?: boolean;
   /**
    * Warn when the zip is larger than this.
-   * @default 460800 (450 KiB)
+   * @default 491520 (480 KiB)
    * @unit bytes
    */
   readonly sizeBudgetBytes?: number;
@@ -76,11 +76,12 @@ export interface ResolvedBuildOptions {
 export const DEFAULT_ENTRY = 'src/function/index.ts';
 export const DEFAULT_OUT_DIR = 'dist';
 export const DEFAULT_ARCHITECTURE: Architecture = 'arm64';
-export const DEFAULT_SIZE_BUDGET_BYTES = 450 * 1024;
+/** 480 KiB: raised from 450 for the SQS and EventBridge clients of jobs (about 8 and 10 KiB compressed, each in a chunk loaded on first use; 470 KiB measured). */
+export const DEFAULT_SIZE_BUDGET_BYTES = 480 * 1024;
 /** The zip and manifest names inside `outDir`. */
 export const ZIP_NAME = 'function.zip';
 export const MANIFEST_NAME = 'function.manifest.json';
-/** Entry module inside the zip (ES module); handlers are `index.handler`, `index.streamHandler` and `index.breakerHandler`. */
+/** Entry module inside the zip (ES module); handlers are `index.handler`, `index.streamHandler`, `index.breakerHandler` and `index.jobHandler`. */
 export const BUNDLE_NAME = 'index.mjs';
 /** Lazily imported code (e.g. the Bedrock client) is split into chunks under this folder. */
 export const CHUNK_DIR = 'chunks';

@@ -70,16 +70,14 @@ export const RULES: readonly PolicyRule[] = [
   },
   {
     id: 'AGENT-IAM-003',
-    reason: 'The function role can be assumed by lambda.amazonaws.com and nothing else.',
+    reason: "Function roles can be assumed by lambda.amazonaws.com only; the schedules' role by scheduler.amazonaws.com of this account only.",
     check: (d) =>
       resources(d, 'aws_iam_role').flatMap((role) => {
         if (typeof role.values.assume_role_policy !== 'string') return [violation('AGENT-IAM-003', role, 'the trust policy is not known at plan time')];
         const statements = list((JSON.parse(role.values.assume_role_policy) as { Statement?: Statement | Statement[] }).Statement);
         return statements
           .filter((s) => s.Effect === 'Allow')
-          .filter(
-            (s) => JSON.stringify(s.Principal) !== JSON.stringify({ Service: 'lambda.amazonaws.com' }) || list(s.Action).some((a) => a !== 'sts:AssumeRole'),
-          )
+          .filter((s) => !trustedAssume(s))
           .map((s) => violation('AGENT-IAM-003', role, `trust statement allows ${JSON.stringify(s.Principal)} to ${list(s.Action).join(', ')}`));
       }),
   },
@@ -297,6 +295,7 @@ export const RULES: readonly PolicyRule[] = [
       const allNames = resources(d, 'aws_lambda_function').map((f) => String(f.values.function_name));
       const functionNames = allNames.filter((name) => !name.endsWith(KILL_SWITCH_SUFFIX));
       const ownLogGroups = allNames.filter((name) => name.endsWith(KILL_SWITCH_SUFFIX)).map((name) => `:log-group:/aws/lambda/${name}:*`);
+      const deploymentKey = agentFunction(d)?.values.kms_key_arn as string | undefined;
       return policyStatements(d)
         .known.filter(({ resource }) => resource.address.startsWith('aws_iam_role_policy.kill_switch'))
         .flatMap(({ resource, statement }) =>
@@ -312,6 +311,8 @@ export const RULES: readonly PolicyRule[] = [
               return targets
                 .filter((arn) => !ownLogGroups.some((group) => arn.endsWith(group)))
                 .map((arn) => violation('AGENT-OBS-003', resource, `may write logs to ${arn}, which is not its own log group`));
+            // Its environment is encrypted with the deployment's key, as the agent's is.
+            if (action === 'kms:Decrypt' && deploymentKey !== undefined && targets.every((arn) => arn === deploymentKey)) return [];
             return [violation('AGENT-OBS-003', resource, `grants ${action}, which the kill switch does not use`)];
           }),
         );
@@ -379,4 +380,13 @@ export function evaluatePlan(plan: PlanJson, rules: readonly PolicyRule[] = RULE
     violations: deployments.flatMap((d) => rules.flatMap((rule) => rule.check(d))),
     unevaluated: deployments.flatMap((d) => policyStatements(d).unknown.map((r) => r.address)),
   };
+}
+
+/** A trust statement of ours: Lambda for function roles, or EventBridge Scheduler bound to one account for the schedules' role. */
+function trustedAssume(s: Statement): boolean {
+  if (list(s.Action).some((a) => a !== 'sts:AssumeRole')) return false;
+  const principal = JSON.stringify(s.Principal);
+  if (principal === JSON.stringify({ Service: 'lambda.amazonaws.com' })) return true;
+  const account = (s.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals?.['aws:SourceAccount'];
+  return principal === JSON.stringify({ Service: 'scheduler.amazonaws.com' }) && typeof account === 'string' && /^\d{12}$/.test(account);
 }

@@ -45,6 +45,20 @@ export interface StateConfig {
   readonly budgets: { readonly callerDailyTokens: number; readonly dailyCostUsd: number };
 }
 
+/** Jobs: requests queued by POST /jobs (or a schedule) and run by the worker. */
+export interface JobsConfig {
+  /** The queue POST /jobs sends to. */
+  readonly queueUrl: string;
+  /** How long a job and its Idempotency-Key are kept. @unit hours */
+  readonly retentionHours: number;
+  /** Deliveries of a job's message before it goes to the dead-letter queue: the last attempt is final. */
+  readonly maxReceiveCount: number;
+  /** The `source` of the "Agent Job Finished" events on the default bus, when the worker puts them. */
+  readonly eventSource?: string;
+  /** The caps a job runs under: the request caps, unless a job_* variable overrides them. */
+  readonly limits: Limits;
+}
+
 export interface RuntimeConfig {
   readonly provider: LlmProvider;
   readonly model: string;
@@ -58,6 +72,8 @@ export interface RuntimeConfig {
   readonly limits: Limits;
   /** Absent when no feature needs the state table. */
   readonly state?: StateConfig;
+  /** Absent when jobs are off. */
+  readonly jobs?: JobsConfig;
 }
 
 /** Bedrock's default is the US inference profile; the stack picks the Region's geography instead. */
@@ -69,6 +85,17 @@ const DEFAULT_MODELS: Readonly<Record<LlmProvider, string>> = {
 export function resolveConfig(env: Env): RuntimeConfig {
   const s = readSettings(env);
   const model = s.MODEL_ID || DEFAULT_MODELS[s.LLM_PROVIDER];
+  const limits: Limits = {
+    maxRequestBytes: s.MAX_REQUEST_BYTES,
+    maxInputChars: s.MAX_INPUT_CHARS,
+    maxMessages: s.MAX_MESSAGES,
+    maxTokensCap: s.MAX_TOKENS_CAP,
+    defaultMaxTokens: Math.min(s.DEFAULT_MAX_TOKENS, s.MAX_TOKENS_CAP),
+    maxIterations: s.MAX_ITERATIONS,
+    maxToolCalls: s.MAX_TOOL_CALLS,
+    tokenBudget: s.TOKEN_BUDGET,
+    toolTimeoutMs: s.TOOL_TIMEOUT_MS,
+  };
   return {
     provider: s.LLM_PROVIDER,
     model,
@@ -78,18 +105,45 @@ export function resolveConfig(env: Env): RuntimeConfig {
     awsRegion: s.AWS_REGION,
     systemPrompt: s.SYSTEM_PROMPT || DEFAULT_SYSTEM_PROMPT.trim(),
     logContent: s.LOG_CONTENT,
-    limits: {
-      maxRequestBytes: s.MAX_REQUEST_BYTES,
-      maxInputChars: s.MAX_INPUT_CHARS,
-      maxMessages: s.MAX_MESSAGES,
-      maxTokensCap: s.MAX_TOKENS_CAP,
-      defaultMaxTokens: Math.min(s.DEFAULT_MAX_TOKENS, s.MAX_TOKENS_CAP),
-      maxIterations: s.MAX_ITERATIONS,
-      maxToolCalls: s.MAX_TOOL_CALLS,
-      tokenBudget: s.TOKEN_BUDGET,
-      toolTimeoutMs: s.TOOL_TIMEOUT_MS,
-    },
+    limits,
     ...stateConfig(s, model),
+    ...jobsConfig(s, limits),
+  };
+}
+
+/** The events' source: the stack sets it with job_events_enabled. */
+function eventSourceOf(s: Settings): string {
+  if (!s.JOB_EVENT_SOURCE) {
+    throw new ConfigError(
+      'JOB_EVENTS_ENABLED is true, but JOB_EVENT_SOURCE is not set: the stack sets it to the function_name. Deploy with the stack, or set it.',
+      'JOB_EVENT_SOURCE',
+    );
+  }
+  return s.JOB_EVENT_SOURCE;
+}
+
+/** Jobs, when on: the queue is the stack's to name. */
+function jobsConfig(s: Settings, limits: Limits): { jobs?: JobsConfig } {
+  if (!s.ASYNC_JOBS_ENABLED) return {};
+  if (!s.JOBS_QUEUE_URL) {
+    throw new ConfigError(
+      'ASYNC_JOBS_ENABLED is true, but JOBS_QUEUE_URL is not set: the stack sets it when it creates the jobs queue. Deploy with the stack, or set JOBS_QUEUE_URL.',
+      'JOBS_QUEUE_URL',
+    );
+  }
+  return {
+    jobs: {
+      queueUrl: s.JOBS_QUEUE_URL,
+      retentionHours: s.JOB_RETENTION_HOURS,
+      maxReceiveCount: s.JOB_MAX_RECEIVE_COUNT,
+      ...(s.JOB_EVENTS_ENABLED ? { eventSource: eventSourceOf(s) } : {}),
+      limits: {
+        ...limits,
+        maxIterations: s.JOB_MAX_ITERATIONS || limits.maxIterations,
+        maxToolCalls: s.JOB_MAX_TOOL_CALLS || limits.maxToolCalls,
+        tokenBudget: s.JOB_TOKEN_BUDGET || limits.tokenBudget,
+      },
+    },
   };
 }
 

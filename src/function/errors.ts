@@ -36,6 +36,10 @@ export type ErrorCode =
   | 'state_unavailable'
   // The request's own deadline
   | 'deadline_exceeded'
+  // Jobs: cancelled by their caller, out of attempts, a result too large to keep
+  | 'job_cancelled'
+  | 'attempts_exhausted'
+  | 'result_too_large'
   // Anything else
   | 'unexpected';
 
@@ -149,5 +153,13 @@ export class StateUnavailableError extends AgentError {
   constructor(message: string, options: AgentErrorOptions = {}) {
     super('state_unavailable', message, options);
     this.name = 'StateUnavailableError';
+  }
+}
+
+/** A running job was cancelled (DELETE /jobs/{id}): it stops before its next model call or tool run. */
+export class JobCancelledError extends AgentError {
+  constructor(message: string, options: AgentErrorOptions = {}) {
+    super('job_cancelled', message, options);
+    this.name = 'JobCancelledError';
   }
 }

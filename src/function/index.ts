@@ -1,21 +1,24 @@
 /**
- * Lambda entry module. One zip, two exports, chosen at deploy time by the
- * Function URL's invoke mode:
+ * Lambda entry module. One zip, four exports: the Function URL's (chosen at deploy
+ * time by its invoke mode) and two for the functions beside it:
  * - `handler`: buffered JSON responses (BUFFERED);
  * - `streamHandler`: server-sent events (RESPONSE_STREAM), wrapped with
  *   `awslambda.streamifyResponse` when Lambda's runtime provides it;
- * - `breakerHandler`: the cost kill switch, invoked by the daily-cost alarm.
+ * - `breakerHandler`: the cost kill switch, invoked by the daily-cost alarm;
+ * - `jobHandler`: the jobs worker, invoked by the jobs queue's event source mapping.
  */
 import { breakerHandler as costKillSwitch } from './breaker/handler';
 import { bufferedHandler } from './http/buffered-handler';
 import { awslambdaGlobal, type StreamingHandler } from './http/lambda-streaming';
 import { streamingHandler } from './http/stream-handler';
+import { jobHandler as jobsWorker } from './jobs/worker';
 import { installProcessGuard } from './process-guard';
 
 installProcessGuard();
 
 export const handler = bufferedHandler;
 export const breakerHandler = costKillSwitch;
+export const jobHandler = jobsWorker;
 
 const lambda = awslambdaGlobal();
 export const streamHandler: StreamingHandler = lambda

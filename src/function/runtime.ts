@@ -3,7 +3,9 @@
  * and the state table's features, built on the first request and reused by
  * every later one in the same container.
  */
-import { resolveAuth, resolveConfig, type AuthMode, type RuntimeConfig } from './config';
+import { resolveAuth, resolveConfig, type AuthMode, type JobsConfig, type RuntimeConfig } from './config';
+import { JobQueue } from './jobs/queue';
+import { Jobs } from './jobs/store';
 import type { Env } from './settings/read';
 import { createProvider, type ModelProvider } from './providers/model-client';
 import { Budgets } from './state/budgets';
@@ -17,6 +19,8 @@ export interface Runtime {
   readonly sessions?: Sessions;
   /** Daily budgets, when any is on. */
   readonly budgets?: Budgets;
+  /** Jobs, when on: their items in the state table and their queue. */
+  readonly jobs?: { readonly store: Jobs; readonly queue: JobQueue; readonly config: JobsConfig };
 }
 
 let current: Runtime | undefined;
@@ -31,6 +35,9 @@ export function getRuntime(env: Env = process.env): Runtime {
       provider: createProvider(config),
       ...(store && config.state?.sessions ? { sessions: new Sessions(store, config.state.sessions) } : {}),
       ...(budgets?.enabled ? { budgets } : {}),
+      ...(store && config.jobs
+        ? { jobs: { store: new Jobs(store, config.jobs.retentionHours), queue: new JobQueue(config.jobs.queueUrl, config.awsRegion), config: config.jobs } }
+        : {}),
     };
   }
   return current;

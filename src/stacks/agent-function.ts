@@ -53,6 +53,14 @@ export class AgentFunction extends Construct {
   readonly state: StateTable;
   /** The zip's `filename` as the function has it: other functions from the same zip use it too. */
   readonly filename: string;
+  /**
+   * The model provider's permission as the agent has it (the key's secret, or
+   * Bedrock), each a policy JSON and when it applies: the jobs worker gets
+   * exactly the same.
+   */
+  readonly modelPolicies: ReadonlyArray<{ readonly name: string; readonly policy: string; readonly enabled: IResolvable }>;
+  /** Decrypting with kms_key_arn (environment, secret), when it is set. */
+  readonly kmsPolicy: { readonly policy: string; readonly count: number };
 
   constructor(scope: Construct, id: string, props: AgentFunctionProps) {
     super(scope, id);
@@ -106,25 +114,26 @@ export class AgentFunction extends Construct {
       new IamRolePolicy(this, 'logs', { role: this.role.id, name: 'logs', policy: logsPolicy(this, logGroupArn(context, logGroupName)) }),
       'logs',
     );
+    this.modelPolicies = [
+      { name: 'anthropic-api-key', policy: secretPolicy(this, secretArn), enabled: isAnthropic },
+      { name: 'bedrock-invoke', policy: bedrockPolicy(this, props.models, isBedrock), enabled: isBedrock },
+    ];
+    const [secretAccess, bedrockAccess] = this.modelPolicies;
     named(
       new IamRolePolicy(this, 'secret-policy', {
-        count: countIf(isAnthropic),
+        count: countIf(secretAccess.enabled),
         role: this.role.id,
-        name: 'anthropic-api-key',
-        policy: secretPolicy(this, secretArn),
+        name: secretAccess.name,
+        policy: secretAccess.policy,
       }),
       'anthropic_api_key',
     );
     named(
-      new IamRolePolicy(this, 'bedrock', {
-        count: countIf(isBedrock),
-        role: this.role.id,
-        name: 'bedrock-invoke',
-        policy: bedrockPolicy(this, props.models, isBedrock),
-      }),
+      new IamRolePolicy(this, 'bedrock', { count: countIf(bedrockAccess.enabled), role: this.role.id, name: bedrockAccess.name, policy: bedrockAccess.policy }),
       'bedrock',
     );
-    named(new IamRolePolicy(this, 'kms', { count: countIf(kmsGiven), role: this.role.id, name: 'kms', policy: kmsPolicy(this, kmsKeyArn, kmsGiven) }), 'kms');
+    this.kmsPolicy = { policy: kmsPolicy(this, kmsKeyArn, kmsGiven), count: countIf(kmsGiven) };
+    named(new IamRolePolicy(this, 'kms', { count: this.kmsPolicy.count, role: this.role.id, name: 'kms', policy: this.kmsPolicy.policy }), 'kms');
     named(
       new IamRolePolicy(this, 'tracing', { count: countIf(vars.bool('tracing_enabled')), role: this.role.id, name: 'xray', policy: tracingPolicy(this) }),
       'tracing',

@@ -18,6 +18,7 @@ import type { Construct } from 'constructs';
 import { AgentFunction } from './agent-function';
 import type { FunctionArtifact } from './artifact';
 import { LOCAL_STATE_PATH, applyBackend, type BackendConfig } from './backend';
+import { Jobs } from './jobs';
 import { ModelLocals } from './model-locals';
 import { Observability } from './observability';
 import type { StackContext } from './stack-context';
@@ -85,6 +86,13 @@ export class AgentStack extends TerraformStack {
     const models = new ModelLocals(this, 'models', { variables, context });
 
     this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact, awsProviderMajor: props.awsProviderMajor, variables, context, models, form });
+    const jobs = new Jobs(this, 'jobs', {
+      variables,
+      context,
+      agent: this.agent,
+      handler: props.artifact.handlers.jobs,
+      sourceCodeHash: props.artifact.sourceCodeHash,
+    });
     const observability = new Observability(this, 'observability', {
       variables,
       context,
@@ -94,6 +102,8 @@ export class AgentStack extends TerraformStack {
       filename: this.agent.filename,
       sourceCodeHash: props.artifact.sourceCodeHash,
       breakerHandler: props.artifact.handlers.breaker,
+      workerNames: jobs.workerNames,
+      deadLetterQueueNames: jobs.deadLetterQueueNames,
     });
 
     const outputs: Array<[string, string, string]> = [
@@ -106,6 +116,7 @@ export class AgentStack extends TerraformStack {
       ['model_id', models.modelId, 'Model the function calls, after defaults.'],
       ['function_security_group_id', this.agent.vpc.functionSecurityGroupIdOrEmpty, 'Security group of the function in the VPC; empty outside a VPC.'],
       ['state_table_name', this.agent.state.tableNameOrEmpty, 'DynamoDB table of sessions and usage; empty when no feature needs it.'],
+      ['jobs_queue_url', jobs.queueUrlOrEmpty, 'SQS queue of POST /jobs and the schedules; empty when async_jobs_enabled is false.'],
       ['alarm_topic_arn', Token.asString(Fn.join('', observability.topic.arns)), 'SNS topic the alarms go to; empty when no alarm is configured.'],
     ];
     for (const [name, value, description] of outputs) {

@@ -15,7 +15,7 @@ export interface FunctionArtifact {
   readonly sha256: string;
   /** Base64 SHA-256 of the zip, i.e. `filebase64sha256()`. */
   readonly sourceCodeHash: string;
-  readonly handlers: { readonly buffered: string; readonly streaming: string; readonly breaker: string };
+  readonly handlers: { readonly buffered: string; readonly streaming: string; readonly breaker: string; readonly jobs: string };
 }
 
 /** The manifest file `npm run build` writes beside the zip. */
@@ -28,7 +28,12 @@ export function loadArtifact(manifestPath: string): FunctionArtifact {
       `Cannot find the build manifest \`${manifestPath}\`. Run \`npm run build\` first, or \`npm run synth\`, which builds before it synthesizes.`,
     );
   }
-  let manifest: { zip?: unknown; sha256?: unknown; source_code_hash?: unknown; handlers?: { buffered?: unknown; streaming?: unknown; breaker?: unknown } };
+  let manifest: {
+    zip?: unknown;
+    sha256?: unknown;
+    source_code_hash?: unknown;
+    handlers?: { buffered?: unknown; streaming?: unknown; breaker?: unknown; jobs?: unknown };
+  };
   try {
     manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as typeof manifest;
   } catch (error) {
@@ -41,7 +46,8 @@ export function loadArtifact(manifestPath: string): FunctionArtifact {
     typeof sourceCodeHash !== 'string' ||
     typeof handlers?.buffered !== 'string' ||
     typeof handlers?.streaming !== 'string' ||
-    typeof handlers?.breaker !== 'string'
+    typeof handlers?.breaker !== 'string' ||
+    typeof handlers?.jobs !== 'string'
   ) {
     throw new SynthError(
       'ARTIFACT_INVALID',
@@ -59,5 +65,10 @@ export function loadArtifact(manifestPath: string): FunctionArtifact {
       `\`${zipPath}\` has sha256 ${actual}, but its manifest says ${sha256}: the zip changed after the build. Run \`npm run build\` again.`,
     );
   }
-  return { zipPath, sha256, sourceCodeHash, handlers: { buffered: handlers.buffered, streaming: handlers.streaming, breaker: handlers.breaker } };
+  return {
+    zipPath,
+    sha256,
+    sourceCodeHash,
+    handlers: { buffered: handlers.buffered, streaming: handlers.streaming, breaker: handlers.breaker, jobs: handlers.jobs },
+  };
 }

@@ -11,11 +11,15 @@ import { SETTINGS, type SettingName } from '../function/settings/table';
 import type { Setting } from '../function/settings/types';
 import { renderCondition, variableDelivery, variableRef } from './setting-variables';
 
+/** Which function's environment: the agent's (behind the URL), or the jobs worker's (the agent's and its own settings). */
+export type EnvironmentTarget = 'agent' | 'worker';
+
 /** The environment's HCL: a `merge` of the settings always present and the conditional ones. */
-export function functionEnvironmentExpression(): string {
+export function functionEnvironmentExpression(target: EnvironmentTarget = 'agent'): string {
   const always: string[] = [];
   const conditional: string[] = [];
   for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting]>) {
+    if ((setting.delivery.by === 'stack' || setting.delivery.by === 'variable') && setting.delivery.worker && target === 'agent') continue;
     if (setting.delivery.by === 'stack') {
       conditional.push(`local.${setting.delivery.onlyWhen} ? { ${name} = local.${setting.delivery.local} } : {}`);
       continue;
@@ -39,13 +43,17 @@ function conditionalEntry(name: SettingName, setting: Setting): string {
 }
 
 /** The environment as the function construct takes it. */
-export function functionEnvironment(): Record<string, string> {
-  return Token.asStringMap(functionEnvironmentExpression());
+export function functionEnvironment(target: EnvironmentTarget = 'agent'): Record<string, string> {
+  return Token.asStringMap(functionEnvironmentExpression(target));
 }
 
-/** The names of the settings that reach the function from Terraform (a variable's value or a stack local). */
-export function deployedSettings(): SettingName[] {
-  return (Object.keys(SETTINGS) as SettingName[]).filter((name) => ['variable', 'stack'].includes(SETTINGS[name].delivery.by));
+/** The names of the settings that reach the function (or the worker) from Terraform: a variable's value or a stack local. */
+export function deployedSettings(target: EnvironmentTarget = 'agent'): SettingName[] {
+  return (Object.keys(SETTINGS) as SettingName[]).filter((name) => {
+    const delivery: Setting['delivery'] = SETTINGS[name].delivery;
+    if (delivery.by !== 'variable' && delivery.by !== 'stack') return false;
+    return target === 'worker' || !delivery.worker;
+  });
 }
 
 function valueOf(name: SettingName, setting: Setting): string {

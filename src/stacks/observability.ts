@@ -9,13 +9,14 @@
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { CloudwatchQueryDefinition } from '@cdktf/provider-aws/lib/cloudwatch-query-definition';
-import { Fn, TerraformLocal, Token } from 'cdktf';
+import { Fn, Op, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { DEFAULT_METRICS_NAMESPACE, DIMENSIONS, type RequestMetricName } from '../function/metrics/definitions';
 import { AlarmTopic } from './alarm-topic';
 import { dashboardBody, type LambdaMetricName } from './dashboard-body';
 import { hclExpr, hclValue } from './hcl-value';
 import { INSIGHTS_QUERIES } from './insights-queries';
+import { WORKER_SUFFIX } from './jobs';
 import { KillSwitch } from './kill-switch';
 import type { StackContext } from './stack-context';
 import { countIf, named } from './terraform-helpers';
@@ -31,6 +32,10 @@ export interface ObservabilityProps {
   readonly filename: string;
   readonly sourceCodeHash: string;
   readonly breakerHandler: string;
+  /** The jobs worker's name, as a list of zero or one: the kill switch closes it too, and the cost alarm counts it. */
+  readonly workerNames: string[];
+  /** The jobs dead-letter queue's name, as a list of zero or one: an alarm when it holds a message. */
+  readonly deadLetterQueueNames: string[];
 }
 
 const FIVE_MINUTES = 300;
@@ -90,7 +95,7 @@ export class Observability extends Construct {
       filename: props.filename,
       sourceCodeHash: props.sourceCodeHash,
       handler: props.breakerHandler,
-      functionNames: [fnName],
+      functionNames: Token.asList(Fn.concat([[fnName], props.workerNames])),
       alarmArn: `${alarmArnPrefix}daily-cost`,
     });
 
@@ -109,7 +114,7 @@ export class Observability extends Construct {
     });
     const common = { alarmActions: this.topic.arns, okActions: this.topic.arns, treatMissingData: 'notBreaching', tags: context.tags() };
     const alarm = (logicalId: string, suffix: string, config: Omit<CloudwatchMetricAlarmConfig, 'alarmName'>) =>
-      named(new CloudwatchMetricAlarm(this, `alarm-${suffix}`, { alarmName: `${fnName}-${suffix}`, ...config }), logicalId);
+      named(new CloudwatchMetricAlarm(this, `alarm-${logicalId}`, { alarmName: `${fnName}-${suffix}`, ...config }), logicalId);
 
     alarm('faults', 'fault-rate', {
       ...common,
@@ -158,17 +163,45 @@ export class Observability extends Construct {
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
     });
-    alarm('daily_cost', 'daily-cost', {
+    const jobsOn = vars.bool('async_jobs_enabled');
+    alarm('jobs_dead_letters', 'jobs-dead-letters', {
       ...common,
-      count: countIf(costAlarmOn),
+      count: countIf(Op.and(alarmsOn, jobsOn)),
+      alarmDescription:
+        "A job's message reached the dead-letter queue: its attempts all died (timeouts, crashes) and GET /jobs/{id} reports it failed (attempts_exhausted). Look at the worker's log.",
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      period: FIVE_MINUTES,
+      dimensions: { QueueName: Token.asString(Fn.one(props.deadLetterQueueNames)) },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    const costAlarm = {
+      ...common,
       alarmDescription:
         'Estimated model cost over the last 24 hours exceeded daily_cost_alarm_usd (list prices). With cost_kill_switch_enabled the agent is closed: reopen with terraform apply.',
-      ...ours('CostUSD', DAY),
-      statistic: 'Sum',
       comparisonOperator: 'GreaterThanThreshold',
       threshold: vars.num('daily_cost_alarm_usd'),
       evaluationPeriods: 1,
       alarmActions: Token.asList(Fn.concat([this.topic.arns, this.killSwitch.arns])),
+    };
+    // With jobs on, the worker's cost counts too: the same alarm (name and ARN), over both functions.
+    alarm('daily_cost_with_jobs', 'daily-cost', {
+      ...costAlarm,
+      count: countIf(Op.and(costAlarmOn, jobsOn)),
+      metricQuery: [
+        { id: 'cost', expression: 'FILL(agent, 0) + FILL(jobs, 0)', label: 'cost USD (agent and jobs)', returnData: true },
+        { id: 'agent', metric: { ...ours('CostUSD', DAY), stat: 'Sum' } },
+        { id: 'jobs', metric: { ...ours('CostUSD', DAY, { [DIMENSIONS.functionName]: `${fnName}${WORKER_SUFFIX}` }), stat: 'Sum' } },
+      ],
+    });
+    alarm('daily_cost', 'daily-cost', {
+      ...costAlarm,
+      count: countIf(Op.and(costAlarmOn, Op.not(jobsOn))),
+      ...ours('CostUSD', DAY),
+      statistic: 'Sum',
     });
   }
 }

@@ -11,8 +11,8 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn, Op, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
-import { BUDGETS_ON, SESSIONS_ON, STATE_TABLE_NEEDED } from '../function/state/features';
-import { BUDGET_ACTIONS, SESSION_ACTIONS, STATE_KEYS, TTL_ATTRIBUTE } from '../function/state/keys';
+import { BUDGETS_ON, JOBS_ON, SESSIONS_ON, STATE_TABLE_NEEDED, type StateUser } from '../function/state/features';
+import { BUDGET_ACTIONS, JOB_API_ACTIONS, JOB_WORKER_ACTIONS, SESSION_ACTIONS, STATE_KEYS, TTL_ATTRIBUTE } from '../function/state/keys';
 import { renderCondition } from './setting-variables';
 import { policyDocument } from './iam-policies';
 import type { StackContext } from './stack-context';
@@ -35,6 +35,10 @@ export class StateTable extends Construct {
   readonly tableNameOrEmpty: string;
   /** The table's permission: the function must not start before it. */
   readonly policy: IamRolePolicy;
+  /** The table's ARN, built from known parts. */
+  readonly tableArn: string;
+  /** The table's customer-managed key (state_kms_key_arn, else kms_key_arn), when one is given. */
+  readonly key: { readonly arn: string; readonly given: IResolvable };
 
   constructor(scope: Construct, id: string, props: StateTableProps) {
     super(scope, id);
@@ -44,16 +48,13 @@ export class StateTable extends Construct {
     // Raw HCL rendered from the function's own conditions (cdktf's operators drop a literal 0 on the right).
     this.needed = local('state_table_needed', `\${${renderCondition(STATE_TABLE_NEEDED)}}`).asBoolean;
     this.tableName = local('state_table_name', `${vars.str('function_name')}-state`).asString;
-    // Exactly the actions of the features that are on.
-    const hcl = (actions: readonly string[]) => `[${actions.map((a) => JSON.stringify(a)).join(', ')}]`;
-    const actions = local(
-      'state_actions',
-      `\${sort(distinct(concat((${renderCondition(SESSIONS_ON)}) ? ${hcl(SESSION_ACTIONS)} : [], (${renderCondition(BUDGETS_ON)}) ? ${hcl(BUDGET_ACTIONS)} : [])))}`,
-    ).asList;
+    const actions = local('state_actions', stateActionsExpression('agent')).asList;
     // The state table's own key, else the deployment's key, else none (an AWS-owned key).
     const key = local('state_kms_key_arn', '${var.state_kms_key_arn != "" ? var.state_kms_key_arn : var.kms_key_arn}').asString;
     const keyGiven = isNotEmpty(key);
     const tableArn = `arn:${context.partition}:dynamodb:${context.region}:${context.accountId}:table/${this.tableName}`;
+    this.tableArn = tableArn;
+    this.key = { arn: key, given: keyGiven };
 
     const table = named(
       new DynamodbTable(this, 'table', {
@@ -117,4 +118,16 @@ export class StateTable extends Construct {
       'state_kms',
     );
   }
+}
+
+/** HCL of exactly the DynamoDB actions `user` needs for the features that are on (as stateActions in the function). */
+export function stateActionsExpression(user: StateUser): string {
+  const hcl = (actions: readonly string[]) => `[${actions.map((a) => JSON.stringify(a)).join(', ')}]`;
+  const jobActions = user === 'agent' ? JOB_API_ACTIONS : JOB_WORKER_ACTIONS;
+  const parts = [
+    `(${renderCondition(SESSIONS_ON)}) ? ${hcl(SESSION_ACTIONS)} : []`,
+    `(${renderCondition(BUDGETS_ON)}) ? ${hcl(BUDGET_ACTIONS)} : []`,
+    `(${renderCondition(JOBS_ON)}) ? ${hcl(jobActions)} : []`,
+  ];
+  return `\${sort(distinct(concat(${parts.join(', ')})))}`;
 }

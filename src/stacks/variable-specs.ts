@@ -12,6 +12,7 @@ import { settingVariable } from './setting-variables';
 import { ACCESS_VARIABLES } from './variables-access';
 import { CORE_VARIABLES } from './variables-core';
 import { ENCRYPTION_VARIABLES } from './variables-encryption';
+import { JOB_VARIABLES } from './variables-jobs';
 import { OBSERVABILITY_VARIABLES } from './variables-observability';
 import { RUNTIME_VARIABLES } from './variables-runtime';
 import { STATE_VARIABLES } from './variables-state';
@@ -28,6 +29,7 @@ export const VARIABLE_GROUPS = [
   'Abuse limits',
   'Observability',
   'Sessions and budgets',
+  'Jobs',
   'Encryption (optional)',
 ] as const;
 
@@ -37,6 +39,7 @@ const STACK_VARIABLES: readonly VariableSpec[] = [
   ...RUNTIME_VARIABLES,
   ...OBSERVABILITY_VARIABLES,
   ...STATE_VARIABLES,
+  ...JOB_VARIABLES,
   ...ENCRYPTION_VARIABLES,
 ];
 

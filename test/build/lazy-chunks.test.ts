@@ -1,7 +1,8 @@
 /**
  * Code only some deployments need sits in lazily imported chunks: loading
  * the handler for the default path does not load (or parse) the Bedrock SDK,
- * the DynamoDB client (sessions and budgets) or the output_schema engine.
+ * the DynamoDB client (sessions and budgets), the Lambda client (kill
+ * switch), the SQS and EventBridge clients (jobs) or the output_schema engine.
  */
 import * as path from 'node:path';
 import { build, type BuildResult } from '../../build/pipeline';
@@ -37,17 +38,22 @@ describe('lazy chunks', () => {
     return seen;
   }
 
-  test.each(['@anthropic-ai/bedrock-sdk', '@aws-sdk/client-dynamodb', 'node_modules/ajv/', 'node_modules/re2js/'])(
-    'no statically imported output contains %s',
-    (pkg) => {
-      const closure = staticClosure();
-      const containing = [...closure].filter((out) => Object.keys(result.metafile.outputs[out].inputs).some((i) => i.includes(pkg)));
-      expect(closure.size).toBeGreaterThan(1);
-      expect(containing).toEqual([]);
-      // ... and it is in the zip all the same.
-      expect(Object.values(result.metafile.outputs).some((o) => Object.keys(o.inputs).some((i) => i.includes(pkg)))).toBe(true);
-    },
-  );
+  test.each([
+    '@anthropic-ai/bedrock-sdk',
+    '@aws-sdk/client-dynamodb',
+    '@aws-sdk/client-lambda',
+    '@aws-sdk/client-sqs',
+    '@aws-sdk/client-eventbridge',
+    'node_modules/ajv/',
+    'node_modules/re2js/',
+  ])('no statically imported output contains %s', (pkg) => {
+    const closure = staticClosure();
+    const containing = [...closure].filter((out) => Object.keys(result.metafile.outputs[out].inputs).some((i) => i.includes(pkg)));
+    expect(closure.size).toBeGreaterThan(1);
+    expect(containing).toEqual([]);
+    // ... and it is in the zip all the same.
+    expect(Object.values(result.metafile.outputs).some((o) => Object.keys(o.inputs).some((i) => i.includes(pkg)))).toBe(true);
+  });
 
   test('the Bedrock SDK is in the zip, in a chunk of its own', () => {
     const bedrock = Object.entries(result.metafile.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes('@anthropic-ai/bedrock-sdk')));
@@ -55,7 +61,7 @@ describe('lazy chunks', () => {
     expect(bedrock[0][0]).toMatch(/chunks\/.*\.mjs$/);
   });
 
-  test('the zip stays within the 450 KiB budget', () => {
+  test('the zip stays within the 480 KiB budget', () => {
     expect(result.sizeWarning).toBeUndefined();
   });
 });

@@ -21,8 +21,13 @@ export const DEFAULT_REMAINING_MS = 30_000;
 /** Lambda's Node for the stack's default runtime. */
 const LAMBDA_RUNTIME = 'nodejs22.x';
 
-export type Export = 'buffered' | 'streaming' | 'breaker';
-const HANDLERS: Record<Export, string> = { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler' };
+export type Export = 'buffered' | 'streaming' | 'breaker' | 'jobs';
+const HANDLERS: Record<Export, string> = {
+  buffered: 'index.handler',
+  streaming: 'index.streamHandler',
+  breaker: 'index.breakerHandler',
+  jobs: 'index.jobHandler',
+};
 
 /** The Node this Jest project runs the zip on (set by test/setup/node-*.ts). */
 export function nodeUnderTest(): NodeBinary {
@@ -128,6 +133,13 @@ export class ZipFunction {
       const json = parseJson(line);
       return json && typeof json === 'object' ? [json as Record<string, any>] : [];
     });
+  }
+
+  /** Kills the execution environment of an export with SIGKILL, as an out-of-memory kill would: the invocation in flight ends as a crash. */
+  kill(exportName: Export): void {
+    const pid = this.functions.get(exportName)?.pid;
+    if (pid === undefined) throw new Error(`No execution environment of ${exportName} is running.`);
+    process.kill(pid, 'SIGKILL');
   }
 
   /** Stops both environments: the next invocation is a cold start, with empty caches. */

@@ -98,6 +98,14 @@ describe('AgentStack', () => {
     expect(keys).toEqual(deployedSettings().sort());
   });
 
+  test('the jobs worker gets the agent’s settings and its own, which the agent does not', () => {
+    const env = String((json.resource.aws_lambda_function.jobs_worker.environment as { variables: string }).variables);
+    const keys = [...env.matchAll(/\b([A-Z][A-Z0-9_]+) = /g)].map((m) => m[1]).sort();
+    expect(keys).toEqual(deployedSettings('worker').sort());
+    const workerOnly = deployedSettings('worker').filter((name) => !deployedSettings().includes(name));
+    expect(workerOnly).toEqual(expect.arrayContaining(['JOB_MAX_RECEIVE_COUNT', 'JOB_EVENTS_ENABLED', 'JOB_EVENT_SOURCE']));
+  });
+
   test('every setting a variable delivers has that variable, with the table’s default', () => {
     for (const name of deployedSettings()) {
       const delivery = SETTINGS[name].delivery;

@@ -19,7 +19,7 @@ describe('loadArtifact', () => {
       zipPath: path.join(dir, 'function.zip'),
       sha256: manifest.sha256,
       sourceCodeHash: manifest.source_code_hash,
-      handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler' },
+      handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler', jobs: 'index.jobHandler' },
     });
   });
 

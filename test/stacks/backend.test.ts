@@ -12,7 +12,7 @@ const ARTIFACT = {
   zipPath: __filename,
   sha256: '0'.repeat(64),
   sourceCodeHash: 'AAAA',
-  handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler' },
+  handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler', jobs: 'index.jobHandler' },
 };
 
 describe('the state backend, chosen in state-backend.json', () => {

@@ -18,7 +18,7 @@ describe('synthModule', () => {
     zipPath,
     sha256: '0'.repeat(64),
     sourceCodeHash: 'AAAA',
-    handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler' },
+    handlers: { buffered: 'index.handler', streaming: 'index.streamHandler', breaker: 'index.breakerHandler', jobs: 'index.jobHandler' },
   });
 
   test('writes cdk.tf.json and the zip into cdktf.out/modules/agent', () => {

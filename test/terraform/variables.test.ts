@@ -125,6 +125,13 @@ describe('tfvars variants of one synthesized stack', () => {
           'caller_daily_token_budget = 50000',
           'daily_cost_budget_usd = 12.5',
           'metrics_namespace = "Agents/Research"',
+          'async_jobs_enabled = true',
+          'job_retention_hours = 72',
+          'job_max_receive_count = 4',
+          'job_max_iterations = 20',
+          'job_max_tool_calls = 40',
+          'job_token_budget = 400000',
+          'job_events_enabled = true',
         ].join('\n'),
         example: example.join('\n'),
         ...numbered(FAILED_PRECONDITIONS, 'precondition'),
@@ -149,11 +156,16 @@ describe('tfvars variants of one synthesized stack', () => {
     expect(plannedResources(exampleAsIs.plan!, 'aws_lambda_function')).toHaveLength(1);
   });
 
-  test('every setting a variable delivers reaches the function in some plan, and nothing else does', () => {
-    const envOf = (plan: PlanJson) =>
-      Object.keys((plannedResources(plan, 'aws_lambda_function')[0].values.environment as Array<{ variables: Record<string, string> }>)[0].variables);
+  test('every setting a variable delivers reaches the function (or the jobs worker) in some plan, and nothing else does', () => {
+    const envOf = (plan: PlanJson, name = 'agent') =>
+      plannedResources(plan, 'aws_lambda_function')
+        .filter((fn) => fn.name === name)
+        .flatMap((fn) => Object.keys((fn.values.environment as Array<{ variables: Record<string, string> }>)[0].variables));
     const seen = new Set([...envOf(publicStreaming), ...envOf(explicitRegions), ...envOf(exampleAsIs.plan!)]);
     expect([...seen].sort()).toEqual(deployedSettings().sort());
+    const worker = envOf(explicitRegions, 'jobs_worker');
+    expect(worker).toEqual(expect.arrayContaining(deployedSettings('worker').filter((name) => !deployedSettings().includes(name))));
+    expect(worker.filter((name) => !(deployedSettings('worker') as string[]).includes(name))).toEqual([]);
   });
 
   test('the policy rules pass on a public, traced, streaming deployment', () => {

@@ -69,6 +69,8 @@ export interface AgentRun {
   readonly events?: AgentEvents;
   /** Checks and charges the daily budgets around each model call; none when budgets are off. */
   readonly meter?: ModelCallMeter;
+  /** Called before each model call and each tool run; throws to stop the run there (a job's cancel). */
+  readonly checkpoint?: () => Promise<void>;
 }
 
 type MessageParam = Anthropic.MessageParam;
@@ -99,6 +101,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       if (spent >= limits.tokenBudget) return finish(state, 'token_budget');
       if (!deadline.canStart(MIN_MODEL_CALL_MS)) throw timeout(state, 'before another model call could start');
 
+      await run.checkpoint?.();
       await run.meter?.beforeModelCall();
       state.iterations += 1;
       const message = await callModel(provider, deadline, events, {
@@ -157,6 +160,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       if (state.tool_calls.length + calls.length > limits.maxToolCalls) return finish(state, 'max_tool_calls');
       if (calls.length > 0) {
         if (!deadline.canStart(MIN_TOOL_MS)) throw timeout(state, 'before the requested tools could run');
+        await run.checkpoint?.();
         const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events, findTool });
         state.tool_calls.push(...ran.records);
         results.push(...ran.results);

@@ -17,9 +17,11 @@ export async function bufferedHandler(event: unknown, context: LambdaContext): P
     prepared = await prepare(request, caller, deadline);
     if (prepared.kind === 'reply') {
       logOutcome(request, startedAt, false, { status: prepared.status, prepared, caller });
-      return prepared.body === undefined ? emptyResponse(prepared.status, request.requestId) : jsonResponse(prepared.status, prepared.body, request.requestId);
+      return prepared.body === undefined
+        ? emptyResponse(prepared.status, request.requestId)
+        : jsonResponse(prepared.status, prepared.body, request.requestId, { ...prepared.headers });
     }
-    const result = await runPrepared(prepared, request, deadline);
+    const result = await runPrepared(prepared, request.requestId, deadline);
     logOutcome(request, startedAt, false, { status: 200, result, prepared, caller });
     return jsonResponse(200, result, request.requestId);
   } catch (caught) {

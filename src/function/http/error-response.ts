@@ -21,7 +21,11 @@ export type ErrorType =
   | 'upstream_error'
   | 'overloaded'
   | 'timeout'
-  | 'internal_error';
+  | 'internal_error'
+  // Only in a job's `error`: no response ever carries these.
+  | 'cancelled'
+  | 'attempts_exhausted'
+  | 'result_too_large';
 
 const CONTRACT: Readonly<Record<ErrorCode, readonly [status: number, type: ErrorType]>> = {
   invalid_request: [400, 'invalid_request'],
@@ -42,6 +46,9 @@ const CONTRACT: Readonly<Record<ErrorCode, readonly [status: number, type: Error
   provider_overloaded: [503, 'overloaded'],
   provider_timeout: [504, 'timeout'],
   deadline_exceeded: [504, 'timeout'],
+  job_cancelled: [409, 'cancelled'],
+  attempts_exhausted: [500, 'attempts_exhausted'],
+  result_too_large: [500, 'result_too_large'],
 };
 
 /** What the caller gets for a failure. */

@@ -7,7 +7,9 @@
  */
 import type { Deadline } from '../agent/deadline';
 import type { AgentRequest } from '../agent/request';
-import { InvalidRequestError } from '../errors';
+import { InvalidRequestError, RequestError } from '../errors';
+import { validJobId } from '../jobs/ids';
+import { submitJob } from '../jobs/submit';
 import { getAuth, getRuntime, type Runtime } from '../runtime';
 import { VERSION } from '../version';
 import { parseAgentRequest, validSessionId } from './agent-request';
@@ -16,8 +18,15 @@ import type { DecodedRequest } from './event';
 import { matchRoute } from './routes';
 
 export type Prepared =
-  /** A request answered without the agent: a status and a JSON body (none for 204). */
-  | { readonly kind: 'reply'; readonly runtime: Runtime; readonly caller: string; readonly status: number; readonly body?: unknown }
+  /** A request answered without the agent: a status, a JSON body (none for 204) and extra headers. */
+  | {
+      readonly kind: 'reply';
+      readonly runtime: Runtime;
+      readonly caller: string;
+      readonly status: number;
+      readonly body?: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | { readonly kind: 'agent'; readonly runtime: Runtime; readonly caller: string; readonly request: AgentRequest };
 
 /**
@@ -29,10 +38,10 @@ export function authenticate(request: DecodedRequest): string {
   return verifyRequest(getAuth(), request);
 }
 
-/** Routes an authenticated request: a reply, or a validated /agent request. */
+/** Routes an authenticated request: a reply (health, sessions, jobs), or a validated /agent request. */
 export async function prepare(request: DecodedRequest, caller: string, deadline: Deadline): Promise<Prepared> {
   const runtime = getRuntime();
-  const route = matchRoute(request, runtime.sessions !== undefined);
+  const route = matchRoute(request, { sessions: runtime.sessions !== undefined, jobs: runtime.jobs !== undefined });
   switch (route.name) {
     case 'health':
       return {
@@ -50,6 +59,18 @@ export async function prepare(request: DecodedRequest, caller: string, deadline:
         return { kind: 'reply', runtime, caller, status: 204 };
       }
       return { kind: 'reply', runtime, caller, status: 200, body: await deadline.abortable((signal) => sessions.read(caller, id, signal)) };
+    }
+    case 'submit-job': {
+      const submitted = await submitJob(runtime, request, caller, deadline);
+      return { kind: 'reply', runtime, caller, ...submitted };
+    }
+    case 'job': {
+      const store = runtime.jobs!.store;
+      const id = validJobId(route.jobId);
+      const view = await deadline.abortable((signal) => (request.method === 'DELETE' ? store.cancel(caller, id, signal) : store.read(caller, id, signal)));
+      // Another caller's job is not found, exactly as one that never existed.
+      if (!view) throw new RequestError('not_found', `No job ${id}: it does not exist, belongs to another caller, or is older than job_retention_hours.`);
+      return { kind: 'reply', runtime, caller, status: 200, body: view };
     }
     case 'agent':
       return {

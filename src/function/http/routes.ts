@@ -3,15 +3,32 @@ import { RequestError } from '../errors';
 import { printable } from '../text';
 import type { DecodedRequest } from './event';
 
-export type Route = { readonly name: 'health' } | { readonly name: 'agent' } | { readonly name: 'session'; readonly sessionId: string };
+export type Route =
+  | { readonly name: 'health' }
+  | { readonly name: 'agent' }
+  | { readonly name: 'session'; readonly sessionId: string }
+  | { readonly name: 'submit-job' }
+  | { readonly name: 'job'; readonly jobId: string };
 
-const ROUTES: Readonly<Record<string, { route: Route; methods: readonly string[] }>> = {
+const ROUTES: Readonly<Record<string, { route: Route; methods: readonly string[]; feature?: Feature }>> = {
   '/health': { route: { name: 'health' }, methods: ['GET'] },
   '/agent': { route: { name: 'agent' }, methods: ['POST'] },
+  '/jobs': { route: { name: 'submit-job' }, methods: ['POST'], feature: 'jobs' },
 };
-/** `/sessions/<id>`: the id itself is checked by the session route. */
-const SESSION_PATH = /^\/sessions\/([^/]+)$/;
-const SESSION_METHODS = ['GET', 'DELETE'];
+/** `/sessions/<id>` and `/jobs/<id>`: the ids themselves are checked by their routes. */
+const ID_ROUTES: ReadonlyArray<{ path: RegExp; methods: readonly string[]; feature: Feature; route: (id: string) => Route }> = [
+  { path: /^\/sessions\/([^/]+)$/, methods: ['GET', 'DELETE'], feature: 'sessions', route: (sessionId) => ({ name: 'session', sessionId }) },
+  { path: /^\/jobs\/([^/]+)$/, methods: ['GET', 'DELETE'], feature: 'jobs', route: (jobId) => ({ name: 'job', jobId }) },
+];
+
+/** Routes that exist only when their feature is on. */
+export type Feature = 'sessions' | 'jobs';
+/** Which features are on. */
+export type Features = Readonly<Record<Feature, boolean>>;
+const FEATURE_OFF: Readonly<Record<Feature, string>> = {
+  sessions: 'Sessions are off for this agent: set sessions_enabled = true to use /sessions.',
+  jobs: 'Jobs are off for this agent: set async_jobs_enabled = true to use /jobs.',
+};
 
 /** A known path asked with a method it does not serve. */
 export class MethodNotAllowedError extends RequestError {
@@ -26,24 +43,38 @@ export class MethodNotAllowedError extends RequestError {
 }
 
 /**
- * The route of a request. `sessions` says whether `/sessions/{id}` exists:
- * with sessions off it is a 404 that names the variable.
+ * The route of a request. A route of a feature that is off is a 404 that
+ * names the variable turning it on.
  */
-export function matchRoute(request: DecodedRequest, sessions = false): Route {
+export function matchRoute(request: DecodedRequest, features: Features = { sessions: false, jobs: false }): Route {
   const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
-  const session = SESSION_PATH.exec(path);
-  if (session) {
-    if (!sessions) throw new RequestError('not_found', 'Sessions are off for this agent: set sessions_enabled = true to use /sessions.');
-    allowed(request, path, SESSION_METHODS);
-    return { name: 'session', sessionId: safeDecode(session[1]) };
+  const on = (feature: Feature | undefined) => {
+    if (feature && !features[feature]) throw new RequestError('not_found', FEATURE_OFF[feature]);
+  };
+  for (const idRoute of ID_ROUTES) {
+    const match = idRoute.path.exec(path);
+    if (!match) continue;
+    on(idRoute.feature);
+    allowed(request, path, idRoute.methods);
+    return idRoute.route(safeDecode(match[1]));
   }
   const entry = Object.prototype.hasOwnProperty.call(ROUTES, path) ? ROUTES[path] : undefined;
-  if (!entry) {
-    const use = sessions ? 'GET /health, POST /agent, or GET or DELETE /sessions/{id}' : 'GET /health or POST /agent';
-    throw new RequestError('not_found', `No route for ${printable(request.path, 64)}. Use ${use}.`);
-  }
+  if (!entry) throw new RequestError('not_found', `No route for ${printable(request.path, 64)}. Use ${routesOn(features)}.`);
+  on(entry.feature);
   allowed(request, path, entry.methods);
   return entry.route;
+}
+
+/** The routes a caller may use, for the 404's message. */
+function routesOn(features: Features): string {
+  return [
+    'GET /health',
+    'POST /agent',
+    ...(features.sessions ? ['GET or DELETE /sessions/{id}'] : []),
+    ...(features.jobs ? ['POST /jobs', 'GET or DELETE /jobs/{id}'] : []),
+  ]
+    .join(', ')
+    .replace(/, ([^,]+)$/, ' or $1');
 }
 
 /** Throws 405 unless the method is one of `methods` (HEAD counts as GET). */

@@ -11,7 +11,8 @@ import type { AgentEvents } from '../agent/events';
 import { runAgent, type AgentResult, type SessionNotUpdated } from '../agent/loop';
 import { COMPILE_BUDGET_MS, compileOutputSchema } from '../agent/output-schema';
 import type { HeldSession, Sessions } from '../state/sessions';
-import type { DecodedRequest, LambdaContext } from './event';
+import type { Limits } from '../config';
+import type { LambdaContext } from './event';
 import type { Prepared } from './prepare-request';
 
 /** What the agent has when Lambda gives no context (never on Lambda). @unit ms */
@@ -22,11 +23,18 @@ export function deadlineOf(context: Partial<LambdaContext> | undefined): Deadlin
   return new Deadline(remainingTime(context));
 }
 
+/** What a job changes in a run: its own caps, and a check for a cancel before each model call and tool run. */
+export interface RunOptions {
+  readonly limits?: Limits;
+  readonly checkpoint?: () => Promise<void>;
+}
+
 export async function runPrepared(
   prepared: Extract<Prepared, { kind: 'agent' }>,
-  request: DecodedRequest,
+  requestId: string,
   deadline: Deadline,
   events?: AgentEvents,
+  options: RunOptions = {},
 ): Promise<AgentResult> {
   const { runtime, caller } = prepared;
   // The whole schema is checked and compiled before the first model call: a defect is a 400 that costs nothing.
@@ -36,13 +44,14 @@ export async function runPrepared(
   const sessionId = prepared.request.sessionId;
   let held: HeldSession | undefined;
   if (sessionId !== undefined && sessions) {
-    held = await deadline.abortable((signal) => sessions.hold(caller, sessionId, request.requestId, deadline.endsAtMs(), signal));
+    held = await deadline.abortable((signal) => sessions.hold(caller, sessionId, requestId, deadline.endsAtMs(), signal));
   }
   try {
     const result = await runAgent({
-      requestId: request.requestId,
+      requestId,
       request: held ? { ...prepared.request, messages: held.turns.map(({ role, content }) => ({ role, content })) } : prepared.request,
-      config: runtime.config,
+      config: options.limits ? { ...runtime.config, limits: options.limits } : runtime.config,
+      checkpoint: options.checkpoint,
       provider: runtime.provider,
       deadline,
       outputSchema,

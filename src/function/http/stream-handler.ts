@@ -52,10 +52,10 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
     caller = authenticate(request);
     prepared = await prepare(request, caller, deadline);
     if (prepared.kind === 'reply') {
-      finalStream = prepared.body === undefined ? sendEmpty(prepared.status) : sendJson(prepared.status, prepared.body);
+      finalStream = prepared.body === undefined ? sendEmpty(prepared.status) : sendJson(prepared.status, prepared.body, { ...prepared.headers });
       logOutcome(request, startedAt, true, { status: prepared.status, prepared, caller });
     } else {
-      const result = await runPrepared(prepared, request, deadline, {
+      const result = await runPrepared(prepared, request.requestId, deadline, {
         onText: (text) => {
           send('text', { text });
           firstTextAt ??= Date.now();

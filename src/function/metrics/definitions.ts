@@ -43,11 +43,34 @@ export const TOOL_METRICS = {
   ToolErrors: REQUEST_METRICS.ToolErrors,
 } as const satisfies Readonly<Record<string, MetricDefinition>>;
 
+/** Written on the jobs worker's line for each job attempt that ended (CostUSD only for a priced model). */
+export const JOB_METRICS = {
+  Jobs: { unit: 'Count', description: '1 per job attempt that ended (succeeded, failed or cancelled).' },
+  JobsFailed: { unit: 'Count', description: '1 when the job failed.' },
+  JobsCancelled: { unit: 'Count', description: '1 when the job was cancelled while running.' },
+  QueueDelay: { unit: 'Milliseconds', description: 'From the job being submitted to this attempt starting.' },
+  Duration: REQUEST_METRICS.Duration,
+  InputTokens: REQUEST_METRICS.InputTokens,
+  OutputTokens: REQUEST_METRICS.OutputTokens,
+  CacheReadInputTokens: REQUEST_METRICS.CacheReadInputTokens,
+  CacheCreationInputTokens: REQUEST_METRICS.CacheCreationInputTokens,
+  CostUSD: REQUEST_METRICS.CostUSD,
+  ModelCalls: REQUEST_METRICS.ModelCalls,
+  ToolCalls: REQUEST_METRICS.ToolCalls,
+  ToolErrors: REQUEST_METRICS.ToolErrors,
+} as const satisfies Readonly<Record<string, MetricDefinition>>;
+
+export type JobMetricName = keyof typeof JOB_METRICS;
+
 /** Written on the function's other lines: each counts one event. */
 export const LINE_METRICS = {
   UnhandledRejections: { unit: 'Count', description: 'A promise rejected with nobody listening (logged, the environment kept serving).' },
   ModelSdkWarnings: { unit: 'Count', description: 'A warning or error the model SDK logged.' },
   FunctionsClosed: { unit: 'Count', description: 'Cost kill switch: functions it set to reserved concurrency 0.' },
+  JobMessagesDropped: { unit: 'Count', description: 'Jobs worker: a queue message that is not a job (logged with why, then deleted).' },
+  JobEventFailures: { unit: 'Count', description: 'Jobs worker: an "Agent Job Finished" event EventBridge did not accept.' },
+  JobDeliveriesSkipped: { unit: 'Count', description: 'Jobs worker: a delivery of a job that had ended, expired, or that another attempt was running.' },
+  JobRetries: { unit: 'Count', description: 'Jobs worker: a message handed back to the queue (the state table failed, or another attempt was running).' },
 } as const satisfies Readonly<Record<string, MetricDefinition>>;
 
 export type RequestMetricName = keyof typeof REQUEST_METRICS;
@@ -71,4 +94,9 @@ export const LINE_DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.
 export const TOOL_DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.functionName, DIMENSIONS.toolName]];
 
 /** Every metric name the function can publish, for checks of the dashboard and alarms. */
-export const PUBLISHED_METRICS: ReadonlySet<string> = new Set([...Object.keys(REQUEST_METRICS), ...Object.keys(TOOL_METRICS), ...Object.keys(LINE_METRICS)]);
+export const PUBLISHED_METRICS: ReadonlySet<string> = new Set([
+  ...Object.keys(REQUEST_METRICS),
+  ...Object.keys(TOOL_METRICS),
+  ...Object.keys(LINE_METRICS),
+  ...Object.keys(JOB_METRICS),
+]);

@@ -24,12 +24,20 @@ export type Delivery =
       readonly capBy?: string;
       /** The setting reaches the function only when this holds. @default - always */
       readonly onlyWhen?: Condition;
+      /** Only the jobs worker reads it: the agent function is not given it. @default false */
+      readonly worker?: boolean;
     }
   /**
    * Computed by the stack from other variables (e.g. the name of a resource it
    * creates): the function gets the stack local `local`, when `onlyWhen` holds.
    */
-  | { readonly by: 'stack'; readonly local: string; readonly onlyWhen: string }
+  | {
+      readonly by: 'stack';
+      readonly local: string;
+      readonly onlyWhen: string;
+      /** Only the jobs worker reads it: the agent function is not given it. @default false */
+      readonly worker?: boolean;
+    }
   /** Computed by the stack for the cost breaker function (src/function/breaker), not the agent: the stack local `local`. */
   | { readonly by: 'breaker'; readonly local: string }
   /** Set by Lambda itself in every execution environment. */

@@ -6,21 +6,27 @@
  */
 import { holds, type Settings } from '../settings/read';
 import type { Condition } from '../settings/types';
-import { BUDGET_ACTIONS, SESSION_ACTIONS } from './keys';
+import { BUDGET_ACTIONS, JOB_API_ACTIONS, JOB_WORKER_ACTIONS, SESSION_ACTIONS } from './keys';
 
 /** Server-side sessions are on. */
 export const SESSIONS_ON: Condition = { isTrue: 'SESSIONS_ENABLED' };
 /** A daily budget is on (0 is off). */
 export const BUDGETS_ON: Condition = { any: [{ isPositive: 'CALLER_DAILY_TOKEN_BUDGET' }, { isPositive: 'DAILY_COST_BUDGET_USD' }] };
+/** Jobs (a queue and a worker) are on. */
+export const JOBS_ON: Condition = { isTrue: 'ASYNC_JOBS_ENABLED' };
 /** A feature that needs the state table is on. */
-export const STATE_TABLE_NEEDED: Condition = { any: [SESSIONS_ON, BUDGETS_ON] };
+export const STATE_TABLE_NEEDED: Condition = { any: [SESSIONS_ON, BUDGETS_ON, JOBS_ON] };
 /** The settings these conditions read. */
-export const STATE_FEATURE_SETTINGS = ['SESSIONS_ENABLED', 'CALLER_DAILY_TOKEN_BUDGET', 'DAILY_COST_BUDGET_USD'] as const;
+export const STATE_FEATURE_SETTINGS = ['SESSIONS_ENABLED', 'CALLER_DAILY_TOKEN_BUDGET', 'DAILY_COST_BUDGET_USD', 'ASYNC_JOBS_ENABLED'] as const;
 
 type FeatureSettings = Pick<Settings, (typeof STATE_FEATURE_SETTINGS)[number]>;
 
-/** The DynamoDB actions the features that are on use, sorted. */
-export function stateActions(settings: FeatureSettings): string[] {
+/** Which function's actions: the agent's (behind the URL) or the jobs worker's. */
+export type StateUser = 'agent' | 'worker';
+
+/** The DynamoDB actions `user` needs for the features that are on, sorted (the worker exists only with jobs on). */
+export function stateActions(settings: FeatureSettings, user: StateUser = 'agent'): string[] {
   const on = (condition: Condition) => holds(condition, settings);
-  return [...new Set([...(on(SESSIONS_ON) ? SESSION_ACTIONS : []), ...(on(BUDGETS_ON) ? BUDGET_ACTIONS : [])])].sort();
+  const jobActions = user === 'agent' ? JOB_API_ACTIONS : JOB_WORKER_ACTIONS;
+  return [...new Set([...(on(SESSIONS_ON) ? SESSION_ACTIONS : []), ...(on(BUDGETS_ON) ? BUDGET_ACTIONS : []), ...(on(JOBS_ON) ? jobActions : [])])].sort();
 }

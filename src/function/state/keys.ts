@@ -7,6 +7,7 @@
  * | a session | `CALLER#<caller id>` | `SESSION#<session id>` | turns, version, lock_owner, lock_expires_at, created_at, updated_at, expires_at |
  * | a caller's usage on one UTC day | `CALLER#<caller id>` | `USAGE#<yyyy-mm-dd>` | tokens, expires_at |
  * | the deployment's usage on one UTC day | `DEPLOYMENT` | `USAGE#<yyyy-mm-dd>` | cost_micro_usd, tokens, expires_at |
+ * | a job | `CALLER#<caller id>` | `JOB#<job id>` | status, request, result or error, attempts, lease, timestamps, expires_at (see jobs/store) |
  *
  * A caller's items share its partition, so no query can reach another
  * caller's sessions. `expires_at` (epoch seconds) is the table's TTL.
@@ -20,8 +21,13 @@ export const callerPartition = (callerId: string) => `CALLER#${callerId}`;
 export const DEPLOYMENT_PARTITION = 'DEPLOYMENT';
 export const sessionSort = (sessionId: string) => `SESSION#${sessionId}`;
 export const usageSort = (day: string) => `USAGE#${day}`;
+export const jobSort = (jobId: string) => `JOB#${jobId}`;
 
 /** The DynamoDB actions sessions use (read, hold and store, delete). */
 export const SESSION_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
 /** The DynamoDB actions budgets use (check both counters at once, add to them). */
 export const BUDGET_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] as const;
+/** The DynamoDB actions the API function uses for jobs (create, read, cancel; delete one whose message could not be sent). */
+export const JOB_API_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+/** The DynamoDB actions the jobs worker uses for jobs (store a scheduled one, read, start, check for a cancel, finish). */
+export const JOB_WORKER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;

@@ -43,6 +43,10 @@ export const str = (value: string): AttributeValue => ({ S: value });
 export const num = (value: number): AttributeValue => ({ N: String(value) });
 export const readStr = (item: Item | undefined, name: string): string | undefined => item?.[name]?.S;
 export const readNum = (item: Item | undefined, name: string): number | undefined => (item?.[name]?.N === undefined ? undefined : Number(item[name].N));
+export const bool = (value: boolean): AttributeValue => ({ BOOL: value });
+export const bin = (value: Uint8Array): AttributeValue => ({ B: value });
+export const readBool = (item: Item | undefined, name: string): boolean => item?.[name]?.BOOL === true;
+export const readBin = (item: Item | undefined, name: string): Uint8Array | undefined => item?.[name]?.B;
 
 export class StateStore {
   constructor(
@@ -50,10 +54,40 @@ export class StateStore {
     private readonly region: string,
   ) {}
 
-  async get(key: Key, signal?: AbortSignal): Promise<Item | undefined> {
+  /** The item, or only the attributes `projection` names (no reserved words). */
+  async get(key: Key, signal?: AbortSignal, projection?: readonly string[]): Promise<Item | undefined> {
     return this.call('read', signal, async ({ sdk, client }, abortSignal) => {
-      const out = await client.send(new sdk.GetItemCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }), { abortSignal });
+      const out = await client.send(
+        new sdk.GetItemCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          ConsistentRead: true,
+          ...(projection ? { ProjectionExpression: projection.join(', ') } : {}),
+        }),
+        { abortSignal },
+      );
       return out.Item;
+    });
+  }
+
+  /** A PutItem of the whole item (keys included); throws ConditionFailed when `condition` does not hold. */
+  async put(item: Item, options: { condition?: string; names?: Record<string, string>; values?: Item } = {}, signal?: AbortSignal): Promise<void> {
+    await this.call('write', signal, async ({ sdk, client }, abortSignal) => {
+      try {
+        await client.send(
+          new sdk.PutItemCommand({
+            TableName: this.tableName,
+            Item: item,
+            ...(options.condition ? { ConditionExpression: options.condition } : {}),
+            ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
+            ...(options.values ? { ExpressionAttributeValues: options.values } : {}),
+          }),
+          { abortSignal },
+        );
+      } catch (error) {
+        if (error instanceof sdk.ConditionalCheckFailedException) throw new ConditionFailed();
+        throw error;
+      }
     });
   }
 
@@ -71,7 +105,7 @@ export class StateStore {
   /** An UpdateItem; throws ConditionFailed when `condition` does not hold. */
   async update(
     key: Key,
-    update: { expression: string; condition?: string; names?: Record<string, string>; values?: Item; returnOld?: boolean },
+    update: { expression: string; condition?: string; names?: Record<string, string>; values?: Item; returnOld?: boolean; returnNew?: boolean },
     signal?: AbortSignal,
   ): Promise<Item | undefined> {
     return this.call('write', signal, async ({ sdk, client }, abortSignal) => {
@@ -84,7 +118,7 @@ export class StateStore {
             ...(update.condition ? { ConditionExpression: update.condition } : {}),
             ...(update.names ? { ExpressionAttributeNames: update.names } : {}),
             ...(update.values ? { ExpressionAttributeValues: update.values } : {}),
-            ReturnValues: update.returnOld ? 'ALL_OLD' : 'NONE',
+            ReturnValues: update.returnOld ? 'ALL_OLD' : update.returnNew ? 'ALL_NEW' : 'NONE',
           }),
           { abortSignal },
         );
@@ -97,7 +131,7 @@ export class StateStore {
   }
 
   /** Deletes the item; returns what it held, or undefined when there was none. Throws ConditionFailed when `condition` does not hold. */
-  async delete(key: Key, options: { condition?: string; values?: Item } = {}, signal?: AbortSignal): Promise<Item | undefined> {
+  async delete(key: Key, options: { condition?: string; names?: Record<string, string>; values?: Item } = {}, signal?: AbortSignal): Promise<Item | undefined> {
     return this.call('write', signal, async ({ sdk, client }, abortSignal) => {
       try {
         const out = await client.send(
@@ -106,6 +140,7 @@ export class StateStore {
             Key: keyOf(key),
             ReturnValues: 'ALL_OLD',
             ...(options.condition ? { ConditionExpression: options.condition } : {}),
+            ...(options.names ? { ExpressionAttributeNames: options.names } : {}),
             ...(options.values ? { ExpressionAttributeValues: options.values } : {}),
           }),
           { abortSignal },

@@ -1,0 +1,357 @@
+/**
+ * Jobs (`async_jobs_enabled`): an encrypted SQS queue with a dead-letter
+ * queue, the worker function (`index.jobHandler`, same zip) fed by an event
+ * source mapping (batch size 1, ReportBatchItemFailures), its own log group
+ * and least-privilege role, `sqs:SendMessage` on the queue for the agent,
+ * the EventBridge Scheduler schedules of `schedules` with a role that may
+ * only send to the queue, and `events:PutEvents` on the default bus with
+ * `job_events_enabled`. With jobs off, nothing here exists.
+ */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { conditional, Fn, Op, TerraformIterator, TerraformLocal, Token, type IResolvable } from 'cdktf';
+import { Construct } from 'constructs';
+import type { AgentFunction } from './agent-function';
+import { functionEnvironment } from './function-environment';
+import { lambdaTrustPolicy, logGroupArn, policyDocument } from './iam-policies';
+import type { StackContext } from './stack-context';
+import { stateActionsExpression } from './state-table';
+import { countIf, first, isEmpty, isNotEmpty, named, orNull, splat } from './terraform-helpers';
+import type { StackVariables } from './variables';
+
+export interface JobsProps {
+  readonly variables: StackVariables;
+  readonly context: StackContext;
+  readonly agent: AgentFunction;
+  /** `index.jobHandler`. */
+  readonly handler: string;
+  readonly sourceCodeHash: string;
+}
+
+/** The actions the worker uses on its queue (the event source mapping polls with the worker's role). */
+export const WORKER_QUEUE_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
+/** AWS's guidance for Lambda event sources: a visibility timeout at least six times the function's timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+/** The dead-letter queue keeps what it gets for the longest SQS allows. @unit seconds */
+const DLQ_RETENTION_SECONDS = 1_209_600;
+/** A queued message lives as long as its job, within what SQS allows. @unit seconds */
+const MAX_RETENTION_SECONDS = 1_209_600;
+/** The worker's suffix: its function, role and log group are `<function_name>-jobs…`. */
+export const WORKER_SUFFIX = '-jobs';
+
+export class Jobs extends Construct {
+  /** Whether jobs are on. */
+  readonly enabled: IResolvable;
+  /** The worker's name, `<function_name>-jobs`, as a list of zero or one (for the kill switch). */
+  readonly workerNames: string[];
+  /** The queue's URL when it exists, else an empty string: for outputs. */
+  readonly queueUrlOrEmpty: string;
+  /** The dead-letter queue's name when it exists, as a list of zero or one (for the alarm). */
+  readonly deadLetterQueueNames: string[];
+
+  constructor(scope: Construct, id: string, props: JobsProps) {
+    super(scope, id);
+    const { variables: vars, context, agent } = props;
+    const local = (name: string, expression: unknown) => named(new TerraformLocal(this, name, expression), name);
+    const fnName = vars.str('function_name');
+    this.enabled = local('jobs_enabled', '${var.async_jobs_enabled}').asBoolean;
+    const on = countIf(this.enabled);
+    const eventsOn = local('job_events_on', '${var.async_jobs_enabled && var.job_events_enabled}').asBoolean;
+    local('job_event_source', fnName);
+    const workerName = `${fnName}${WORKER_SUFFIX}`;
+    const queueName = `${fnName}${WORKER_SUFFIX}`;
+    const arnOf = (service: string, resource: string) => `arn:${context.partition}:${service}:${context.region}:${context.accountId}:${resource}`;
+    const queueArn = arnOf('sqs', queueName);
+    const kmsKeyArn = vars.str('kms_key_arn');
+    const kmsGiven = isNotEmpty(kmsKeyArn);
+    // Your key when kms_key_arn is set, else SQS-managed encryption (SSE-SQS): never a queue unencrypted at rest.
+    const encryption = {
+      kmsMasterKeyId: orNull(kmsKeyArn),
+      sqsManagedSseEnabled: Token.asAny(conditional(kmsGiven, Token.nullValue(), true)),
+    };
+
+    const dlq = named(
+      new SqsQueue(this, 'dlq', { count: on, name: `${queueName}-dlq`, messageRetentionSeconds: DLQ_RETENTION_SECONDS, ...encryption, tags: context.tags() }),
+      'jobs_dlq',
+    );
+    const queue = named(
+      new SqsQueue(this, 'queue', {
+        count: on,
+        name: queueName,
+        visibilityTimeoutSeconds: Token.asNumber(`\${var.job_timeout_seconds * ${VISIBILITY_TIMEOUT_FACTOR}}`),
+        messageRetentionSeconds: Token.asNumber(`\${min(var.job_retention_hours * 3600, ${MAX_RETENTION_SECONDS})}`),
+        redrivePolicy: Token.asString(
+          '${jsonencode({ deadLetterTargetArn = format("arn:%s:sqs:%s:%s:%s-jobs-dlq", data.aws_partition.current.partition, data.aws_region.current.name, data.aws_caller_identity.current.account_id, var.function_name), maxReceiveCount = var.job_max_receive_count })}',
+        ),
+        ...encryption,
+        tags: context.tags(),
+        dependsOn: [dlq],
+      }),
+      'jobs',
+    );
+    this.queueUrlOrEmpty = Token.asString(Fn.join('', splat(queue, 'url')));
+    // SQS's URL format, from known parts: the function's environment is then known at plan.
+    const queueUrl = `https://sqs.${context.region}.\${data.aws_partition.current.dns_suffix}/${context.accountId}/${queueName}`;
+    this.deadLetterQueueNames = local('jobs_dead_letter_queue_names', '${[for q in aws_sqs_queue.jobs_dlq : q.name]}').asList;
+    local('jobs_queue_url', queueUrl);
+
+    // What the queue's key needs, through SQS only: sending encrypts, receiving decrypts.
+    const queueKmsStatement = (actions: string[]) => ({
+      sid: 'UseQueueKeyThroughSqs',
+      effect: 'Allow',
+      actions,
+      resources: [kmsKeyArn],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`sqs.${context.region}.amazonaws.com`] }],
+    });
+    const withKey = Op.and(this.enabled, kmsGiven);
+
+    // The agent may send to the queue, nothing more.
+    const agentSend = named(
+      new IamRolePolicy(this, 'agent-send', {
+        count: on,
+        role: agent.role.id,
+        name: 'jobs-queue-send',
+        policy: policyDocument(this, 'jobs_send', [{ sid: 'SendJobs', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [queueArn] }], on),
+      }),
+      'jobs_send',
+    );
+    named(
+      new IamRolePolicy(this, 'agent-send-kms', {
+        count: countIf(withKey),
+        role: agent.role.id,
+        name: 'jobs-queue-kms',
+        policy: policyDocument(this, 'jobs_send_kms', [queueKmsStatement(['kms:Decrypt', 'kms:GenerateDataKey'])], countIf(withKey)),
+      }),
+      'jobs_send_kms',
+    );
+    // The agent must not accept a job before it may queue one.
+    agent.function.dependsOn = [...(agent.function.dependsOn ?? []), `${agentSend.terraformResourceType}.${agentSend.friendlyUniqueId}`];
+
+    // The worker: its own role and log group.
+    const role = named(
+      new IamRole(this, 'role', {
+        count: on,
+        name: `${workerName}-role`,
+        description: 'Execution role of the Claude agent jobs worker: its queue, the state table and the model only.',
+        assumeRolePolicy: lambdaTrustPolicy(),
+        tags: context.tags(),
+      }),
+      'jobs_worker',
+    );
+    const roleId = Token.asString(Fn.one(splat(role, 'id')));
+    const logGroupName = `/aws/lambda/${workerName}`;
+    const workerStateActions = local('jobs_worker_state_actions', stateActionsExpression('worker')).asList;
+    const statements = [
+      {
+        sid: 'WriteOwnLogGroup',
+        effect: 'Allow',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${logGroupArn(context, logGroupName)}:*`],
+      },
+      { sid: 'ConsumeJobsQueue', effect: 'Allow', actions: WORKER_QUEUE_ACTIONS, resources: [queueArn] },
+      { sid: 'ReadWriteStateTable', effect: 'Allow', actions: workerStateActions, resources: [agent.state.tableArn] },
+    ];
+    const policies: IamRolePolicy[] = [
+      named(
+        new IamRolePolicy(this, 'worker', { count: on, role: roleId, name: 'jobs-worker', policy: policyDocument(this, 'jobs_worker', statements, on) }),
+        'jobs_worker',
+      ),
+    ];
+    // The model exactly as the agent reaches it, and the deployment's key as the agent uses it.
+    for (const [i, access] of agent.modelPolicies.entries()) {
+      const count = countIf(Op.and(this.enabled, access.enabled));
+      policies.push(
+        named(
+          new IamRolePolicy(this, `worker-model-${i}`, { count, role: roleId, name: access.name, policy: access.policy }),
+          `jobs_worker_${access.name.replace(/-/g, '_')}`,
+        ),
+      );
+    }
+    const keyCount = countIf(withKey);
+    policies.push(
+      named(new IamRolePolicy(this, 'worker-kms', { count: keyCount, role: roleId, name: 'kms', policy: agent.kmsPolicy.policy }), 'jobs_worker_kms'),
+      named(
+        new IamRolePolicy(this, 'worker-queue-kms', {
+          count: keyCount,
+          role: roleId,
+          name: 'jobs-queue-kms',
+          policy: policyDocument(this, 'jobs_worker_queue_kms', [queueKmsStatement(['kms:Decrypt'])], keyCount),
+        }),
+        'jobs_worker_queue_kms',
+      ),
+    );
+    const stateKeyCount = countIf(Op.and(this.enabled, agent.state.key.given));
+    policies.push(
+      named(
+        new IamRolePolicy(this, 'worker-state-kms', {
+          count: stateKeyCount,
+          role: roleId,
+          name: 'state-table-kms',
+          policy: policyDocument(
+            this,
+            'jobs_worker_state_kms',
+            [
+              {
+                sid: 'UseStateKeyThroughDynamoDB',
+                effect: 'Allow',
+                actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+                resources: [agent.state.key.arn],
+                condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`dynamodb.${context.region}.amazonaws.com`] }],
+              },
+            ],
+            stateKeyCount,
+          ),
+        }),
+        'jobs_worker_state_kms',
+      ),
+    );
+    const eventsCount = countIf(eventsOn);
+    policies.push(
+      named(
+        new IamRolePolicy(this, 'worker-events', {
+          count: eventsCount,
+          role: roleId,
+          name: 'job-events',
+          policy: policyDocument(
+            this,
+            'jobs_worker_events',
+            [{ sid: 'PutJobEvents', effect: 'Allow', actions: ['events:PutEvents'], resources: [arnOf('events', 'event-bus/default')] }],
+            eventsCount,
+          ),
+        }),
+        'jobs_worker_events',
+      ),
+    );
+
+    const logGroup = named(
+      new CloudwatchLogGroup(this, 'log-group', {
+        count: on,
+        name: logGroupName,
+        retentionInDays: vars.num('log_retention_days'),
+        kmsKeyId: orNull(kmsKeyArn),
+        tags: context.tags(),
+      }),
+      'jobs_worker',
+    );
+    const worker = named(
+      new LambdaFunction(this, 'function', {
+        count: on,
+        functionName: workerName,
+        description: 'Claude agent jobs worker: runs the jobs of POST /jobs and the schedules from the jobs queue.',
+        role: Token.asString(Fn.one(splat(role, 'arn'))),
+        filename: agent.filename,
+        sourceCodeHash: props.sourceCodeHash,
+        handler: props.handler,
+        runtime: vars.str('runtime'),
+        architectures: [vars.str('architecture')],
+        memorySize: vars.num('memory_size'),
+        timeout: vars.num('job_timeout_seconds'),
+        reservedConcurrentExecutions: vars.num('job_concurrency'),
+        loggingConfig: { logFormat: 'JSON', logGroup: logGroupName, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
+        tracingConfig: { mode: Token.asString(conditional(vars.bool('tracing_enabled'), 'Active', 'PassThrough')) },
+        environment: { variables: functionEnvironment('worker') },
+        kmsKeyArn: orNull(kmsKeyArn),
+        tags: context.tags(),
+        dependsOn: [logGroup, ...policies, agent.state.policy],
+        lifecycle: {
+          precondition: [
+            {
+              condition: isEmpty(vars.str('vpc_id')),
+              errorMessage:
+                'async_jobs_enabled does not run in a VPC yet (vpc_id is set): the worker would need VPC endpoints for SQS and EventBridge. Turn jobs off, or deploy without vpc_id.',
+            },
+          ],
+        },
+      }),
+      'jobs_worker',
+    );
+    this.workerNames = local('jobs_worker_names', '${[for fn in aws_lambda_function.jobs_worker : fn.function_name]}').asList;
+
+    named(
+      new LambdaEventSourceMapping(this, 'mapping', {
+        count: on,
+        eventSourceArn: first(queue, 'arn'),
+        functionName: first(worker, 'arn'),
+        batchSize: 1,
+        functionResponseTypes: ['ReportBatchItemFailures'],
+        // Never more pollers than the worker may run: the rest would be throttled and counted as receives.
+        scalingConfig: { maximumConcurrency: vars.num('job_concurrency') },
+        tags: context.tags(),
+      }),
+      'jobs',
+    );
+
+    // Schedules: EventBridge Scheduler sends each schedule's request to the queue, with a role that may do nothing else.
+    const schedulesOn = Op.and(this.enabled, isNotEmpty(vars.map('schedules')));
+    const schedulerCount = countIf(schedulesOn);
+    const schedulerRole = named(
+      new IamRole(this, 'scheduler-role', {
+        count: schedulerCount,
+        name: `${workerName}-scheduler`,
+        description: 'EventBridge Scheduler role of the Claude agent schedules: send to the jobs queue only.',
+        assumeRolePolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'SchedulerAssumeRole',
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.current.account_id}' } },
+            },
+          ],
+        }),
+        tags: context.tags(),
+      }),
+      'jobs_scheduler',
+    );
+    const schedulerRoleId = Token.asString(Fn.one(splat(schedulerRole, 'id')));
+    const schedulerPolicy = named(
+      new IamRolePolicy(this, 'scheduler-policy', {
+        count: schedulerCount,
+        role: schedulerRoleId,
+        name: 'jobs-queue-send',
+        policy: policyDocument(
+          this,
+          'jobs_scheduler',
+          [{ sid: 'SendScheduledJobs', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [queueArn] }],
+          schedulerCount,
+        ),
+      }),
+      'jobs_scheduler',
+    );
+    const schedulerKmsCount = countIf(Op.and(schedulesOn, kmsGiven));
+    named(
+      new IamRolePolicy(this, 'scheduler-kms', {
+        count: schedulerKmsCount,
+        role: schedulerRoleId,
+        name: 'jobs-queue-kms',
+        policy: policyDocument(this, 'jobs_scheduler_kms', [queueKmsStatement(['kms:Decrypt', 'kms:GenerateDataKey'])], schedulerKmsCount),
+      }),
+      'jobs_scheduler_kms',
+    );
+    const each = TerraformIterator.fromMap(Token.asAnyMap(`\${var.async_jobs_enabled ? var.schedules : {}}`));
+    named(
+      new SchedulerSchedule(this, 'schedule', {
+        forEach: each,
+        name: Token.asString('${substr(format("%s-%s", var.function_name, each.key), 0, 64)}'),
+        description: 'Claude agent schedule ${each.key}: enqueues a job as the caller schedule:${each.key}.',
+        scheduleExpression: Token.asString(each.getString('schedule_expression')),
+        scheduleExpressionTimezone: Token.asString(each.getString('timezone')),
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: first(queue, 'arn'),
+          roleArn: Token.asString(Fn.one(splat(schedulerRole, 'arn'))),
+          input: Token.asString('${jsonencode({ schedule = each.key, request = jsondecode(each.value.request) })}'),
+        },
+        dependsOn: [schedulerPolicy],
+      }),
+      'jobs',
+    );
+  }
+}

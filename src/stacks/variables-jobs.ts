@@ -1,0 +1,50 @@
+/** Jobs: the worker function's size and the schedules that enqueue jobs (the settings table adds the rest of the group). */
+import { intRange, type VariableSpec } from './variable-types';
+
+const GROUP = 'Jobs';
+
+export const JOB_VARIABLES: readonly VariableSpec[] = [
+  {
+    name: 'job_timeout_seconds',
+    group: GROUP,
+    type: 'number',
+    default: 900,
+    description: "The jobs worker's timeout, 10 to 900 seconds: a job's deadline. The queue's visibility timeout is six times it.",
+    validation: [intRange('job_timeout_seconds', 10, 900, 'seconds')],
+  },
+  {
+    name: 'job_concurrency',
+    group: GROUP,
+    type: 'number',
+    default: 5,
+    description: "Jobs run at once at most (the worker's reserved concurrency and the queue's maximum pollers), 2 to 1000. More wait in the queue.",
+    validation: [intRange('job_concurrency', 2, 1000, 'jobs')],
+  },
+  {
+    name: 'schedules',
+    group: GROUP,
+    type: 'map(object({ schedule_expression = string, timezone = optional(string, "UTC"), request = string }))',
+    default: {},
+    description:
+      'EventBridge Scheduler schedules that enqueue jobs, by name: `schedule_expression` ("rate(1 day)", "cron(0 7 * * ? *)", "at(2026-12-01T09:00:00)"), optional `timezone` (IANA, default UTC), and `request`, the POST /agent body as JSON (jsonencode({ input = "..." })). A job runs as the caller `schedule:<name>`. Needs async_jobs_enabled.',
+    validation: [
+      {
+        condition: '${alltrue([for name, s in var.schedules : can(regex("^[A-Za-z0-9_.-]{1,64}$", name))])}',
+        errorMessage: 'schedules: each name must be 1 to 64 letters, digits and "_ . -" (it becomes the caller id schedule:<name>).',
+      },
+      {
+        condition: '${alltrue([for s in values(var.schedules) : can(regex("^(rate|cron|at)\\\\(.+\\\\)$", s.schedule_expression))])}',
+        errorMessage: 'schedules: each schedule_expression must be "rate(...)", "cron(...)" or "at(...)", e.g. "rate(1 day)" or "cron(0 7 * * ? *)".',
+      },
+      {
+        condition: '${alltrue([for s in values(var.schedules) : can(tostring(jsondecode(s.request).input))])}',
+        errorMessage:
+          'schedules: each request must be the POST /agent body as JSON with an "input" string, e.g. jsonencode({ input = "Write the daily report." }).',
+      },
+      {
+        condition: '${length(var.schedules) == 0 || var.async_jobs_enabled}',
+        errorMessage: 'schedules enqueue jobs: set async_jobs_enabled = true to use them.',
+      },
+    ],
+  },
+];

@@ -1,0 +1,396 @@
+/**
+ * Jobs (async_jobs_enabled), through the built zip under the runtime client:
+ * the API export answers POST/GET/DELETE /jobs, the worker export
+ * (`index.jobHandler`) consumes the SQS events Lambda's event source
+ * mapping builds, against real local services on 127.0.0.1: SQS (AWS JSON
+ * 1.0, redrive included), DynamoDB (dynalite) and EventBridge.
+ */
+import { randomBytes } from 'node:crypto';
+import { LOCAL_CREDENTIALS } from '../../src/dev/lambda/execution-environment';
+import { metricValue } from '../helpers/emf';
+import { agentEvent, asCaller, eventFixture, withRoute, type FunctionUrlEventFixture } from '../helpers/events';
+import { EventSourceMapping } from '../helpers/job-queue';
+import { stateEnv, withZipRuntime, type BufferedResult } from '../helpers/zip-runtime';
+import { startEventBridge, type EventBridgeServer } from '../fixtures/servers/eventbridge';
+import { localQueueArn, startSqs, type SqsServer } from '../fixtures/servers/sqs';
+import type { Reply } from '../fixtures/servers/messages-api';
+
+const ALICE = 'arn:aws:iam::123456789012:user/alice';
+const BOB = 'arn:aws:iam::123456789012:user/bob';
+const QUEUE = 'agent-jobs';
+const DLQ = 'agent-jobs-dlq';
+/** Enough for a model call to start (2 s) after the response reserve (1 s), with room for a loaded machine. @unit ms */
+const SHORT_TIMEOUT_MS = 4_000;
+
+const text = (value: string, extra: Partial<Extract<Reply, { kind: 'message' }>> = {}): Reply => ({
+  kind: 'message',
+  content: [{ type: 'text', text: value }],
+  ...extra,
+});
+const submit = (body: unknown, caller = ALICE, headers: Record<string, string> = {}): FunctionUrlEventFixture => {
+  const event = withRoute(agentEvent(body), 'POST', '/jobs');
+  return asCaller({ ...event, headers: { ...event.headers, ...headers } }, caller);
+};
+const jobRoute = (method: 'GET' | 'DELETE', id: string, caller = ALICE): FunctionUrlEventFixture =>
+  asCaller(withRoute(eventFixture('get-health'), method, `/jobs/${id}`), caller);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+describe('jobs', () => {
+  let sqs: SqsServer;
+  let events: EventBridgeServer;
+  let queueUrl: string;
+  let esm: EventSourceMapping;
+  // Started before the function's environment is built from their addresses.
+  beforeAll(async () => {
+    [sqs, events] = await Promise.all([startSqs(LOCAL_CREDENTIALS), startEventBridge(LOCAL_CREDENTIALS)]);
+    sqs.createQueue(DLQ);
+    queueUrl = sqs.createQueue(QUEUE, { visibilityTimeoutSeconds: 1, redrive: { deadLetterQueue: localQueueArn(DLQ), maxReceiveCount: 3 } });
+    esm = new EventSourceMapping(sqs, queueUrl, QUEUE);
+  });
+  const ctx = withZipRuntime(
+    (services) =>
+      stateEnv(services, {
+        ASYNC_JOBS_ENABLED: 'true',
+        JOBS_QUEUE_URL: queueUrl,
+        AWS_ENDPOINT_URL_SQS: sqs.url,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: events.url,
+        JOB_EVENT_SOURCE: 'agent',
+      }),
+    { state: true },
+  );
+  afterAll(async () => {
+    esm.close();
+    await Promise.all([sqs.close(), events.close()]);
+  });
+  beforeEach(() => {
+    sqs.purge();
+    events.events.length = 0;
+  });
+  afterEach(() => {
+    expect(sqs.refused).toEqual([]);
+    expect(events.refused).toEqual([]);
+  });
+
+  const submitted = async (body: unknown = { input: 'Summarise the report.' }, caller = ALICE): Promise<string> => {
+    const response = await ctx.invoke(submit(body, caller));
+    if (response.statusCode !== 202) throw new Error(`POST /jobs answered ${response.statusCode}: ${response.body}`);
+    return response.json.job_id as string;
+  };
+  const view = async (id: string, caller = ALICE): Promise<BufferedResult> => ctx.invoke(jobRoute('GET', id, caller));
+  const jobLines = () => ctx.fn.jsonLines().filter((line) => line.message === 'job');
+
+  test('with async_jobs_enabled off, /jobs is a 404 that names the variable', async () => {
+    await ctx.useEnv({ ASYNC_JOBS_ENABLED: 'false' });
+    for (const event of [submit({ input: 'hi' }), jobRoute('GET', '0'.repeat(32))]) {
+      const response = await ctx.invoke(event);
+      expect(response.statusCode).toBe(404);
+      expect(response.json.error.message).toContain('async_jobs_enabled = true');
+    }
+  });
+
+  test('POST /jobs answers 202 before any model call; the message names the job, the request stays in the table', async () => {
+    const response = await ctx.invoke(submit({ input: 'Summarise the report.' }));
+    expect(response.statusCode).toBe(202);
+    const id = response.json.job_id;
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(response.json).toEqual({ job_id: id, status: 'queued', status_url: `/jobs/${id}` });
+    expect(response.headers.location).toBe(`/jobs/${id}`);
+    expect(ctx.api.requests).toHaveLength(0);
+    expect(sqs.bodies(QUEUE).map((b) => JSON.parse(b))).toEqual([{ job_id: id, caller: `iam:${ALICE}` }]);
+    expect((await view(id)).json).toEqual({ job_id: id, status: 'queued', created_at: expect.any(String), started_at: null, finished_at: null, attempts: 0 });
+  });
+
+  test('the worker runs the job: running while it works, then succeeded with exactly what POST /agent returns', async () => {
+    ctx.api.enqueue(text('The report says 42.', { firstByteDelayMs: 400 }), text('The report says 42.'));
+    const id = await submitted();
+    const delivering = esm.deliver(ctx.fn);
+    await until('the model call', () => ctx.api.requests.length === 1);
+    const running = (await view(id)).json;
+    expect(running).toMatchObject({ status: 'running', attempts: 1, finished_at: null });
+    const delivery = await delivering;
+    expect(delivery?.outcome.kind).toBe('response');
+    expect(JSON.parse((delivery!.outcome as { payload: Buffer }).payload.toString())).toEqual({ batchItemFailures: [] });
+    expect(delivery?.returned).toBe(false);
+    expect(sqs.bodies(QUEUE)).toEqual([]);
+
+    const done = (await view(id)).json;
+    expect(done.status).toBe('succeeded');
+    expect(Date.parse(done.created_at)).toBeLessThanOrEqual(Date.parse(done.started_at));
+    expect(Date.parse(done.started_at)).toBeLessThanOrEqual(Date.parse(done.finished_at));
+    const direct = await ctx.invoke(asCaller(agentEvent({ input: 'Summarise the report.' }), ALICE));
+    const { request_id: jobRequestId, ...jobResult } = done.result;
+    const { request_id: directRequestId, ...directResult } = direct.json;
+    expect(jobRequestId).toEqual(expect.any(String));
+    expect(directRequestId).not.toBe(jobRequestId);
+    expect(jobResult).toEqual(directResult);
+    expect(ctx.api.requests[0].body).toEqual(ctx.api.requests[1].body);
+
+    const [line] = jobLines();
+    expect(line).toMatchObject({ level: 'INFO', job_id: id, caller: `iam:${ALICE}`, status: 'succeeded', attempt: 1, receive_count: 1, input_tokens: 25 });
+    expect(line.queue_delay_ms).toBeGreaterThanOrEqual(0);
+    expect(metricValue(line, 'Jobs', ['FunctionName'])).toBe(1);
+    expect(metricValue(line, 'OutputTokens', ['FunctionName'])).toBe(12);
+  });
+
+  test('a request POST /agent would refuse is refused by POST /jobs, and nothing is queued or stored', async () => {
+    const cases: Array<[unknown, number, string]> = [
+      [{ input: '' }, 400, '`input` must not be empty.'],
+      [{ input: 'x', output_schema: { type: 'object', properties: { a: { type: 'nonsense' } } } }, 400, 'output_schema'],
+      [{ input: 'x', session_id: 'chat-2026-11-25.a1' }, 400, 'sessions_enabled = true'],
+    ];
+    for (const [body, status, message] of cases) {
+      const asJob = await ctx.invoke(submit(body));
+      const asAgent = await ctx.invoke(asCaller(agentEvent(body), ALICE));
+      expect([asJob.statusCode, asJob.json.error.type]).toEqual([status, asAgent.json.error.type]);
+      expect(asJob.json.error.message).toBe(asAgent.json.error.message);
+      expect(asJob.json.error.message).toContain(message);
+    }
+    const badKey = await ctx.invoke(submit({ input: 'x' }, ALICE, { 'idempotency-key': 'short' }));
+    expect(badKey.statusCode).toBe(400);
+    expect(badKey.json.error.message).toContain('Idempotency-Key is 8 to 255');
+    expect(sqs.bodies(QUEUE)).toEqual([]);
+    expect(await ctx.dynamodb.items()).toEqual([]);
+  });
+
+  test('a caller whose daily budget is spent gets 429 from POST /jobs, before anything is queued', async () => {
+    await ctx.useEnv({ CALLER_DAILY_TOKEN_BUDGET: '30' });
+    ctx.api.enqueue(text('spent'));
+    expect((await ctx.invoke(asCaller(agentEvent({ input: 'hi' }), ALICE))).statusCode).toBe(200); // 37 tokens of 30
+    const refused = await ctx.invoke(submit({ input: 'more' }));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json.error.type).toBe('budget_exceeded');
+    expect(sqs.bodies(QUEUE)).toEqual([]);
+  });
+
+  test('the same Idempotency-Key from the same caller returns the same job; with another body it is a 409', async () => {
+    const key = { 'idempotency-key': 'order-7f3a9c1e' };
+    const first = await ctx.invoke(submit({ input: 'Once only.' }, ALICE, key));
+    const again = await ctx.invoke(submit({ input: 'Once only.' }, ALICE, key));
+    expect(first.statusCode).toBe(202);
+    expect(again.statusCode).toBe(202);
+    expect(again.json.job_id).toBe(first.json.job_id);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(sqs.bodies(QUEUE)).toHaveLength(1);
+
+    const changed = await ctx.invoke(submit({ input: 'Something else.' }, ALICE, key));
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json.error.message).toContain('already used for a different request');
+    const bobs = await ctx.invoke(submit({ input: 'Once only.' }, BOB, key));
+    expect(bobs.statusCode).toBe(202);
+    expect(bobs.json.job_id).not.toBe(first.json.job_id);
+    expect(sqs.bodies(QUEUE)).toHaveLength(2);
+  });
+
+  test('a queued job that is cancelled never runs', async () => {
+    const id = await submitted();
+    const cancelled = await ctx.invoke(jobRoute('DELETE', id));
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json).toMatchObject({ job_id: id, status: 'cancelled', started_at: null, finished_at: expect.any(String) });
+    const delivery = await esm.deliver(ctx.fn);
+    expect(delivery?.returned).toBe(false);
+    expect(ctx.api.requests).toHaveLength(0);
+    expect((await view(id)).json.status).toBe('cancelled');
+    expect(ctx.fn.jsonLines().find((l) => l.message === 'job delivery skipped')).toMatchObject({ job_id: id, why: 'the job is already cancelled' });
+  });
+
+  test('a running job that is cancelled stops before its next tool run and keeps what it produced', async () => {
+    ctx.api.enqueue(
+      {
+        kind: 'message',
+        content: [
+          { type: 'text', text: 'Let me work that out.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'calculator', input: { expression: '6*7' } },
+        ],
+        stop_reason: 'tool_use',
+        firstByteDelayMs: 600,
+      },
+      text('never asked'),
+    );
+    const id = await submitted();
+    const delivering = esm.deliver(ctx.fn);
+    await until('the first model call', () => ctx.api.requests.length === 1);
+    const asked = await ctx.invoke(jobRoute('DELETE', id));
+    expect(asked.json).toMatchObject({ status: 'running', cancel_requested: true });
+    expect((await delivering)?.returned).toBe(false);
+
+    const done = (await view(id)).json;
+    expect(done.status).toBe('cancelled');
+    expect(done.partial).toMatchObject({ output: 'Let me work that out.', iterations: 1, tool_calls: [] });
+    expect(done.error).toBeUndefined();
+    expect(ctx.api.requests).toHaveLength(1);
+    const [line] = jobLines();
+    expect(line).toMatchObject({ status: 'cancelled', iterations: 1, tool_calls: 0 });
+    expect(metricValue(line, 'JobsCancelled', ['FunctionName'])).toBe(1);
+  });
+
+  test('a message delivered again for a job that already ended does nothing', async () => {
+    ctx.api.enqueue(text('done once'));
+    const id = await submitted();
+    const [message] = sqs.bodies(QUEUE);
+    await esm.deliver(ctx.fn);
+    const before = (await view(id)).json;
+    await esm.send(message); // SQS delivers at least once
+    const duplicate = await esm.deliver(ctx.fn);
+    expect(duplicate?.returned).toBe(false);
+    expect(ctx.api.requests).toHaveLength(1);
+    expect((await view(id)).json).toEqual(before);
+  });
+
+  test("a job whose attempt died is retried, not while the dead attempt's lease lasts, and then succeeds", async () => {
+    ctx.api.enqueue({ kind: 'hang' }, text('second time lucky'));
+    const id = await submitted();
+    const first = esm.deliver(ctx.fn, { remainingMs: SHORT_TIMEOUT_MS });
+    await until('the model call', () => ctx.api.requests.length === 1);
+    ctx.fn.kill('jobs');
+    const crashed = await first;
+    expect(crashed?.outcome.kind).toBe('crash');
+    expect(crashed?.returned).toBe(true);
+
+    // Visible again after the 1 s visibility timeout, but the dead attempt's lease still holds the job.
+    await sleep(1_100);
+    const early = await esm.deliver(ctx.fn);
+    expect(early?.returned).toBe(true);
+    expect(ctx.api.requests).toHaveLength(1);
+    expect(ctx.fn.jsonLines().find((l) => l.message === 'job message returned to the queue')).toMatchObject({ why: 'another attempt is running the job' });
+
+    await until('the lease to expire', async () => (await view(id)).json.status === 'queued');
+    await sleep(1_100);
+    const retried = await esm.deliver(ctx.fn);
+    expect(retried?.returned).toBe(false);
+    const done = (await view(id)).json;
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 2, result: { output: 'second time lucky' } });
+    expect(jobLines().at(-1)).toMatchObject({ attempt: 2, receive_count: 3 });
+  });
+
+  test('a job whose last allowed attempt died reads as failed (attempts_exhausted), and its message goes to the dead-letter queue', async () => {
+    const lastQueue = 'agent-jobs-once';
+    const url = sqs.createQueue(lastQueue, { visibilityTimeoutSeconds: 1, redrive: { deadLetterQueue: localQueueArn(DLQ), maxReceiveCount: 1 } });
+    const once = new EventSourceMapping(sqs, url, lastQueue);
+    try {
+      await ctx.useEnv({ JOBS_QUEUE_URL: url, JOB_MAX_RECEIVE_COUNT: '1' });
+      ctx.api.enqueue({ kind: 'hang' });
+      const id = await submitted();
+      // A new environment: started first (an empty batch), so its cold start does not eat the attempt's deadline.
+      expect(await ctx.fn.invokeExport('jobs', { Records: [] })).toMatchObject({ kind: 'response' });
+      const attempt = once.deliver(ctx.fn, { remainingMs: SHORT_TIMEOUT_MS });
+      await until('the model call', () => ctx.api.requests.length === 1);
+      ctx.fn.kill('jobs');
+      expect((await attempt)?.outcome.kind).toBe('crash');
+      await until('the lease to expire', async () => (await view(id)).json.status !== 'running');
+      const failed = (await view(id)).json;
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatchObject({ type: 'attempts_exhausted', message: expect.stringContaining('will not be retried') });
+      await sleep(1_100);
+      expect(await once.receive()).toBeUndefined();
+      expect(sqs.bodies(DLQ).map((b) => JSON.parse(b).job_id)).toEqual([id]);
+    } finally {
+      once.close();
+    }
+  });
+
+  test("another caller's job is a 404 for GET and DELETE, exactly as a job that does not exist", async () => {
+    const id = await submitted();
+    for (const method of ['GET', 'DELETE'] as const) {
+      const response = await ctx.invoke(jobRoute(method, id, BOB));
+      expect(response.statusCode).toBe(404);
+      expect(response.json.error.message).toBe(
+        (await ctx.invoke(jobRoute(method, randomBytes(16).toString('hex'), BOB))).json.error.message.replace(/No job [0-9a-f]{32}/, `No job ${id}`),
+      );
+    }
+    expect((await view(id)).json.status).toBe('queued');
+    expect((await ctx.invoke(jobRoute('GET', 'not-a-job-id'))).statusCode).toBe(400);
+  });
+
+  test('with job events on, a finished job puts one "Agent Job Finished" event: who, how it ended, what it cost, never the prompt or the answer', async () => {
+    await ctx.useEnv({ JOB_EVENTS_ENABLED: 'true' });
+    ctx.api.enqueue(text('The confidential answer.'));
+    const id = await submitted({ input: 'The confidential question.' });
+    await esm.deliver(ctx.fn);
+    expect(events.events).toHaveLength(1);
+    const [event] = events.events;
+    expect(event).toMatchObject({ source: 'agent', detailType: 'Agent Job Finished', eventBusName: 'default' });
+    expect(event.detail).toEqual({
+      job_id: id,
+      caller: `iam:${ALICE}`,
+      status: 'succeeded',
+      attempts: 1,
+      model: 'claude-sonnet-5-5',
+      usage: { input_tokens: 25, output_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      cost_usd: expect.any(Number),
+      created_at: expect.any(String),
+      finished_at: expect.any(String),
+    });
+    expect(JSON.stringify(event.detail)).not.toMatch(/confidential/);
+  });
+
+  test('an event EventBridge refuses is logged and counted; the job still succeeded', async () => {
+    await ctx.useEnv({ JOB_EVENTS_ENABLED: 'true' });
+    events.failEntries('ThrottlingException');
+    try {
+      ctx.api.enqueue(text('fine'));
+      const id = await submitted();
+      expect((await esm.deliver(ctx.fn))?.returned).toBe(false);
+      expect((await view(id)).json.status).toBe('succeeded');
+      const line = ctx.fn.jsonLines().find((l) => l.message === 'job event not sent');
+      expect(JSON.stringify(line?.error)).toContain('ThrottlingException');
+      expect(metricValue(line!, 'JobEventFailures', ['FunctionName'])).toBe(1);
+    } finally {
+      events.failEntries(undefined);
+    }
+  });
+
+  test('a result larger than an item allows is kept compressed; one that does not fit even so fails the job with result_too_large', async () => {
+    const large = 'The quarterly figures rose again. '.repeat(20_000); // 680,000 characters
+    const incompressible = randomBytes(400_000).toString('base64'); // 533,336 characters of noise
+    ctx.api.enqueue(text(large, { stop_reason: 'end_turn' }), text(incompressible));
+    const fits = await submitted();
+    const doesNot = await submitted({ input: 'Again.' });
+    await esm.deliver(ctx.fn);
+    await esm.deliver(ctx.fn);
+    const kept = (await view(fits)).json;
+    expect(kept.status).toBe('succeeded');
+    expect(kept.result.output).toBe(large);
+    const failed = (await view(doesNot)).json;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatchObject({ type: 'result_too_large', message: expect.stringContaining('at most 350000') });
+    expect(jobLines().at(-1)).toMatchObject({ status: 'failed', error_type: 'result_too_large' });
+  });
+
+  test('a scheduled message runs as the caller schedule:<name>', async () => {
+    ctx.api.enqueue(text('Nightly report ready.'));
+    await esm.send(JSON.stringify({ schedule: 'nightly', request: { input: 'Write the nightly report.' } }));
+    expect((await esm.deliver(ctx.fn))?.returned).toBe(false);
+    const [line] = jobLines();
+    expect(line).toMatchObject({ caller: 'schedule:nightly', status: 'succeeded' });
+    const item = await ctx.dynamodb.item('CALLER#schedule:nightly', `JOB#${line.job_id}`);
+    expect(item?.job_status?.S).toBe('succeeded');
+  });
+
+  test('a message that is not a job is logged with why, counted and dropped', async () => {
+    await esm.send('{"hello":"world"}');
+    expect((await esm.deliver(ctx.fn))?.returned).toBe(false);
+    const line = ctx.fn.jsonLines().find((l) => l.message === 'job message dropped');
+    expect(line?.why).toContain('neither job_id and caller');
+    expect(metricValue(line!, 'JobMessagesDropped', ['FunctionName'])).toBe(1);
+  });
+
+  test('when the queue refuses the message, POST /jobs is a 503 and no job is left behind', async () => {
+    sqs.failSends('RequestThrottled');
+    try {
+      const response = await ctx.invoke(submit({ input: 'hi' }));
+      expect(response.statusCode).toBe(503);
+      expect(response.json.error).toMatchObject({ type: 'unavailable', message: expect.stringContaining('nothing was submitted') });
+      expect(await ctx.dynamodb.items()).toEqual([]);
+    } finally {
+      sqs.failSends(undefined);
+    }
+  });
+});
