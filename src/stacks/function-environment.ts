@@ -19,7 +19,7 @@ export function functionEnvironmentExpression(target: EnvironmentTarget = 'agent
   const always: string[] = [];
   const conditional: string[] = [];
   for (const [name, setting] of Object.entries(SETTINGS) as Array<[SettingName, Setting]>) {
-    if ((setting.delivery.by === 'stack' || setting.delivery.by === 'variable') && setting.delivery.worker && target === 'agent') continue;
+    if (!reaches(setting, target)) continue;
     if (setting.delivery.by === 'stack') {
       conditional.push(`local.${setting.delivery.onlyWhen} ? { ${name} = local.${setting.delivery.local} } : {}`);
       continue;
@@ -50,10 +50,15 @@ export function functionEnvironment(target: EnvironmentTarget = 'agent'): Record
 /** The names of the settings that reach the function (or the worker) from Terraform: a variable's value or a stack local. */
 export function deployedSettings(target: EnvironmentTarget = 'agent'): SettingName[] {
   return (Object.keys(SETTINGS) as SettingName[]).filter((name) => {
-    const delivery: Setting['delivery'] = SETTINGS[name].delivery;
-    if (delivery.by !== 'variable' && delivery.by !== 'stack') return false;
-    return target === 'worker' || !delivery.worker;
+    const setting: Setting = SETTINGS[name];
+    return (setting.delivery.by === 'variable' || setting.delivery.by === 'stack') && reaches(setting, target);
   });
+}
+
+/** Whether `target` is given the setting: the agent is not given the worker's own. */
+function reaches(setting: Setting, target: EnvironmentTarget): boolean {
+  const { delivery } = setting;
+  return target === 'worker' || !((delivery.by === 'variable' || delivery.by === 'stack') && delivery.worker);
 }
 
 function valueOf(name: SettingName, setting: Setting): string {

@@ -19,8 +19,8 @@ const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const BOB = 'arn:aws:iam::123456789012:user/bob';
 const QUEUE = 'agent-jobs';
 const DLQ = 'agent-jobs-dlq';
-/** Enough for a model call to start (2 s) after the response reserve (1 s), with room for a loaded machine. @unit ms */
-const SHORT_TIMEOUT_MS = 4_000;
+/** The worker's timeout in these tests (the runtime client's default): a crashed attempt's lease lasts that long. @unit ms */
+const WORKER_TIMEOUT_MS = 30_000;
 
 const text = (value: string, extra: Partial<Extract<Reply, { kind: 'message' }>> = {}): Reply => ({
   kind: 'message',
@@ -85,6 +85,27 @@ describe('jobs', () => {
   };
   const view = async (id: string, caller = ALICE): Promise<BufferedResult> => ctx.invoke(jobRoute('GET', id, caller));
   const jobLines = () => ctx.fn.jsonLines().filter((line) => line.message === 'job');
+  /**
+   * The dead attempt's lease, checked to last until its deadline, then moved
+   * into the past as the clock would after WORKER_TIMEOUT_MS (the test does
+   * not wait 30 s for it).
+   */
+  const endLease = async (id: string, caller = ALICE): Promise<void> => {
+    const item = await ctx.dynamodb.item(`CALLER#iam:${caller}`, `JOB#${id}`);
+    const until = Number(item?.lease_expires_at?.N);
+    expect(until).toBeGreaterThan(Date.now() + WORKER_TIMEOUT_MS - 5_000);
+    await ctx.dynamodb.put({ ...item!, lease_expires_at: { N: String(Date.now() - 1) } });
+  };
+  /** Waits for the worker's first model call; if the delivery ends first, fails with what the worker wrote. */
+  const modelCallOf = async (delivering: Promise<unknown>): Promise<void> => {
+    let settled = false;
+    void delivering.finally(() => (settled = true)).catch(() => undefined);
+    await until('the model call', () => {
+      if (ctx.api.requests.length >= 1) return true;
+      if (settled) throw new Error(`The worker finished without calling the model:\n${ctx.fn.output.slice(-10).join('\n')}`);
+      return false;
+    });
+  };
 
   test('with async_jobs_enabled off, /jobs is a 404 that names the variable', async () => {
     await ctx.useEnv({ ASYNC_JOBS_ENABLED: 'false' });
@@ -111,7 +132,7 @@ describe('jobs', () => {
     ctx.api.enqueue(text('The report says 42.', { firstByteDelayMs: 400 }), text('The report says 42.'));
     const id = await submitted();
     const delivering = esm.deliver(ctx.fn);
-    await until('the model call', () => ctx.api.requests.length === 1);
+    await modelCallOf(delivering);
     const running = (await view(id)).json;
     expect(running).toMatchObject({ status: 'running', attempts: 1, finished_at: null });
     const delivery = await delivering;
@@ -216,7 +237,7 @@ describe('jobs', () => {
     );
     const id = await submitted();
     const delivering = esm.deliver(ctx.fn);
-    await until('the first model call', () => ctx.api.requests.length === 1);
+    await modelCallOf(delivering);
     const asked = await ctx.invoke(jobRoute('DELETE', id));
     expect(asked.json).toMatchObject({ status: 'running', cancel_requested: true });
     expect((await delivering)?.returned).toBe(false);
@@ -247,8 +268,8 @@ describe('jobs', () => {
   test("a job whose attempt died is retried, not while the dead attempt's lease lasts, and then succeeds", async () => {
     ctx.api.enqueue({ kind: 'hang' }, text('second time lucky'));
     const id = await submitted();
-    const first = esm.deliver(ctx.fn, { remainingMs: SHORT_TIMEOUT_MS });
-    await until('the model call', () => ctx.api.requests.length === 1);
+    const first = esm.deliver(ctx.fn, { remainingMs: WORKER_TIMEOUT_MS });
+    await modelCallOf(first);
     ctx.fn.kill('jobs');
     const crashed = await first;
     expect(crashed?.outcome.kind).toBe('crash');
@@ -261,7 +282,9 @@ describe('jobs', () => {
     expect(ctx.api.requests).toHaveLength(1);
     expect(ctx.fn.jsonLines().find((l) => l.message === 'job message returned to the queue')).toMatchObject({ why: 'another attempt is running the job' });
 
-    await until('the lease to expire', async () => (await view(id)).json.status === 'queued');
+    expect((await view(id)).json.status).toBe('running');
+    await endLease(id);
+    expect((await view(id)).json.status).toBe('queued');
     await sleep(1_100);
     const retried = await esm.deliver(ctx.fn);
     expect(retried?.returned).toBe(false);
@@ -278,13 +301,12 @@ describe('jobs', () => {
       await ctx.useEnv({ JOBS_QUEUE_URL: url, JOB_MAX_RECEIVE_COUNT: '1' });
       ctx.api.enqueue({ kind: 'hang' });
       const id = await submitted();
-      // A new environment: started first (an empty batch), so its cold start does not eat the attempt's deadline.
-      expect(await ctx.fn.invokeExport('jobs', { Records: [] })).toMatchObject({ kind: 'response' });
-      const attempt = once.deliver(ctx.fn, { remainingMs: SHORT_TIMEOUT_MS });
-      await until('the model call', () => ctx.api.requests.length === 1);
+      const attempt = once.deliver(ctx.fn, { remainingMs: WORKER_TIMEOUT_MS });
+      await modelCallOf(attempt);
       ctx.fn.kill('jobs');
       expect((await attempt)?.outcome.kind).toBe('crash');
-      await until('the lease to expire', async () => (await view(id)).json.status !== 'running');
+      expect((await view(id)).json.status).toBe('running');
+      await endLease(id);
       const failed = (await view(id)).json;
       expect(failed.status).toBe('failed');
       expect(failed.error).toMatchObject({ type: 'attempts_exhausted', message: expect.stringContaining('will not be retried') });

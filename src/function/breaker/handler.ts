@@ -6,7 +6,7 @@
  * nothing else. A failure is thrown after the log line, so Lambda retries
  * the asynchronous invocation.
  */
-import type { LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
+import { lazyClient } from '../aws-client';
 import { ConfigError } from '../errors';
 import { reportError } from '../error-report';
 import { writeLogLine } from '../logging';
@@ -24,7 +24,11 @@ export interface BreakerResult {
   readonly ignored?: string;
 }
 
-let loaded: Promise<{ client: LambdaClient; PutFunctionConcurrencyCommand: typeof PutFunctionConcurrencyCommand }> | undefined;
+/** The Lambda client, loaded on first use (the agent's own path never pays for it). It honours AWS_ENDPOINT_URL_LAMBDA. */
+const lambdaApi = lazyClient(
+  () => import('@aws-sdk/client-lambda'),
+  (sdk, region) => new sdk.LambdaClient({ region, maxAttempts: 3 }),
+);
 
 export async function breakerHandler(event: unknown): Promise<BreakerResult> {
   const alarm = parseAlarmEvent(event);
@@ -39,10 +43,10 @@ export async function breakerHandler(event: unknown): Promise<BreakerResult> {
   if (names.length === 0)
     throw new ConfigError('BREAKER_FUNCTION_NAMES is empty: the kill switch has no function to close. Deploy it with the stack.', 'BREAKER_FUNCTION_NAMES');
 
-  const { client: lambda, PutFunctionConcurrencyCommand } = await lambdaApi(region);
+  const { sdk, client: lambda } = await lambdaApi(region);
   const outcomes = await Promise.allSettled(
     names.map((name) =>
-      lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }), {
+      lambda.send(new sdk.PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }), {
         abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       }),
     ),
@@ -71,15 +75,4 @@ export async function breakerHandler(event: unknown): Promise<BreakerResult> {
   );
   if (failed.length > 0) throw new Error(`The kill switch could not close ${failed.map((f) => f.function_name).join(', ')}; see the log line. Lambda retries.`);
   return { closed };
-}
-
-/** The Lambda client and the one command, loaded once on first use (the agent's own path never pays for it). It honours AWS_ENDPOINT_URL_LAMBDA. */
-function lambdaApi(region: string): NonNullable<typeof loaded> {
-  loaded ??= import('@aws-sdk/client-lambda').then((sdk) => ({
-    client: new sdk.LambdaClient({ region, maxAttempts: 3 }),
-    PutFunctionConcurrencyCommand: sdk.PutFunctionConcurrencyCommand,
-  }));
-  // A failed load is not kept: the retry Lambda makes tries again.
-  loaded.catch(() => (loaded = undefined));
-  return loaded;
 }

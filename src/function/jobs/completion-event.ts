@@ -4,9 +4,8 @@
  * first use. It honours `AWS_ENDPOINT_URL_EVENTBRIDGE`. The detail says who,
  * how it ended and what it cost; never the prompt or the answer.
  */
-import type * as EventBridge from '@aws-sdk/client-eventbridge';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Usage } from '../agent/usage';
+import { lazyClient } from '../aws-client';
 import type { JobStatus } from './store';
 
 export const JOB_FINISHED_DETAIL_TYPE = 'Agent Job Finished';
@@ -27,15 +26,10 @@ export interface JobFinishedDetail {
   readonly finished_at: string;
 }
 
-let loaded: { sdk: typeof EventBridge; client: EventBridgeClient; region: string } | undefined;
-
-async function connect(region: string): Promise<{ sdk: typeof EventBridge; client: EventBridgeClient }> {
-  if (!loaded || loaded.region !== region) {
-    const sdk = await import('@aws-sdk/client-eventbridge');
-    loaded = { sdk, client: new sdk.EventBridgeClient({ region, maxAttempts: MAX_ATTEMPTS }), region };
-  }
-  return loaded;
-}
+const connect = lazyClient(
+  () => import('@aws-sdk/client-eventbridge'),
+  (sdk, region) => new sdk.EventBridgeClient({ region, maxAttempts: MAX_ATTEMPTS }),
+);
 
 /** Puts the event; throws with what EventBridge said when it was not accepted. */
 export async function putJobFinished(region: string, source: string, detail: JobFinishedDetail): Promise<void> {

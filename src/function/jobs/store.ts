@@ -249,19 +249,12 @@ export class Jobs {
   }
 
   /**
-   * Ends the attempt `owner` holds with its outcome. An outcome that does
+   * Ends the attempt `owner` (its worker invocation's request id) holds with its outcome. An outcome that does
    * not fit even compressed fails the job with `result_too_large`. Returns
    * false when the attempt no longer holds the job (its lease expired and
    * another attempt took it over): that attempt's outcome counts.
    */
-  async finish(
-    callerId: string,
-    jobId: string,
-    owner: string,
-    outcome: JobOutcome,
-    requestId: string,
-    signal?: AbortSignal,
-  ): Promise<{ stored: boolean; outcome: JobOutcome }> {
+  async finish(callerId: string, jobId: string, owner: string, outcome: JobOutcome, signal?: AbortSignal): Promise<{ stored: boolean; outcome: JobOutcome }> {
     let stored = outcome;
     let packed = gzipSync(JSON.stringify(outcome));
     if (packed.byteLength > MAX_STORED_BYTES) {
@@ -270,7 +263,7 @@ export class Jobs {
         error: {
           type: 'result_too_large',
           message: `The job's result is ${packed.byteLength} bytes compressed; a job can keep at most ${MAX_STORED_BYTES}. Ask for a shorter answer (max_tokens), or use POST /agent.`,
-          request_id: requestId,
+          request_id: owner,
         },
       };
       packed = gzipSync(JSON.stringify(stored));

@@ -94,7 +94,7 @@ async function handleRecord(record: SqsRecord, context: LambdaContext): Promise<
     }
 
     const outcome = await runJob(runtime, caller, jobId, started.body, owner, deadline);
-    const { stored, outcome: kept } = await jobs.store.finish(caller, jobId, owner, outcome.outcome, owner);
+    const { stored, outcome: kept } = await jobs.store.finish(caller, jobId, owner, outcome.outcome);
     const finishedAt = Date.now();
     logJob({
       ...outcome.log,

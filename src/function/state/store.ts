@@ -8,7 +8,7 @@
  */
 import type * as DynamoDb from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeadlineError, StateUnavailableError } from '../errors';
+import { lazyClient, serviceFailure, withTimeout } from '../aws-client';
 import { STATE_KEYS } from './keys';
 
 /** Longest one call to the table may take, retries included. @unit ms */
@@ -20,15 +20,10 @@ export type Item = Record<string, AttributeValue>;
 export type Key = { readonly pk: string; readonly sk: string };
 
 type Sdk = typeof DynamoDb;
-let loaded: { sdk: Sdk; client: DynamoDBClient; region: string } | undefined;
-
-async function connect(region: string): Promise<{ sdk: Sdk; client: DynamoDBClient }> {
-  if (!loaded || loaded.region !== region) {
-    const sdk = await import('@aws-sdk/client-dynamodb');
-    loaded = { sdk, client: new sdk.DynamoDBClient({ region, maxAttempts: MAX_ATTEMPTS }), region };
-  }
-  return loaded;
-}
+const connect = lazyClient(
+  () => import('@aws-sdk/client-dynamodb'),
+  (sdk, region) => new sdk.DynamoDBClient({ region, maxAttempts: MAX_ATTEMPTS }),
+);
 
 /** A failed ConditionExpression: the caller decides what it means (a conflict, a missing item). */
 export class ConditionFailed extends Error {
@@ -158,19 +153,16 @@ export class StateStore {
     signal: AbortSignal | undefined,
     work: (sdk: { sdk: Sdk; client: DynamoDBClient }, abortSignal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const timeout = AbortSignal.timeout(CALL_TIMEOUT_MS);
-    const abortSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const abortSignal = withTimeout(signal, CALL_TIMEOUT_MS);
     try {
       return await work(await connect(this.region), abortSignal);
     } catch (error) {
       if (error instanceof ConditionFailed) throw error;
-      if (signal?.aborted) throw new DeadlineError('The request ran out of time while using the state table.', { cause: error });
-      const name = error instanceof Error ? error.name : 'Error';
-      const requestId = (error as { $metadata?: { requestId?: unknown } }).$metadata?.requestId;
-      throw new StateUnavailableError(
-        `The state table could not be ${kind === 'read' ? 'read' : 'written'} (${name}); the request is refused rather than served without its session or budget. Retry later.`,
-        { cause: error, ...(typeof requestId === 'string' ? { upstreamRequestId: requestId } : {}) },
-      );
+      throw serviceFailure(error, signal, {
+        deadline: 'The request ran out of time while using the state table.',
+        unavailable: (name) =>
+          `The state table could not be ${kind === 'read' ? 'read' : 'written'} (${name}); the request is refused rather than served without its session or budget. Retry later.`,
+      });
     }
   }
 }
