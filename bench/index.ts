@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each figure beside a baseline from the same run. */
 import { benchBuild } from './build.bench';
+import { benchJobs } from './jobs.bench';
 import { formatRows } from './lib';
 import { benchRuntime } from './runtime.bench';
 import { benchSchema } from './schema.bench';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const runtime = await benchRuntime();
   process.stdout.write(`${formatRows(`runtime: the zip under aws-lambda-ric on ${runtime.node}, zero-latency local stand-ins`, runtime.rows)}\n`);
   process.stdout.write(`${formatRows('sessions and budgets: state table on a local DynamoDB (dynalite)', await benchState())}\n`);
+  process.stdout.write(`${formatRows('jobs: POST /jobs and the queue, on local SQS (long polls) and DynamoDB (dynalite)', await benchJobs())}\n`);
   process.stdout.write(`${formatRows('soak (one warm execution environment)', await benchSoak())}\n`);
   process.stdout.write(`${formatRows('output_schema: hostile patterns and formats on near-miss data (in process)', await benchSchema())}\n`);
 }

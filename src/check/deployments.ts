@@ -64,3 +64,20 @@ export function functionEnv(r: PlannedResource): Record<string, string> {
   const env = r.values.environment as Array<{ variables?: Record<string, string> }> | undefined;
   return env?.[0]?.variables ?? {};
 }
+
+export type RoleStatement = { resource: PlannedResource; statement: Statement };
+
+/** Known statements grouped by the role their policy is on (the role's name is known at plan; else the policy's own address). */
+export function statementsByRole(deployment: Deployment): Map<string, RoleStatement[]> {
+  const byRole = new Map<string, RoleStatement[]>();
+  for (const entry of policyStatements(deployment).known) {
+    const role = typeof entry.resource.values.role === 'string' ? entry.resource.values.role : entry.resource.address;
+    byRole.set(role, [...(byRole.get(role) ?? []), entry]);
+  }
+  return byRole;
+}
+
+/** The name of the role a function runs with, from its role ARN (known at plan for this project's functions). */
+export function roleNameOf(fn: PlannedResource): string | undefined {
+  return typeof fn.values.role === 'string' ? /:role\/(?:.*\/)?([^/]+)$/.exec(fn.values.role)?.[1] : undefined;
+}

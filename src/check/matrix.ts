@@ -2,8 +2,9 @@
  * The tfvars combinations `npm run check` plans: both providers, both auth
  * types, VPC off and on, one with a customer-managed KMS key, and two with
  * the state table (one in a VPC, with its own key), which also have the
- * alarms and the cost kill switch on. Values are
- * placeholders that only need to be well-formed; nothing is deployed.
+ * alarms and the cost kill switch on, and two with jobs (one with the key).
+ * Values are placeholders that only need to be well-formed; nothing is
+ * deployed.
  */
 
 export const CHECK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:anthropic-api-key-AbCdEf';
@@ -40,7 +41,18 @@ export function checkMatrix(): Combination[] {
   const state = ['sessions_enabled = true', 'caller_daily_token_budget = 200000', 'daily_cost_budget_usd = 50'];
   // With them, the alarms and the kill switch: the topic's encryption, the alarms' actions, the kill switch's role.
   const watched = ['alarm_email = "oncall@example.com"', 'cost_kill_switch_enabled = true'];
-  if (publicAnthropic) combos.push({ name: 'anthropic-none-novpc-state', tfvars: `${publicAnthropic.tfvars}${[...state, ...watched].join('\n')}\n` });
+  // Jobs (not in a VPC: the plan refuses that): the queues, the worker, its mapping, the schedules' role and job events.
+  const jobs = [
+    'async_jobs_enabled = true',
+    'job_events_enabled = true',
+    'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", request = "{\\"input\\":\\"Write the nightly report.\\"}" } }',
+  ];
+  if (publicAnthropic)
+    combos.push({ name: 'anthropic-none-novpc-state-jobs', tfvars: `${publicAnthropic.tfvars}${[...state, ...watched, ...jobs].join('\n')}\n` });
+  // Jobs with a customer-managed key: the queues, the worker's logs and the KMS grants through SQS.
+  const bedrockIam = combos.find((c) => c.name === 'bedrock-iam-novpc');
+  if (bedrockIam)
+    combos.push({ name: 'bedrock-iam-novpc-kms-jobs', tfvars: `${bedrockIam.tfvars}${[`kms_key_arn = "${CHECK_KMS_KEY_ARN}"`, ...jobs].join('\n')}\n` });
   if (vpcBedrock) {
     combos.push({
       name: 'bedrock-iam-vpc-kms-state',

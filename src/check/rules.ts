@@ -9,19 +9,11 @@ import { STATE_FEATURE_SETTINGS, stateActions } from '../function/state/features
 import { TTL_ATTRIBUTE } from '../function/state/keys';
 import { FUNCTION_TIMEOUT_SECONDS } from '../stacks/variables-runtime';
 import type { PlanJson, PlannedResource } from '../terraform/terraform';
-import { deploymentsOf, functionEnv, list, policyStatements, resourcesOf, type Deployment, type Statement } from './deployments';
+import { deploymentsOf, functionEnv, list, policyStatements, resourcesOf, roleNameOf, statementsByRole, type Deployment, type Statement } from './deployments';
+import { agentFunction, KILL_SWITCH_SUFFIX, violation, type PolicyRule, type Violation } from './rule';
+import { JOB_RULES } from './rules-jobs';
 
-export interface Violation {
-  readonly rule: string;
-  readonly address: string;
-  readonly message: string;
-}
-
-export interface PolicyRule {
-  readonly id: string;
-  readonly reason: string;
-  check(deployment: Deployment): Violation[];
-}
+export type { PolicyRule, Violation } from './rule';
 
 /** Actions EC2 and X-Ray offer no resource-level permissions for: "*" is the only possible Resource. */
 export const UNSCOPABLE_ACTIONS = new Set(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
@@ -37,12 +29,6 @@ const SECRET_VALUE_PATTERNS: ReadonlyArray<readonly [string, RegExp]> = [
 const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|TOKEN)$/i;
 
 const resources = resourcesOf;
-/** The kill switch function's name: `<function_name>-kill-switch` (src/stacks/kill-switch.ts). */
-const KILL_SWITCH_SUFFIX = '-kill-switch';
-/** The agent's function: not the kill switch (`<function_name>-kill-switch`). */
-const agentFunction = (d: Deployment): PlannedResource | undefined =>
-  resources(d, 'aws_lambda_function').find((fn) => !String(fn.values.function_name).endsWith(KILL_SWITCH_SUFFIX));
-const violation = (rule: string, r: PlannedResource, message: string): Violation => ({ rule, address: r.address, message });
 
 export const RULES: readonly PolicyRule[] = [
   {
@@ -254,22 +240,36 @@ export const RULES: readonly PolicyRule[] = [
   },
   {
     id: 'AGENT-STATE-004',
-    reason: 'DynamoDB permissions are the actions the features that are on use (state/keys.ts), on the state table only.',
+    reason: "DynamoDB permissions are the actions the features that are on use for each function's role (state/keys.ts), on the state table only.",
     check: (d) => {
       const tables = resources(d, 'aws_dynamodb_table').map((t) => String(t.values.name));
-      const agent = agentFunction(d);
-      const env = agent ? functionEnv(agent) : {};
-      const used = new Set(stateActions(readSettingsOf(env, STATE_FEATURE_SETTINGS)));
-      return policyStatements(d)
-        .known.filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase().startsWith('dynamodb:')))
-        .flatMap(({ resource, statement }) => [
-          ...list(statement.Action)
-            .filter((a) => !used.has(a))
-            .map((a) => violation('AGENT-STATE-004', resource, `grants ${a}, which the features that are on do not use`)),
-          ...list(statement.Resource)
-            .filter((arn) => !tables.some((name) => /^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\//.test(arn) && arn.endsWith(`:table/${name}`)))
-            .map((arn) => violation('AGENT-STATE-004', resource, `grants DynamoDB actions on ${arn}, which is not the state table`)),
-        ]);
+      const fed = resources(d, 'aws_lambda_event_source_mapping').map((m) => m.values.function_name);
+      const usedBy = (fn: PlannedResource | undefined) =>
+        new Set(stateActions(readSettingsOf(fn ? functionEnv(fn) : {}, STATE_FEATURE_SETTINGS), fed.includes(fn?.values.function_name) ? 'worker' : 'agent'));
+      const fns = resources(d, 'aws_lambda_function');
+      // A policy on a role no planned function names (a module whose roles are only known after apply) is held to the agent's actions.
+      const fallback = usedBy(agentFunction(d));
+      return [...statementsByRole(d)].flatMap(([role, entries]) => {
+        const runs = fns.filter((fn) => roleNameOf(fn) === role);
+        const used = runs.length > 0 ? new Set(runs.flatMap((fn) => [...usedBy(fn)])) : fallback;
+        return entries
+          .filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase().startsWith('dynamodb:')))
+          .flatMap(({ resource, statement }) => [
+            // Wildcards are AGENT-IAM-001's to report.
+            ...list(statement.Action)
+              .filter((a) => !used.has(a) && !a.includes('*'))
+              .map((a) =>
+                violation(
+                  'AGENT-STATE-004',
+                  resource,
+                  `grants ${a} to ${runs.map((fn) => String(fn.values.function_name)).join(', ') || role}, which the features that are on do not use`,
+                ),
+              ),
+            ...list(statement.Resource)
+              .filter((arn) => !tables.some((name) => /^arn:[a-z-]+:dynamodb:[a-z0-9-]+:\d{12}:table\//.test(arn) && arn.endsWith(`:table/${name}`)))
+              .map((arn) => violation('AGENT-STATE-004', resource, `grants DynamoDB actions on ${arn}, which is not the state table`)),
+          ]);
+      });
     },
   },
   {
@@ -349,6 +349,7 @@ export const RULES: readonly PolicyRule[] = [
       ].map((r) => violation('AGENT-SG-002', r, 'ingress from the whole internet'));
     },
   },
+  ...JOB_RULES,
 ];
 
 /** The table's server_side_encryption block (empty when absent). */

@@ -2,7 +2,9 @@
  * `npm run dev [-- options]`: builds the zip and serves it on
  * http://127.0.0.1:3000 as its Function URL would: the zip unpacked and run by
  * Lambda's runtime interface client on Lambda's Node, buffered or streaming,
- * rebuilt when src/function changes.
+ * rebuilt when src/function changes. With ASYNC_JOBS_ENABLED, POST /jobs
+ * queues to a local SQS queue that a local worker (index.jobHandler, same
+ * zip) consumes as Lambda's event source mapping would.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +15,7 @@ import { build } from '../../build/pipeline';
 import { unpackZip } from '../../build/zip';
 import { functionEnvironment, type FunctionEnvironment } from './function-environment';
 import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from './lambda/binaries';
+import { EventSourceMapping } from './lambda/event-source-mapping';
 import { LocalFunction } from './lambda/local-function';
 import { startDevServer } from './server';
 import { SETTINGS } from '../function/settings/table';
@@ -23,6 +26,7 @@ const USAGE = `Usage: npm run dev -- [options]
   --invoke-mode <mode>    BUFFERED (default) or RESPONSE_STREAM
   --timeout <seconds>     function timeout: each request's deadline (default 120)
   --memory <mb>           memory the function is told it has (default 512)
+  --job-timeout <seconds> the jobs worker's timeout, with ASYNC_JOBS_ENABLED=true (default 900)
   --no-watch              do not rebuild when src/function changes
 
 The function's settings come from your shell (LLM_PROVIDER, MODEL_ID, MAX_ITERATIONS, ...).
@@ -42,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
       'invoke-mode': { type: 'string' },
       timeout: { type: 'string' },
       memory: { type: 'string' },
+      'job-timeout': { type: 'string' },
       'no-watch': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -56,27 +61,32 @@ async function main(argv: string[]): Promise<number> {
     throw new Error(`--invoke-mode is "${values['invoke-mode']}"; use BUFFERED or RESPONSE_STREAM.`);
   const timeoutSeconds = int(values.timeout ?? '120', '--timeout', 1, 900);
   const memoryMb = int(values.memory ?? '512', '--memory', 128, 10240);
+  const jobTimeoutSeconds = int(values['job-timeout'] ?? '900', '--job-timeout', 10, 900);
   const node = pickNode();
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-agent-dev-'));
-  const env = await functionEnvironment(process.env);
-  const serve = async (): Promise<{ fn: LocalFunction; sha256: string }> => {
+  const env = await functionEnvironment(process.env, { jobTimeoutSeconds });
+  const serve = async (): Promise<{ fn: LocalFunction; worker?: LocalFunction; sha256: string }> => {
     const result = await build({ root: ROOT });
     const taskRoot = path.join(workDir, result.manifest.sha256);
     if (!fs.existsSync(taskRoot)) unpackZip(fs.readFileSync(result.zipPath), taskRoot);
-    const fn = new LocalFunction({
-      taskRoot,
-      handler: invokeMode === 'RESPONSE_STREAM' ? result.manifest.handlers.streaming : result.manifest.handlers.buffered,
-      node,
-      environment: env.environment,
-      credentials: env.credentials,
-      region: env.region,
-      memoryMb,
-      runtime: LAMBDA_RUNTIME,
-      // What the function writes is what CloudWatch would receive.
-      onLog: (line) => process.stdout.write(`${line}\n`),
-    });
-    return { fn, sha256: result.manifest.sha256 };
+    // What a function writes is what CloudWatch would receive; the worker's lines are prefixed, as its own log group would hold them.
+    const local = (handler: string, prefix: string) =>
+      new LocalFunction({
+        taskRoot,
+        handler,
+        node,
+        environment: env.environment,
+        credentials: env.credentials,
+        region: env.region,
+        memoryMb,
+        runtime: LAMBDA_RUNTIME,
+        onLog: (line) => process.stdout.write(`${prefix}${line}\n`),
+      });
+    const fn = local(invokeMode === 'RESPONSE_STREAM' ? result.manifest.handlers.streaming : result.manifest.handlers.buffered, '');
+    // The worker: the same zip in its own execution environment.
+    const worker = env.jobs ? local(result.manifest.handlers.jobs, 'jobs | ') : undefined;
+    return { fn, ...(worker ? { worker } : {}), sha256: result.manifest.sha256 };
   };
 
   let current = await serve();
@@ -86,6 +96,19 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`runtime: aws-lambda-ric on ${node.label} ${node.version}\n`);
   process.stdout.write(`model access: ${env.modelAccess}\n`);
   if (env.stateAccess) process.stdout.write(`state: ${env.stateAccess}\n`);
+  let mapping: EventSourceMapping | undefined;
+  if (env.jobs) {
+    mapping = new EventSourceMapping({ endpoint: env.jobs.endpoint, queueUrl: env.jobs.queueUrl, queueArn: env.jobs.queueArn, region: env.region });
+    mapping.start(async (event, remainingMs) => (await current.worker!.invoke({ event, timeoutMs: remainingMs ?? jobTimeoutSeconds * 1000 })).outcome, {
+      remainingMs: jobTimeoutSeconds * 1000,
+      onDelivery: (d) =>
+        process.stdout.write(
+          `jobs | delivered message ${d.message.MessageId}: ${d.outcome.kind}, ${d.returned ? 'returned to the queue (retried after its visibility timeout)' : 'deleted'}\n`,
+        ),
+      onError: (error) => process.stderr.write(`jobs | polling the local queue failed: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
+    process.stdout.write(`jobs: ${env.jobs.describe}\n`);
+  }
   if (authType === 'AWS_IAM') process.stdout.write('auth: AWS_IAM; locally every request counts as signed by the local account (signatures are not checked)\n');
 
   const rebuild = async () => {
@@ -93,6 +116,7 @@ async function main(argv: string[]): Promise<number> {
       const previous = current;
       current = await serve();
       void previous.fn.close();
+      void previous.worker?.close();
       process.stdout.write(`rebuilt: sha256 ${current.sha256.slice(0, 12)}\n`);
     } catch (error) {
       process.stderr.write(`rebuild failed, still serving the previous build:\n${error instanceof Error ? error.message : String(error)}\n`);
@@ -113,7 +137,12 @@ async function main(argv: string[]): Promise<number> {
   });
   watcher?.close();
   await server.close();
-  await current.fn.close();
+  // A job under way ends with the dev server (its queue does too): stop polling, end the worker's environment.
+  const polling = mapping?.close();
+  const workerPid = current.worker?.pid;
+  if (workerPid !== undefined) process.kill(workerPid, 'SIGKILL');
+  await polling;
+  await Promise.all([current.fn.close(), current.worker?.close()]);
   await closeQuietly(env);
   fs.rmSync(workDir, { recursive: true, force: true });
   return 0;

@@ -3,14 +3,21 @@
  * variables the stack would set), your AWS credentials in place of its
  * execution role's, and, when you export ANTHROPIC_API_KEY, a local Secrets
  * Manager holding it, so the function reads its key exactly as on AWS.
+ * With ASYNC_JOBS_ENABLED, a local SQS queue and dead-letter queue that the
+ * dev server's worker consumes as Lambda's event source mapping would.
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { holds, readSettingsOf } from '../function/settings/read';
 import { SETTINGS, type SettingName } from '../function/settings/table';
-import { STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from '../function/state/features';
+import { JOBS_ON, STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from '../function/state/features';
+import { VISIBILITY_TIMEOUT_FACTOR } from '../stacks/jobs-shape';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './lambda/execution-environment';
 import { startDynamoDb, type DynamoDbServer } from './stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from './stand-ins/secrets-manager';
+import { localQueueArn, startSqs, type SqsServer } from './stand-ins/sqs';
+
+/** The local jobs queue, as the stack names it for a function called `agent`. */
+const LOCAL_QUEUE = 'agent-jobs';
 
 /**
  * Variables the function reads, passed through when set in your shell: every
@@ -29,10 +36,26 @@ export interface FunctionEnvironment {
   readonly modelAccess: string;
   /** One line on where sessions and usage live, when a feature needs the state table. */
   readonly stateAccess?: string;
+  /** With jobs on: the local queue the dev server's worker consumes. */
+  readonly jobs?: LocalJobs;
   close(): Promise<void>;
 }
 
-export async function functionEnvironment(shell: NodeJS.ProcessEnv): Promise<FunctionEnvironment> {
+export interface LocalJobs {
+  /** The SQS endpoint (AWS_ENDPOINT_URL_SQS of both functions). */
+  readonly endpoint: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  /** One line for the terminal. */
+  readonly describe: string;
+}
+
+export interface FunctionEnvironmentOptions {
+  /** The worker's timeout: the queue's visibility timeout is six times it, as the stack sets. @default 900 @unit seconds */
+  readonly jobTimeoutSeconds?: number;
+}
+
+export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: FunctionEnvironmentOptions = {}): Promise<FunctionEnvironment> {
   const environment: Record<string, string> = {};
   for (const name of FUNCTION_SETTINGS) {
     const value = shell[name];
@@ -86,20 +109,49 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv): Promise<Fun
       modelAccess += ` — but no AWS credentials were found (${error instanceof Error ? error.message : String(error)}); calls to AWS will fail`;
     }
   }
+
+  // Jobs: a local queue and dead-letter queue, shaped as the stack makes them; the dev server runs the worker.
+  let sqs: SqsServer | undefined;
+  let jobs: LocalJobs | undefined;
+  if (holdsSafely(JOBS_ON, environment)) {
+    sqs = await startSqs(credentials);
+    const dlq = `${LOCAL_QUEUE}-dlq`;
+    sqs.createQueue(dlq);
+    const receives = Number(environment.JOB_MAX_RECEIVE_COUNT ?? SETTINGS.JOB_MAX_RECEIVE_COUNT.default);
+    const queueUrl = sqs.createQueue(LOCAL_QUEUE, {
+      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * (options.jobTimeoutSeconds ?? 900),
+      redrive: { deadLetterQueue: localQueueArn(dlq), maxReceiveCount: Number.isInteger(receives) && receives > 0 ? receives : 3 },
+    });
+    environment.JOBS_QUEUE_URL = queueUrl;
+    environment.AWS_ENDPOINT_URL_SQS = sqs.url;
+    jobs = {
+      endpoint: sqs.url,
+      queueUrl,
+      queueArn: localQueueArn(LOCAL_QUEUE),
+      describe: `a local SQS queue (${queueUrl}) consumed by a local worker (index.jobHandler), one job at a time; jobs end with the dev server`,
+    };
+  }
+
   return {
     environment,
     credentials,
     region,
     modelAccess,
     ...(stateAccess ? { stateAccess } : {}),
-    close: async () => void (await Promise.all([secrets?.close(), dynamodb?.close()])),
+    ...(jobs ? { jobs } : {}),
+    close: async () => void (await Promise.all([secrets?.close(), dynamodb?.close(), sqs?.close()])),
   };
 }
 
 /** Whether the settings turn on a feature that needs the state table (a bad value is left for the function to report). */
 function needsStateTable(environment: Record<string, string>): boolean {
+  return holdsSafely(STATE_TABLE_NEEDED, environment);
+}
+
+/** Whether a condition over the state features holds; a bad value is left for the function to report. */
+function holdsSafely(condition: Parameters<typeof holds>[0], environment: Record<string, string>): boolean {
   try {
-    return holds(STATE_TABLE_NEEDED, readSettingsOf(environment, STATE_FEATURE_SETTINGS));
+    return holds(condition, readSettingsOf(environment, STATE_FEATURE_SETTINGS));
   } catch {
     return false;
   }

@@ -17,7 +17,7 @@ import { AssetType, conditional, Fn, Op, TerraformAsset, TerraformLocal, Token, 
 import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
 import { functionEnvironment } from './function-environment';
-import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, secretPolicy, tracingPolicy } from './iam-policies';
+import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, roleArn, secretPolicy, tracingPolicy } from './iam-policies';
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
 import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, orNull, splat } from './terraform-helpers';
@@ -111,7 +111,7 @@ export class AgentFunction extends Construct {
     );
     const logGroupName = `/aws/lambda/${name}`;
     const logsRolePolicy = named(
-      new IamRolePolicy(this, 'logs', { role: this.role.id, name: 'logs', policy: logsPolicy(this, logGroupArn(context, logGroupName)) }),
+      new IamRolePolicy(this, 'logs', { role: this.role.name, name: 'logs', policy: logsPolicy(this, logGroupArn(context, logGroupName)) }),
       'logs',
     );
     this.modelPolicies = [
@@ -122,25 +122,25 @@ export class AgentFunction extends Construct {
     named(
       new IamRolePolicy(this, 'secret-policy', {
         count: countIf(secretAccess.enabled),
-        role: this.role.id,
+        role: this.role.name,
         name: secretAccess.name,
         policy: secretAccess.policy,
       }),
       'anthropic_api_key',
     );
     named(
-      new IamRolePolicy(this, 'bedrock', { count: countIf(bedrockAccess.enabled), role: this.role.id, name: bedrockAccess.name, policy: bedrockAccess.policy }),
+      new IamRolePolicy(this, 'bedrock', { count: countIf(bedrockAccess.enabled), role: this.role.name, name: bedrockAccess.name, policy: bedrockAccess.policy }),
       'bedrock',
     );
     this.kmsPolicy = { policy: kmsPolicy(this, kmsKeyArn, kmsGiven), count: countIf(kmsGiven) };
-    named(new IamRolePolicy(this, 'kms', { count: this.kmsPolicy.count, role: this.role.id, name: 'kms', policy: this.kmsPolicy.policy }), 'kms');
+    named(new IamRolePolicy(this, 'kms', { count: this.kmsPolicy.count, role: this.role.name, name: 'kms', policy: this.kmsPolicy.policy }), 'kms');
     named(
-      new IamRolePolicy(this, 'tracing', { count: countIf(vars.bool('tracing_enabled')), role: this.role.id, name: 'xray', policy: tracingPolicy(this) }),
+      new IamRolePolicy(this, 'tracing', { count: countIf(vars.bool('tracing_enabled')), role: this.role.name, name: 'xray', policy: tracingPolicy(this) }),
       'tracing',
     );
 
-    this.state = new StateTable(this, 'state', { roleId: this.role.id, variables: vars, context });
-    this.vpc = new VpcAccess(this, 'vpc', { roleId: this.role.id, variables: vars, context, stateNeeded: this.state.needed });
+    this.state = new StateTable(this, 'state', { roleName: this.role.name, variables: vars, context });
+    this.vpc = new VpcAccess(this, 'vpc', { roleName: this.role.name, variables: vars, context, stateNeeded: this.state.needed });
 
     this.logGroup = named(
       new CloudwatchLogGroup(this, 'log-group', {
@@ -163,7 +163,7 @@ export class AgentFunction extends Construct {
         functionName: name,
         tags: context.tags(),
         description: 'Claude agent behind a Function URL.',
-        role: this.role.arn,
+        role: roleArn(context, this.role.name),
         filename: this.filename,
         sourceCodeHash: artifact.sourceCodeHash,
         handler: Token.asString(conditional(Op.eq(vars.str('invoke_mode'), 'RESPONSE_STREAM'), artifact.handlers.streaming, artifact.handlers.buffered)),

@@ -4,12 +4,23 @@
  * AWS/Lambda publishes for every function, so no widget stays empty for
  * want of a metric that does not exist.
  */
-import { DIMENSIONS, type RequestMetricName } from '../function/metrics/definitions';
+import { DIMENSIONS, type JobMetricName, type RequestMetricName } from '../function/metrics/definitions';
 import { expressionOf as expr, hclExpr, type HclExpression, type HclValue } from './hcl-value';
 
 /** Lambda's own metrics the dashboard and alarms read. */
 export const LAMBDA_METRICS = ['Duration', 'Throttles', 'ConcurrentExecutions', 'Invocations'] as const;
 export type LambdaMetricName = (typeof LAMBDA_METRICS)[number];
+
+/** SQS's metrics the jobs widgets read (AWS/SQS, by QueueName). */
+export const SQS_METRICS = ['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateAgeOfOldestMessage'] as const;
+export type SqsMetricName = (typeof SQS_METRICS)[number];
+
+/** The jobs resources' names, when jobs are on: their widgets follow the agent's. */
+export interface DashboardJobs {
+  readonly workerName: HclExpression;
+  readonly queueName: HclExpression;
+  readonly deadLetterQueueName: HclExpression;
+}
 
 export interface DashboardInputs {
   /** Expressions for the function's name, the metrics' namespace, the Region and the timeout. */
@@ -19,8 +30,11 @@ export interface DashboardInputs {
   readonly timeoutMs: HclExpression;
   /** The p95 duration the alarm fires above. @unit ms */
   readonly durationAlarmMs: HclExpression;
+  /** With jobs on: the queue, its dead-letter queue and the worker. Default: no jobs widgets. */
+  readonly jobs?: DashboardJobs;
 }
 
+const PER_ROW = 3;
 const WIDTH = 8;
 const HEIGHT = 6;
 const FIVE_MINUTES = 300;
@@ -28,6 +42,7 @@ const HOUR = 3600;
 const DAY = 86_400;
 
 type MetricRow = readonly HclValue[];
+type Widget = { title: string; properties: Record<string, HclValue> };
 
 export function dashboardBody(inputs: DashboardInputs): HclValue {
   const fn = inputs.functionName;
@@ -37,7 +52,7 @@ export function dashboardBody(inputs: DashboardInputs): HclValue {
     hclExpr(
       `format("SEARCH('{%s,${DIMENSIONS.functionName},${dimension}} MetricName=\\"${metric}\\" ${DIMENSIONS.functionName}=\\"%s\\"', '${stat}', ${period})", ${expr(inputs.namespace)}, ${expr(fn)})`,
     );
-  const widgets: Array<{ title: string; properties: Record<string, HclValue> }> = [
+  const widgets: Widget[] = [
     {
       title: 'Requests, errors (4xx and 5xx) and faults (5xx)',
       properties: { stat: 'Sum', period: FIVE_MINUTES, metrics: [ours('Requests'), ours('Errors'), ours('Faults')] },
@@ -106,14 +121,62 @@ export function dashboardBody(inputs: DashboardInputs): HclValue {
       properties: { period: FIVE_MINUTES, metrics: [[{ expression: search('ToolCalls', DIMENSIONS.toolName, 'Sum', FIVE_MINUTES), id: 'tools', label: '' }]] },
     },
   ];
-  return {
-    widgets: widgets.map((widget, i) => ({
+  // Three to a row; the jobs widgets start a row of their own under the agent's.
+  const place = (group: Widget[], firstRow: number) =>
+    group.map((widget, i) => ({
       type: 'metric',
-      x: (i % 3) * WIDTH,
-      y: Math.floor(i / 3) * HEIGHT,
+      x: (i % PER_ROW) * WIDTH,
+      y: (firstRow + Math.floor(i / PER_ROW)) * HEIGHT,
       width: WIDTH,
       height: HEIGHT,
       properties: { view: 'timeSeries', region: inputs.region, title: widget.title, ...widget.properties },
-    })),
-  };
+    }));
+  const jobs = inputs.jobs ? jobWidgets(inputs.namespace, inputs.jobs) : [];
+  return { widgets: [...place(widgets, 0), ...place(jobs, Math.ceil(widgets.length / PER_ROW))] };
+}
+
+/** A row for jobs: the queue's backlog, the jobs that ran out of attempts, and how jobs end. */
+function jobWidgets(namespace: HclExpression, jobs: DashboardJobs): Widget[] {
+  const sqs = (queue: HclExpression, name: SqsMetricName, options: Record<string, HclValue> = {}): MetricRow => ['AWS/SQS', name, 'QueueName', queue, options];
+  const worker = (name: JobMetricName, options: Record<string, HclValue> = {}): MetricRow => [
+    namespace,
+    name,
+    DIMENSIONS.functionName,
+    jobs.workerName,
+    options,
+  ];
+  return [
+    {
+      title: "Jobs queue: waiting, running, and the oldest job's age (s)",
+      properties: {
+        stat: 'Maximum',
+        period: FIVE_MINUTES,
+        metrics: [
+          sqs(jobs.queueName, 'ApproximateNumberOfMessagesVisible', { label: 'waiting' }),
+          sqs(jobs.queueName, 'ApproximateNumberOfMessagesNotVisible', { label: 'running' }),
+          sqs(jobs.queueName, 'ApproximateAgeOfOldestMessage', { label: 'oldest (s)', yAxis: 'right' }),
+        ],
+      },
+    },
+    {
+      title: 'Jobs dead-letter queue: jobs out of attempts (alarmed above 0)',
+      properties: {
+        stat: 'Maximum',
+        period: FIVE_MINUTES,
+        metrics: [sqs(jobs.deadLetterQueueName, 'ApproximateNumberOfMessagesVisible', { label: 'dead letters' })],
+      },
+    },
+    {
+      title: 'Jobs ended, failed and cancelled; queue delay p95 (ms)',
+      properties: {
+        period: FIVE_MINUTES,
+        metrics: [
+          worker('Jobs', { stat: 'Sum', label: 'ended' }),
+          worker('JobsFailed', { stat: 'Sum', label: 'failed' }),
+          worker('JobsCancelled', { stat: 'Sum', label: 'cancelled' }),
+          worker('QueueDelay', { stat: 'p95', label: 'queue delay p95', yAxis: 'right' }),
+        ],
+      },
+    },
+  ];
 }

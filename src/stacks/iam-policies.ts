@@ -36,6 +36,15 @@ export function lambdaTrustPolicy(): string {
 }
 
 /** The function's own log group, by an ARN built from known parts so the policy is known at plan time. */
+/**
+ * A role's ARN from its name (roles here live at path `/`): known at plan,
+ * unlike the role's `arn` attribute, so the plan shows which role runs each
+ * function. Pass the role's `name` reference to keep the dependency.
+ */
+export function roleArn(context: StackContext, roleName: string): string {
+  return `arn:${context.partition}:iam::${context.accountId}:role/${roleName}`;
+}
+
 export function logGroupArn(context: StackContext, logGroupName: string): string {
   return `arn:${context.partition}:logs:${context.region}:${context.accountId}:log-group:${logGroupName}`;
 }

@@ -18,10 +18,11 @@ import { conditional, Fn, Op, TerraformIterator, TerraformLocal, Token, type IRe
 import { Construct } from 'constructs';
 import type { AgentFunction } from './agent-function';
 import { functionEnvironment } from './function-environment';
-import { lambdaTrustPolicy, logGroupArn, policyDocument } from './iam-policies';
+import { lambdaTrustPolicy, logGroupArn, policyDocument, roleArn } from './iam-policies';
+import { DLQ_RETENTION_SECONDS, MAX_RETENTION_SECONDS, QUEUE_SEND_ACTIONS, VISIBILITY_TIMEOUT_FACTOR, WORKER_QUEUE_ACTIONS, WORKER_SUFFIX } from './jobs-shape';
 import type { StackContext } from './stack-context';
 import { stateActionsExpression } from './state-table';
-import { countIf, first, isEmpty, isNotEmpty, named, orNull, splat } from './terraform-helpers';
+import { countIf, isEmpty, isNotEmpty, named, orNull, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
 
 export interface JobsProps {
@@ -32,17 +33,6 @@ export interface JobsProps {
   readonly handler: string;
   readonly sourceCodeHash: string;
 }
-
-/** The actions the worker uses on its queue (the event source mapping polls with the worker's role). */
-export const WORKER_QUEUE_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
-/** AWS's guidance for Lambda event sources: a visibility timeout at least six times the function's timeout. */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
-/** The dead-letter queue keeps what it gets for the longest SQS allows. @unit seconds */
-const DLQ_RETENTION_SECONDS = 1_209_600;
-/** A queued message lives as long as its job, within what SQS allows. @unit seconds */
-const MAX_RETENTION_SECONDS = 1_209_600;
-/** The worker's suffix: its function, role and log group are `<function_name>-jobs…`. */
-export const WORKER_SUFFIX = '-jobs';
 
 export class Jobs extends Construct {
   /** Whether jobs are on. */
@@ -114,16 +104,16 @@ export class Jobs extends Construct {
     const agentSend = named(
       new IamRolePolicy(this, 'agent-send', {
         count: on,
-        role: agent.role.id,
+        role: agent.role.name,
         name: 'jobs-queue-send',
-        policy: policyDocument(this, 'jobs_send', [{ sid: 'SendJobs', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [queueArn] }], on),
+        policy: policyDocument(this, 'jobs_send', [{ sid: 'SendJobs', effect: 'Allow', actions: QUEUE_SEND_ACTIONS, resources: [queueArn] }], on),
       }),
       'jobs_send',
     );
     named(
       new IamRolePolicy(this, 'agent-send-kms', {
         count: countIf(withKey),
-        role: agent.role.id,
+        role: agent.role.name,
         name: 'jobs-queue-kms',
         policy: policyDocument(this, 'jobs_send_kms', [queueKmsStatement(['kms:Decrypt', 'kms:GenerateDataKey'])], countIf(withKey)),
       }),
@@ -143,7 +133,8 @@ export class Jobs extends Construct {
       }),
       'jobs_worker',
     );
-    const roleId = Token.asString(Fn.one(splat(role, 'id')));
+    // Names, not ids: known at plan, so the plan (and npm run check) shows which role each policy is on.
+    const roleName = Token.asString(Fn.one(splat(role, 'name')));
     const logGroupName = `/aws/lambda/${workerName}`;
     const workerStateActions = local('jobs_worker_state_actions', stateActionsExpression('worker')).asList;
     const statements = [
@@ -158,7 +149,7 @@ export class Jobs extends Construct {
     ];
     const policies: IamRolePolicy[] = [
       named(
-        new IamRolePolicy(this, 'worker', { count: on, role: roleId, name: 'jobs-worker', policy: policyDocument(this, 'jobs_worker', statements, on) }),
+        new IamRolePolicy(this, 'worker', { count: on, role: roleName, name: 'jobs-worker', policy: policyDocument(this, 'jobs_worker', statements, on) }),
         'jobs_worker',
       ),
     ];
@@ -167,18 +158,18 @@ export class Jobs extends Construct {
       const count = countIf(Op.and(this.enabled, access.enabled));
       policies.push(
         named(
-          new IamRolePolicy(this, `worker-model-${i}`, { count, role: roleId, name: access.name, policy: access.policy }),
+          new IamRolePolicy(this, `worker-model-${i}`, { count, role: roleName, name: access.name, policy: access.policy }),
           `jobs_worker_${access.name.replace(/-/g, '_')}`,
         ),
       );
     }
     const keyCount = countIf(withKey);
     policies.push(
-      named(new IamRolePolicy(this, 'worker-kms', { count: keyCount, role: roleId, name: 'kms', policy: agent.kmsPolicy.policy }), 'jobs_worker_kms'),
+      named(new IamRolePolicy(this, 'worker-kms', { count: keyCount, role: roleName, name: 'kms', policy: agent.kmsPolicy.policy }), 'jobs_worker_kms'),
       named(
         new IamRolePolicy(this, 'worker-queue-kms', {
           count: keyCount,
-          role: roleId,
+          role: roleName,
           name: 'jobs-queue-kms',
           policy: policyDocument(this, 'jobs_worker_queue_kms', [queueKmsStatement(['kms:Decrypt'])], keyCount),
         }),
@@ -190,7 +181,7 @@ export class Jobs extends Construct {
       named(
         new IamRolePolicy(this, 'worker-state-kms', {
           count: stateKeyCount,
-          role: roleId,
+          role: roleName,
           name: 'state-table-kms',
           policy: policyDocument(
             this,
@@ -215,7 +206,7 @@ export class Jobs extends Construct {
       named(
         new IamRolePolicy(this, 'worker-events', {
           count: eventsCount,
-          role: roleId,
+          role: roleName,
           name: 'job-events',
           policy: policyDocument(
             this,
@@ -243,7 +234,7 @@ export class Jobs extends Construct {
         count: on,
         functionName: workerName,
         description: 'Claude agent jobs worker: runs the jobs of POST /jobs and the schedules from the jobs queue.',
-        role: Token.asString(Fn.one(splat(role, 'arn'))),
+        role: roleArn(context, roleName),
         filename: agent.filename,
         sourceCodeHash: props.sourceCodeHash,
         handler: props.handler,
@@ -275,13 +266,15 @@ export class Jobs extends Construct {
     named(
       new LambdaEventSourceMapping(this, 'mapping', {
         count: on,
-        eventSourceArn: first(queue, 'arn'),
-        functionName: first(worker, 'arn'),
+        // Built from known parts, as the policies are: the plan shows which queue feeds which function.
+        eventSourceArn: queueArn,
+        functionName: workerName,
         batchSize: 1,
         functionResponseTypes: ['ReportBatchItemFailures'],
         // Never more pollers than the worker may run: the rest would be throttled and counted as receives.
         scalingConfig: { maximumConcurrency: vars.num('job_concurrency') },
         tags: context.tags(),
+        dependsOn: [queue, worker],
       }),
       'jobs',
     );
@@ -289,10 +282,11 @@ export class Jobs extends Construct {
     // Schedules: EventBridge Scheduler sends each schedule's request to the queue, with a role that may do nothing else.
     const schedulesOn = Op.and(this.enabled, isNotEmpty(vars.map('schedules')));
     const schedulerCount = countIf(schedulesOn);
+    const schedulerRoleName = `${workerName}-scheduler`;
     const schedulerRole = named(
       new IamRole(this, 'scheduler-role', {
         count: schedulerCount,
-        name: `${workerName}-scheduler`,
+        name: schedulerRoleName,
         description: 'EventBridge Scheduler role of the Claude agent schedules: send to the jobs queue only.',
         assumeRolePolicy: JSON.stringify({
           Version: '2012-10-17',
@@ -310,16 +304,16 @@ export class Jobs extends Construct {
       }),
       'jobs_scheduler',
     );
-    const schedulerRoleId = Token.asString(Fn.one(splat(schedulerRole, 'id')));
+    const schedulerRoleRef = Token.asString(Fn.one(splat(schedulerRole, 'name')));
     const schedulerPolicy = named(
       new IamRolePolicy(this, 'scheduler-policy', {
         count: schedulerCount,
-        role: schedulerRoleId,
+        role: schedulerRoleRef,
         name: 'jobs-queue-send',
         policy: policyDocument(
           this,
           'jobs_scheduler',
-          [{ sid: 'SendScheduledJobs', effect: 'Allow', actions: ['sqs:SendMessage'], resources: [queueArn] }],
+          [{ sid: 'SendScheduledJobs', effect: 'Allow', actions: QUEUE_SEND_ACTIONS, resources: [queueArn] }],
           schedulerCount,
         ),
       }),
@@ -329,7 +323,7 @@ export class Jobs extends Construct {
     named(
       new IamRolePolicy(this, 'scheduler-kms', {
         count: schedulerKmsCount,
-        role: schedulerRoleId,
+        role: schedulerRoleRef,
         name: 'jobs-queue-kms',
         policy: policyDocument(this, 'jobs_scheduler_kms', [queueKmsStatement(['kms:Decrypt', 'kms:GenerateDataKey'])], schedulerKmsCount),
       }),
@@ -345,11 +339,11 @@ export class Jobs extends Construct {
         scheduleExpressionTimezone: Token.asString(each.getString('timezone')),
         flexibleTimeWindow: { mode: 'OFF' },
         target: {
-          arn: first(queue, 'arn'),
-          roleArn: Token.asString(Fn.one(splat(schedulerRole, 'arn'))),
+          arn: queueArn,
+          roleArn: roleArn(context, schedulerRoleName),
           input: Token.asString('${jsonencode({ schedule = each.key, request = jsondecode(each.value.request) })}'),
         },
-        dependsOn: [schedulerPolicy],
+        dependsOn: [schedulerPolicy, queue],
       }),
       'jobs',
     );

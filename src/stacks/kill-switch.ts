@@ -13,7 +13,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Fn, Op, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import { breakerEnvironmentExpression } from './function-environment';
-import { kmsPolicy, lambdaTrustPolicy, logGroupArn, policyDocument } from './iam-policies';
+import { kmsPolicy, lambdaTrustPolicy, logGroupArn, policyDocument, roleArn } from './iam-policies';
 import type { StackContext } from './stack-context';
 import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
@@ -63,11 +63,12 @@ export class KillSwitch extends Construct {
       }),
       'kill_switch',
     );
-    const roleId = Token.asString(Fn.one(splat(role, 'id')));
+    // The role's name is known at plan: the plan then shows which role each policy is on.
+    const roleName = Token.asString(Fn.one(splat(role, 'name')));
     const policy = named(
       new IamRolePolicy(this, 'policy', {
         count: countIf(enabled),
-        role: roleId,
+        role: roleName,
         name: 'kill-switch',
         policy: policyDocument(
           this,
@@ -88,7 +89,7 @@ export class KillSwitch extends Construct {
     );
     const kmsGiven = Op.and(enabled, isNotEmpty(kmsKeyArn));
     const kms = named(
-      new IamRolePolicy(this, 'kms', { count: countIf(kmsGiven), role: roleId, name: 'kms', policy: kmsPolicy(this, kmsKeyArn, kmsGiven, 'kill_switch_kms') }),
+      new IamRolePolicy(this, 'kms', { count: countIf(kmsGiven), role: roleName, name: 'kms', policy: kmsPolicy(this, kmsKeyArn, kmsGiven, 'kill_switch_kms') }),
       'kill_switch_kms',
     );
     const logGroup = named(
@@ -106,7 +107,7 @@ export class KillSwitch extends Construct {
         count: countIf(enabled),
         functionName: name,
         description: 'Claude agent cost kill switch: sets reserved concurrency to 0 on the agent when the daily-cost alarm fires.',
-        role: Token.asString(Fn.one(splat(role, 'arn'))),
+        role: roleArn(context, roleName),
         filename: props.filename,
         sourceCodeHash: props.sourceCodeHash,
         handler: props.handler,

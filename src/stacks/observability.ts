@@ -16,7 +16,7 @@ import { AlarmTopic } from './alarm-topic';
 import { dashboardBody, type LambdaMetricName } from './dashboard-body';
 import { hclExpr, hclValue } from './hcl-value';
 import { INSIGHTS_QUERIES } from './insights-queries';
-import { WORKER_SUFFIX } from './jobs';
+import { WORKER_SUFFIX } from './jobs-shape';
 import { KillSwitch } from './kill-switch';
 import type { StackContext } from './stack-context';
 import { countIf, named } from './terraform-helpers';
@@ -56,18 +56,25 @@ export class Observability extends Construct {
 
     // The dashboard and the saved queries.
     const dashboardOn = vars.bool('dashboard_enabled');
-    const body = dashboardBody({
+    const inputs = {
       functionName: hclExpr('var.function_name'),
       namespace: hclExpr('local.metrics_namespace'),
       region: hclExpr('data.aws_region.current.name'),
       timeoutMs: hclExpr('var.timeout_seconds * 1000'),
       durationAlarmMs: hclExpr('local.duration_alarm_ms'),
+    };
+    const jobsName = `"\${var.function_name}${WORKER_SUFFIX}"`;
+    const body = dashboardBody(inputs);
+    const withJobs = dashboardBody({
+      ...inputs,
+      jobs: { workerName: hclExpr(jobsName), queueName: hclExpr(jobsName), deadLetterQueueName: hclExpr(`"\${var.function_name}${WORKER_SUFFIX}-dlq"`) },
     });
     named(
       new CloudwatchDashboard(this, 'dashboard', {
         count: countIf(dashboardOn),
         dashboardName: fnName,
-        dashboardBody: local('dashboard_body', `\${jsonencode(${hclValue(body)})}`).asString,
+        // With jobs on, a row for the queue, its dead-letter queue and the worker; off, the body is as it was.
+        dashboardBody: local('dashboard_body', `\${var.async_jobs_enabled ? jsonencode(${hclValue(withJobs)}) : jsonencode(${hclValue(body)})}`).asString,
       }),
       'agent',
     );

@@ -20,8 +20,8 @@ import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
 
 export interface StateTableProps {
-  /** The function role's `id`. */
-  readonly roleId: string;
+  /** The function role's name (known at plan, so the plan shows which role each policy is on). */
+  readonly roleName: string;
   readonly variables: StackVariables;
   readonly context: StackContext;
 }
@@ -88,7 +88,7 @@ export class StateTable extends Construct {
     this.policy = named(
       new IamRolePolicy(this, 'policy', {
         count: countIf(this.needed),
-        role: props.roleId,
+        role: props.roleName,
         name: 'state-table',
         policy: policyDocument(this, 'state_table', [{ sid: 'ReadWriteStateTable', effect: 'Allow', actions, resources: [tableArn] }], countIf(this.needed)),
       }),
@@ -98,7 +98,7 @@ export class StateTable extends Construct {
     named(
       new IamRolePolicy(this, 'kms-policy', {
         count: countIf(Op.and(this.needed, keyGiven)),
-        role: props.roleId,
+        role: props.roleName,
         name: 'state-table-kms',
         policy: policyDocument(
           this,

@@ -17,8 +17,8 @@ import { countIf, first, isNotEmpty, named, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
 
 export interface VpcAccessProps {
-  /** The function role's `id`. */
-  readonly roleId: string;
+  /** The function role's name (known at plan, so the plan shows which role each policy is on). */
+  readonly roleName: string;
   readonly variables: StackVariables;
   readonly context: StackContext;
   /** Whether the state table exists: the function then needs a way to DynamoDB. */
@@ -205,7 +205,7 @@ export class VpcAccess extends Construct {
     this.policy = named(
       new IamRolePolicy(this, 'eni-policy', {
         count: countIf(inVpc),
-        role: props.roleId,
+        role: props.roleName,
         name: 'vpc-access',
         policy: Token.asString(Fn.one(splat(eniPolicyDocument(this, vars, context, inVpc), 'json'))),
       }),

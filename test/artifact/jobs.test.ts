@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { LOCAL_CREDENTIALS } from '../../src/dev/lambda/execution-environment';
 import { metricValue } from '../helpers/emf';
 import { agentEvent, asCaller, eventFixture, withRoute, type FunctionUrlEventFixture } from '../helpers/events';
-import { EventSourceMapping } from '../helpers/job-queue';
+import { EventSourceMapping, type Worker } from '../../src/dev/lambda/event-source-mapping';
 import { stateEnv, withZipRuntime, type BufferedResult } from '../helpers/zip-runtime';
 import { startEventBridge, type EventBridgeServer } from '../fixtures/servers/eventbridge';
-import { localQueueArn, startSqs, type SqsServer } from '../fixtures/servers/sqs';
+import { localQueueArn, startSqs, type SqsServer } from '../../src/dev/stand-ins/sqs';
 import type { Reply } from '../fixtures/servers/messages-api';
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
@@ -52,7 +52,7 @@ describe('jobs', () => {
     [sqs, events] = await Promise.all([startSqs(LOCAL_CREDENTIALS), startEventBridge(LOCAL_CREDENTIALS)]);
     sqs.createQueue(DLQ);
     queueUrl = sqs.createQueue(QUEUE, { visibilityTimeoutSeconds: 1, redrive: { deadLetterQueue: localQueueArn(DLQ), maxReceiveCount: 3 } });
-    esm = new EventSourceMapping(sqs, queueUrl, QUEUE);
+    esm = new EventSourceMapping({ endpoint: sqs.url, queueUrl, queueArn: localQueueArn(QUEUE) });
   });
   const ctx = withZipRuntime(
     (services) =>
@@ -66,7 +66,7 @@ describe('jobs', () => {
     { state: true },
   );
   afterAll(async () => {
-    esm.close();
+    await esm.close();
     await Promise.all([sqs.close(), events.close()]);
   });
   beforeEach(() => {
@@ -83,6 +83,8 @@ describe('jobs', () => {
     if (response.statusCode !== 202) throw new Error(`POST /jobs answered ${response.statusCode}: ${response.body}`);
     return response.json.job_id as string;
   };
+  /** The worker export of the current zip function, as the mapping invokes it. */
+  const worker = (): Worker => (event, remainingMs) => ctx.fn.invokeExport('jobs', event, remainingMs === undefined ? {} : { remainingMs });
   const view = async (id: string, caller = ALICE): Promise<BufferedResult> => ctx.invoke(jobRoute('GET', id, caller));
   const jobLines = () => ctx.fn.jsonLines().filter((line) => line.message === 'job');
   /**
@@ -131,7 +133,7 @@ describe('jobs', () => {
   test('the worker runs the job: running while it works, then succeeded with exactly what POST /agent returns', async () => {
     ctx.api.enqueue(text('The report says 42.', { firstByteDelayMs: 400 }), text('The report says 42.'));
     const id = await submitted();
-    const delivering = esm.deliver(ctx.fn);
+    const delivering = esm.deliver(worker());
     await modelCallOf(delivering);
     const running = (await view(id)).json;
     expect(running).toMatchObject({ status: 'running', attempts: 1, finished_at: null });
@@ -215,7 +217,7 @@ describe('jobs', () => {
     const cancelled = await ctx.invoke(jobRoute('DELETE', id));
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json).toMatchObject({ job_id: id, status: 'cancelled', started_at: null, finished_at: expect.any(String) });
-    const delivery = await esm.deliver(ctx.fn);
+    const delivery = await esm.deliver(worker());
     expect(delivery?.returned).toBe(false);
     expect(ctx.api.requests).toHaveLength(0);
     expect((await view(id)).json.status).toBe('cancelled');
@@ -236,7 +238,7 @@ describe('jobs', () => {
       text('never asked'),
     );
     const id = await submitted();
-    const delivering = esm.deliver(ctx.fn);
+    const delivering = esm.deliver(worker());
     await modelCallOf(delivering);
     const asked = await ctx.invoke(jobRoute('DELETE', id));
     expect(asked.json).toMatchObject({ status: 'running', cancel_requested: true });
@@ -256,10 +258,10 @@ describe('jobs', () => {
     ctx.api.enqueue(text('done once'));
     const id = await submitted();
     const [message] = sqs.bodies(QUEUE);
-    await esm.deliver(ctx.fn);
+    await esm.deliver(worker());
     const before = (await view(id)).json;
     await esm.send(message); // SQS delivers at least once
-    const duplicate = await esm.deliver(ctx.fn);
+    const duplicate = await esm.deliver(worker());
     expect(duplicate?.returned).toBe(false);
     expect(ctx.api.requests).toHaveLength(1);
     expect((await view(id)).json).toEqual(before);
@@ -268,7 +270,7 @@ describe('jobs', () => {
   test("a job whose attempt died is retried, not while the dead attempt's lease lasts, and then succeeds", async () => {
     ctx.api.enqueue({ kind: 'hang' }, text('second time lucky'));
     const id = await submitted();
-    const first = esm.deliver(ctx.fn, { remainingMs: WORKER_TIMEOUT_MS });
+    const first = esm.deliver(worker(), { remainingMs: WORKER_TIMEOUT_MS });
     await modelCallOf(first);
     ctx.fn.kill('jobs');
     const crashed = await first;
@@ -277,7 +279,7 @@ describe('jobs', () => {
 
     // Visible again after the 1 s visibility timeout, but the dead attempt's lease still holds the job.
     await sleep(1_100);
-    const early = await esm.deliver(ctx.fn);
+    const early = await esm.deliver(worker());
     expect(early?.returned).toBe(true);
     expect(ctx.api.requests).toHaveLength(1);
     expect(ctx.fn.jsonLines().find((l) => l.message === 'job message returned to the queue')).toMatchObject({ why: 'another attempt is running the job' });
@@ -286,7 +288,7 @@ describe('jobs', () => {
     await endLease(id);
     expect((await view(id)).json.status).toBe('queued');
     await sleep(1_100);
-    const retried = await esm.deliver(ctx.fn);
+    const retried = await esm.deliver(worker());
     expect(retried?.returned).toBe(false);
     const done = (await view(id)).json;
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2, result: { output: 'second time lucky' } });
@@ -296,12 +298,12 @@ describe('jobs', () => {
   test('a job whose last allowed attempt died reads as failed (attempts_exhausted), and its message goes to the dead-letter queue', async () => {
     const lastQueue = 'agent-jobs-once';
     const url = sqs.createQueue(lastQueue, { visibilityTimeoutSeconds: 1, redrive: { deadLetterQueue: localQueueArn(DLQ), maxReceiveCount: 1 } });
-    const once = new EventSourceMapping(sqs, url, lastQueue);
+    const once = new EventSourceMapping({ endpoint: sqs.url, queueUrl: url, queueArn: localQueueArn(lastQueue) });
     try {
       await ctx.useEnv({ JOBS_QUEUE_URL: url, JOB_MAX_RECEIVE_COUNT: '1' });
       ctx.api.enqueue({ kind: 'hang' });
       const id = await submitted();
-      const attempt = once.deliver(ctx.fn, { remainingMs: WORKER_TIMEOUT_MS });
+      const attempt = once.deliver(worker(), { remainingMs: WORKER_TIMEOUT_MS });
       await modelCallOf(attempt);
       ctx.fn.kill('jobs');
       expect((await attempt)?.outcome.kind).toBe('crash');
@@ -314,7 +316,7 @@ describe('jobs', () => {
       expect(await once.receive()).toBeUndefined();
       expect(sqs.bodies(DLQ).map((b) => JSON.parse(b).job_id)).toEqual([id]);
     } finally {
-      once.close();
+      await once.close();
     }
   });
 
@@ -335,7 +337,7 @@ describe('jobs', () => {
     await ctx.useEnv({ JOB_EVENTS_ENABLED: 'true' });
     ctx.api.enqueue(text('The confidential answer.'));
     const id = await submitted({ input: 'The confidential question.' });
-    await esm.deliver(ctx.fn);
+    await esm.deliver(worker());
     expect(events.events).toHaveLength(1);
     const [event] = events.events;
     expect(event).toMatchObject({ source: 'agent', detailType: 'Agent Job Finished', eventBusName: 'default' });
@@ -359,7 +361,7 @@ describe('jobs', () => {
     try {
       ctx.api.enqueue(text('fine'));
       const id = await submitted();
-      expect((await esm.deliver(ctx.fn))?.returned).toBe(false);
+      expect((await esm.deliver(worker()))?.returned).toBe(false);
       expect((await view(id)).json.status).toBe('succeeded');
       const line = ctx.fn.jsonLines().find((l) => l.message === 'job event not sent');
       expect(JSON.stringify(line?.error)).toContain('ThrottlingException');
@@ -375,8 +377,8 @@ describe('jobs', () => {
     ctx.api.enqueue(text(large, { stop_reason: 'end_turn' }), text(incompressible));
     const fits = await submitted();
     const doesNot = await submitted({ input: 'Again.' });
-    await esm.deliver(ctx.fn);
-    await esm.deliver(ctx.fn);
+    await esm.deliver(worker());
+    await esm.deliver(worker());
     const kept = (await view(fits)).json;
     expect(kept.status).toBe('succeeded');
     expect(kept.result.output).toBe(large);
@@ -389,7 +391,7 @@ describe('jobs', () => {
   test('a scheduled message runs as the caller schedule:<name>', async () => {
     ctx.api.enqueue(text('Nightly report ready.'));
     await esm.send(JSON.stringify({ schedule: 'nightly', request: { input: 'Write the nightly report.' } }));
-    expect((await esm.deliver(ctx.fn))?.returned).toBe(false);
+    expect((await esm.deliver(worker()))?.returned).toBe(false);
     const [line] = jobLines();
     expect(line).toMatchObject({ caller: 'schedule:nightly', status: 'succeeded' });
     const item = await ctx.dynamodb.item('CALLER#schedule:nightly', `JOB#${line.job_id}`);
@@ -398,7 +400,7 @@ describe('jobs', () => {
 
   test('a message that is not a job is logged with why, counted and dropped', async () => {
     await esm.send('{"hello":"world"}');
-    expect((await esm.deliver(ctx.fn))?.returned).toBe(false);
+    expect((await esm.deliver(worker()))?.returned).toBe(false);
     const line = ctx.fn.jsonLines().find((l) => l.message === 'job message dropped');
     expect(line?.why).toContain('neither job_id and caller');
     expect(metricValue(line!, 'JobMessagesDropped', ['FunctionName'])).toBe(1);

@@ -23,6 +23,21 @@ const KILL_SWITCH_LOGS = {
   Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/claude-agent-kill-switch:*',
 };
 
+const JOBS_QUEUE_ARN = 'arn:aws:sqs:us-east-1:123456789012:claude-agent-jobs';
+const STATE_TABLE_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/claude-agent-state';
+const OTHER_KEY = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+const WORKER_LOGS = {
+  Effect: 'Allow',
+  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  Resource: 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/claude-agent-jobs:*',
+};
+const WORKER_QUEUE_STATEMENT = {
+  Sid: 'ConsumeJobsQueue',
+  Effect: 'Allow',
+  Action: ['sqs:ReceiveMessage', 'sqs:GetQueueAttributes', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+  Resource: JOBS_QUEUE_ARN,
+};
+
 const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixturePlan) => void]> = [
   [
     'AGENT-IAM-001',
@@ -156,8 +171,11 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
       // The function and its logs use the key (so only the table is wrong).
       find(p, 'aws_lambda_function.agent').values.kms_key_arn = p.variables.kms_key_arn.value;
       find(p, 'aws_cloudwatch_log_group.agent').values.kms_key_id = p.variables.kms_key_arn.value;
-      find(p, 'aws_lambda_function.kill_switch[0]').values.kms_key_arn = p.variables.kms_key_arn.value;
-      find(p, 'aws_cloudwatch_log_group.kill_switch[0]').values.kms_key_id = p.variables.kms_key_arn.value;
+      for (const fn of ['kill_switch[0]', 'jobs_worker[0]']) {
+        find(p, `aws_lambda_function.${fn}`).values.kms_key_arn = p.variables.kms_key_arn.value;
+        find(p, `aws_cloudwatch_log_group.${fn}`).values.kms_key_id = p.variables.kms_key_arn.value;
+      }
+      for (const queue of ['jobs[0]', 'jobs_dlq[0]']) find(p, `aws_sqs_queue.${queue}`).values.kms_master_key_id = p.variables.kms_key_arn.value;
     },
   ],
   [
@@ -191,9 +209,18 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
   ],
   [
     'AGENT-STATE-004',
-    'the sessions’ actions granted with budgets alone on',
+    'the sessions’ and jobs’ actions granted with budgets alone on',
     (p) => {
       delete env(p).SESSIONS_ENABLED;
+      delete env(p).ASYNC_JOBS_ENABLED;
+    },
+  ],
+  [
+    'AGENT-STATE-004',
+    'sessions off and the worker keeps DeleteItem, which only the agent’s jobs API uses (actions are checked per role)',
+    (p) => {
+      delete env(p).SESSIONS_ENABLED;
+      delete find(p, 'aws_lambda_function.jobs_worker[0]').values.environment[0].variables.SESSIONS_ENABLED;
     },
   ],
   [
@@ -271,6 +298,112 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
         KILL_SWITCH_LOGS,
         { Effect: 'Allow', Action: 'lambda:UpdateFunctionCode', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:claude-agent' },
       ]),
+  ],
+  [
+    'AGENT-IAM-001',
+    'the worker allowed every SQS action',
+    (p) => setPolicy(p, 'aws_iam_role_policy.jobs_worker[0]', [WORKER_LOGS, { ...WORKER_QUEUE_STATEMENT, Action: 'sqs:*' }]),
+  ],
+  [
+    'AGENT-IAM-001',
+    'the worker allowed every DynamoDB action',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.jobs_worker[0]', [
+        WORKER_LOGS,
+        WORKER_QUEUE_STATEMENT,
+        { Effect: 'Allow', Action: 'dynamodb:*', Resource: STATE_TABLE_ARN },
+      ]),
+  ],
+  [
+    'AGENT-JOBS-001',
+    'a queue unencrypted at rest',
+    (p) => {
+      find(p, 'aws_sqs_queue.jobs[0]').values.sqs_managed_sse_enabled = false;
+    },
+  ],
+  [
+    'AGENT-JOBS-001',
+    'a dead-letter queue on SSE-SQS although the deployment has its own key',
+    (p) => {
+      p.variables.kms_key_arn.value = OTHER_KEY;
+      p.variables.state_kms_key_arn.value = '';
+      find(p, 'aws_dynamodb_table.state[0]').values.server_side_encryption = [{ enabled: true, kms_key_arn: OTHER_KEY }];
+      for (const fn of ['agent', 'kill_switch[0]', 'jobs_worker[0]']) {
+        find(p, `aws_lambda_function.${fn}`).values.kms_key_arn = OTHER_KEY;
+        find(p, `aws_cloudwatch_log_group.${fn}`).values.kms_key_id = OTHER_KEY;
+      }
+      find(p, 'aws_sqs_queue.jobs[0]').values.kms_master_key_id = OTHER_KEY;
+    },
+  ],
+  [
+    'AGENT-JOBS-002',
+    'a consumed queue without a dead-letter queue',
+    (p) => {
+      delete find(p, 'aws_sqs_queue.jobs[0]').values.redrive_policy;
+    },
+  ],
+  [
+    'AGENT-JOBS-002',
+    'a dead-letter queue that forgets sooner than the queue',
+    (p) => {
+      find(p, 'aws_sqs_queue.jobs_dlq[0]').values.message_retention_seconds = 3600;
+    },
+  ],
+  [
+    'AGENT-JOBS-002',
+    'a redrive to a queue of another deployment',
+    (p) => {
+      find(p, 'aws_sqs_queue.jobs[0]').values.redrive_policy = JSON.stringify({
+        deadLetterTargetArn: 'arn:aws:sqs:us-east-1:123456789012:someone-elses-dlq',
+        maxReceiveCount: 3,
+      });
+    },
+  ],
+  [
+    'AGENT-JOBS-003',
+    'a visibility timeout under six times the worker timeout',
+    (p) => {
+      find(p, 'aws_sqs_queue.jobs[0]').values.visibility_timeout_seconds = 900;
+    },
+  ],
+  [
+    'AGENT-JOBS-004',
+    'the agent allowed to consume the jobs it sends',
+    (p) => setPolicy(p, 'aws_iam_role_policy.jobs_send[0]', [{ Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:ReceiveMessage'], Resource: JOBS_QUEUE_ARN }]),
+  ],
+  [
+    'AGENT-JOBS-004',
+    'the worker allowed every queue of the account',
+    (p) => setPolicy(p, 'aws_iam_role_policy.jobs_worker[0]', [WORKER_LOGS, { ...WORKER_QUEUE_STATEMENT, Resource: 'arn:aws:sqs:us-east-1:123456789012:*' }]),
+  ],
+  [
+    'AGENT-JOBS-004',
+    'the worker allowed to purge its queue',
+    (p) => setPolicy(p, 'aws_iam_role_policy.jobs_worker[0]', [WORKER_LOGS, { ...WORKER_QUEUE_STATEMENT, Action: ['sqs:ReceiveMessage', 'sqs:PurgeQueue'] }]),
+  ],
+  [
+    'AGENT-JOBS-005',
+    "the schedules' role allowed to send to the dead-letter queue",
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.jobs_scheduler[0]', [
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:claude-agent-jobs-dlq' },
+      ]),
+  ],
+  [
+    'AGENT-JOBS-005',
+    "the schedules' role allowed to invoke functions",
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.jobs_scheduler[0]', [
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: JOBS_QUEUE_ARN },
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:claude-agent' },
+      ]),
+  ],
+  [
+    'AGENT-JOBS-005',
+    'a schedule sending with a role of another deployment',
+    (p) => {
+      find(p, 'aws_scheduler_schedule.jobs["nightly"]').values.target[0].role_arn = 'arn:aws:iam::123456789012:role/ops-scheduler';
+    },
   ],
 ];
 

@@ -22,7 +22,8 @@ describe('npm run dev', () => {
     [buffered, streaming, keyless] = await Promise.all([
       startDevCli([], env),
       // Sessions and a budget on: the dev server serves the state table from a local DynamoDB.
-      startDevCli(['--invoke-mode', 'RESPONSE_STREAM'], { ...env, SESSIONS_ENABLED: 'true', CALLER_DAILY_TOKEN_BUDGET: '1000000' }),
+      // Jobs too: a local queue that a local worker consumes.
+      startDevCli(['--invoke-mode', 'RESPONSE_STREAM'], { ...env, SESSIONS_ENABLED: 'true', CALLER_DAILY_TOKEN_BUDGET: '1000000', ASYNC_JOBS_ENABLED: 'true' }),
       startDevCli([], { LLM_PROVIDER: 'anthropic' }),
     ]);
   }, 120_000);
@@ -58,6 +59,29 @@ describe('npm run dev', () => {
     const session = await fetch(`${streaming.url}/sessions/dev-session-1`);
     expect(session.status).toBe(200);
     expect(((await session.json()) as { turns: unknown[] }).turns).toHaveLength(4);
+  });
+
+  test('with jobs on, POST /jobs answers 202 and the local worker runs the job to the same result POST /agent gives', async () => {
+    expect(streaming.output()).toMatch(/jobs: a local SQS queue \(http:\/\/127\.0\.0\.1:\d+\/123456789012\/agent-jobs\) consumed by a local worker/);
+    expect(buffered.output()).not.toMatch(/jobs:/);
+    api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'The nightly report is done.' }] });
+    const submitted = await fetch(`${streaming.url}/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'Write the nightly report.' }),
+    });
+    expect(submitted.status).toBe(202);
+    const { job_id: id, status_url: statusUrl } = (await submitted.json()) as { job_id: string; status_url: string };
+    expect(submitted.headers.get('location')).toBe(statusUrl);
+    let job: { status: string; result?: { output?: string } } = { status: 'queued' };
+    for (const end = Date.now() + 30_000; !['succeeded', 'failed', 'cancelled'].includes(job.status);) {
+      if (Date.now() > end) throw new Error(`job ${id} is still ${job.status} after 30 s:\n${streaming.output().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await (await fetch(`${streaming.url}${statusUrl}`)).json()) as typeof job;
+    }
+    expect(job).toMatchObject({ status: 'succeeded', result: { output: 'The nightly report is done.' } });
+    expect(api.requests).toHaveLength(1);
+    expect(streaming.output()).toMatch(/jobs \| delivered message [0-9a-f-]{36}: response, deleted/);
   });
 
   test('POST /agent answers JSON in buffered mode', async () => {

@@ -174,6 +174,40 @@ describe('jobs', () => {
     expect(evaluatePlan(full)).toEqual({ violations: [], unevaluated: [] });
   });
 
+  test('the plan shows which queue feeds which function and which role each policy and function has (known at plan, so npm run check can read them)', () => {
+    expect(byName(on, 'aws_lambda_event_source_mapping', 'jobs')).toMatchObject({ event_source_arn: QUEUE_ARN, function_name: 'claude-agent-jobs' });
+    expect(byName(on, 'aws_lambda_function', 'jobs_worker')?.role).toBe(`arn:aws:iam::${TEST_ACCOUNT_ID}:role/claude-agent-jobs-role`);
+    expect(byName(on, 'aws_lambda_function', 'agent')?.role).toBe(`arn:aws:iam::${TEST_ACCOUNT_ID}:role/claude-agent-role`);
+    expect(byName(on, 'aws_iam_role_policy', 'jobs_worker')?.role).toBe('claude-agent-jobs-role');
+    expect(byName(on, 'aws_iam_role_policy', 'jobs_send')?.role).toBe('claude-agent-role');
+    const [target] = plannedResources(full, 'aws_scheduler_schedule')[0].values.target as Array<{ arn: string; role_arn: string }>;
+    expect(target).toMatchObject({ arn: QUEUE_ARN, role_arn: `arn:aws:iam::${TEST_ACCOUNT_ID}:role/claude-agent-jobs-scheduler` });
+  });
+
+  test('the dashboard gains a row for jobs: the queue, its dead-letter queue and how jobs end; off, the body is as it was', () => {
+    const widgets = (plan: PlanJson) => JSON.parse(String(plannedResources(plan, 'aws_cloudwatch_dashboard')[0].values.dashboard_body)).widgets as any[];
+    const metricRows = (widget: any) => (widget.properties.metrics as unknown[][]).map((row) => row.slice(0, 4));
+    const added = widgets(on).slice(widgets(off).length);
+    expect(widgets(on).slice(0, widgets(off).length)).toEqual(widgets(off));
+    expect(added.map((w) => metricRows(w))).toEqual([
+      [
+        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', 'claude-agent-jobs'],
+        ['AWS/SQS', 'ApproximateNumberOfMessagesNotVisible', 'QueueName', 'claude-agent-jobs'],
+        ['AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', 'claude-agent-jobs'],
+      ],
+      [['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', 'claude-agent-jobs-dlq']],
+      [
+        ['ClaudeAgent', 'Jobs', 'FunctionName', 'claude-agent-jobs'],
+        ['ClaudeAgent', 'JobsFailed', 'FunctionName', 'claude-agent-jobs'],
+        ['ClaudeAgent', 'JobsCancelled', 'FunctionName', 'claude-agent-jobs'],
+        ['ClaudeAgent', 'QueueDelay', 'FunctionName', 'claude-agent-jobs'],
+      ],
+    ]);
+    // The row sits under the agent's widgets, one row of three.
+    expect(new Set(added.map((w) => w.y)).size).toBe(1);
+    expect(added[0].y).toBeGreaterThan(Math.max(...widgets(off).map((w) => w.y)));
+  });
+
   test('bad job settings are refused at plan, saying what to change', () => {
     const text = (run: TfRun) => run.stderr.replace(/[\s│]+/g, ' ');
     expect(text(schedulesWithoutJobs)).toContain('set async_jobs_enabled = true to use them');
