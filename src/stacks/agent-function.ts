@@ -129,7 +129,12 @@ export class AgentFunction extends Construct {
       'anthropic_api_key',
     );
     named(
-      new IamRolePolicy(this, 'bedrock', { count: countIf(bedrockAccess.enabled), role: this.role.name, name: bedrockAccess.name, policy: bedrockAccess.policy }),
+      new IamRolePolicy(this, 'bedrock', {
+        count: countIf(bedrockAccess.enabled),
+        role: this.role.name,
+        name: bedrockAccess.name,
+        policy: bedrockAccess.policy,
+      }),
       'bedrock',
     );
     this.kmsPolicy = { policy: kmsPolicy(this, kmsKeyArn, kmsGiven), count: countIf(kmsGiven) };

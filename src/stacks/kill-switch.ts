@@ -89,7 +89,12 @@ export class KillSwitch extends Construct {
     );
     const kmsGiven = Op.and(enabled, isNotEmpty(kmsKeyArn));
     const kms = named(
-      new IamRolePolicy(this, 'kms', { count: countIf(kmsGiven), role: roleName, name: 'kms', policy: kmsPolicy(this, kmsKeyArn, kmsGiven, 'kill_switch_kms') }),
+      new IamRolePolicy(this, 'kms', {
+        count: countIf(kmsGiven),
+        role: roleName,
+        name: 'kms',
+        policy: kmsPolicy(this, kmsKeyArn, kmsGiven, 'kill_switch_kms'),
+      }),
       'kill_switch_kms',
     );
     const logGroup = named(
