@@ -45,9 +45,8 @@ describe('reproducible build', () => {
   });
 
   test('a one-character change to the handler changes the hash', () => {
-    // Given the first checkout built once
-    const before = runBuildCli(first, []);
-    expect(before.status).toBe(0);
+    // Given the first checkout built once (by the test above, or here when run alone)
+    if (!fs.existsSync(path.join(first, 'dist', 'function.manifest.json'))) expect(runBuildCli(first, []).status).toBe(0);
     const hashBefore = manifestOf(first).source_code_hash;
     // When one character of the handler's source changes
     const handler = path.join(first, 'src', 'function', 'version.ts');
