@@ -18,6 +18,7 @@ import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from './lambd
 import { EventSourceMapping } from './lambda/event-source-mapping';
 import { LocalFunction } from './lambda/local-function';
 import { startDevServer } from './server';
+import { watchTree, type TreeWatcher } from './watch-tree';
 import { SETTINGS } from '../function/settings/table';
 
 const USAGE = `Usage: npm run dev -- [options]
@@ -122,18 +123,18 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`rebuild failed, still serving the previous build:\n${error instanceof Error ? error.message : String(error)}\n`);
     }
   };
-  let watcher: fs.FSWatcher | undefined;
+  let watcher: TreeWatcher | undefined;
   if (!values['no-watch']) {
     let timer: NodeJS.Timeout | undefined;
-    watcher = fs.watch(path.join(ROOT, 'src', 'function'), { recursive: true }, () => {
+    watcher = watchTree(path.join(ROOT, 'src', 'function'), () => {
       clearTimeout(timer);
       timer = setTimeout(() => void rebuild(), WATCH_DEBOUNCE_MS);
     });
   }
 
+  // Ctrl-C, a SIGTERM (npm forwards it: the script execs tsx, which relays it here), or the terminal closing.
   await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
   });
   watcher?.close();
   await server.close();

@@ -48,7 +48,7 @@ export async function invoke(options: InvokeOptions): Promise<number> {
     if (!region) throw new Error(`Cannot tell the Region of ${url.host}: pass --region.`);
     headers = await signForFunctionUrl({ url, method: 'POST', headers, body, region, credentials: options.credentials });
   }
-  const response = await fetch(url, { method: 'POST', headers, body });
+  const response = await send(url, { method: 'POST', headers, body });
   const type = response.headers.get('content-type') ?? '';
   if (type.startsWith('text/event-stream') && response.body) {
     const reader = new SseReader();
@@ -63,10 +63,7 @@ export async function invoke(options: InvokeOptions): Promise<number> {
         } else if (event.event === 'done') {
           const result = JSON.parse(event.data) as AgentResult;
           if (options.json) out(`${JSON.stringify(result, null, 2)}\n`);
-          else
-            err(
-              `\n[${result.iterations} model call(s), ${result.tool_calls.length} tool call(s), ${result.usage.input_tokens} in / ${result.usage.output_tokens} out tokens, ~$${result.cost_usd ?? '?'}]\n`,
-            );
+          else err(`\n${usageLine(result)}\n`);
         } else if (event.event === 'error') {
           failed = true;
           const { error } = JSON.parse(event.data) as ErrorBody;
@@ -87,8 +84,38 @@ export async function invoke(options: InvokeOptions): Promise<number> {
     err(`error ${response.status}${json?.error ? ` (${json.error.type}): ${json.error.message}` : `: ${text.slice(0, 500)}`}\n`);
     return 1;
   }
-  out(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${json?.output ?? text}\n`);
+  if (options.json) {
+    out(`${JSON.stringify(json, null, 2)}\n`);
+    return 0;
+  }
+  out(`${json?.output ?? text}\n`);
+  // A buffered answer: its tool calls and usage after it, on stderr as when streaming.
+  if (json?.usage && json.tool_calls) {
+    for (const call of json.tool_calls) err(`[tool ${call.name}${call.is_error ? ' failed' : ''}, ${call.duration_ms} ms]\n`);
+    err(`${usageLine(json as AgentResult)}\n`);
+  }
   return 0;
+}
+
+/** `[2 model call(s), 1 tool call(s), 25 in / 12 out tokens, ~$0.0002]` */
+function usageLine(result: AgentResult): string {
+  return `[${result.iterations} model call(s), ${result.tool_calls.length} tool call(s), ${result.usage.input_tokens} in / ${result.usage.output_tokens} out tokens, ~$${result.cost_usd ?? '?'}]`;
+}
+
+/** fetch, with "fetch failed" turned into what is not listening and how to start it. */
+async function send(url: URL, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    throw new Error(
+      local
+        ? `Nothing answered at ${url.origin} (${why}). Start the dev server with \`npm run dev\` (it prints the address it listens on), or pass --url with your Function URL.`
+        : `Could not reach ${url.origin} (${why}). Check the URL (terraform output -raw function_url) and your network.`,
+    );
+  }
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -151,11 +151,26 @@ describe('npm run dev', () => {
       expect(err.join('')).toMatch(/1 model call\(s\), 0 tool call\(s\)/);
     });
 
-    test('prints the output of a buffered answer', async () => {
-      api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'Buffered answer.' }] });
+    test('prints the output of a buffered answer, then its tool calls and usage on stderr', async () => {
+      api.enqueue(
+        { kind: 'message', content: [{ type: 'tool_use', id: 'toolu_1', name: 'calculator', input: { expression: '2^20' } }] },
+        { kind: 'message', content: [{ type: 'text', text: 'Buffered answer.' }] },
+      );
       const out: string[] = [];
-      expect(await invoke({ question: 'q', url: buffered.url, auth: 'none', out: capture(out), err: () => undefined })).toBe(0);
+      const err: string[] = [];
+      expect(await invoke({ question: 'q', url: buffered.url, auth: 'none', out: capture(out), err: capture(err) })).toBe(0);
       expect(out.join('')).toBe('Buffered answer.\n');
+      expect(err.join('')).toMatch(/^\[tool calculator, \d+ ms\]\n\[2 model call\(s\), 1 tool call\(s\), \d+ in \/ \d+ out tokens, ~\$[\d.]+\]\n$/);
+    });
+
+    test('with nothing listening it says what is not answering and how to start it, not "fetch failed"', async () => {
+      const closed = http.createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const { port } = closed.address() as AddressInfo;
+      await new Promise((resolve) => closed.close(resolve));
+      await expect(invoke({ question: 'q', url: `http://127.0.0.1:${port}`, auth: 'none', out: () => undefined, err: () => undefined })).rejects.toThrow(
+        `Nothing answered at http://127.0.0.1:${port} (ECONNREFUSED). Start the dev server with \`npm run dev\``,
+      );
     });
 
     test('an error response is printed with its type and exits 1', async () => {

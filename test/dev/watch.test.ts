@@ -45,6 +45,24 @@ describe('npm run dev --watch', () => {
     expect(after.version).toBe('9.9.9-watch');
   });
 
+  test("a file saved by rename (an editor's safe write, sed -i) is rebuilt, and so is its next edit", async () => {
+    const file = path.join(root, 'src', 'function', 'version.ts');
+    const rebuilds = () => server.output().match(/rebuilt: sha256/g)?.length ?? 0;
+    const source = fs.readFileSync(file, 'utf8');
+    const version = async () => ((await (await fetch(`${server.url}/health`)).json()) as { version: string }).version;
+    // Saved by rename: a new file moved over the old one
+    const before = rebuilds();
+    fs.writeFileSync(`${file}.tmp`, source.replace(/'[^']+'/, "'9.9.9-renamed'"));
+    fs.renameSync(`${file}.tmp`, file);
+    await waitFor(() => rebuilds() > before, 'the rebuild after the rename');
+    expect(await version()).toBe('9.9.9-renamed');
+    // Then edited in place: the replaced file is still watched
+    const again = rebuilds();
+    fs.writeFileSync(file, source.replace(/'[^']+'/, "'9.9.9-after-rename'"));
+    await waitFor(() => rebuilds() > again, 'the rebuild of the edit after the rename');
+    expect(await version()).toBe('9.9.9-after-rename');
+  });
+
   test('a broken edit keeps the previous build serving', async () => {
     const file = path.join(root, 'src', 'function', 'version.ts');
     fs.writeFileSync(file, 'export const VERSION = ;\n');

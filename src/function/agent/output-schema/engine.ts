@@ -25,7 +25,7 @@ const compiled = new Map<string, CompiledOutputSchema>();
 function engine(): Ajv2020 {
   if (ajv) return ajv;
   const regExp = Object.assign((pattern: string) => linearRegExp(pattern), { code: 'linearRegExp' });
-  ajv = new Ajv2020({
+  const instance = new Ajv2020({
     allErrors: true,
     strict: false,
     logger: false,
@@ -34,7 +34,9 @@ function engine(): Ajv2020 {
     unicodeRegExp: true,
     code: { regExp },
   });
-  for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate });
+  for (const [name, validate] of Object.entries(FORMATS)) instance.addFormat(name, { type: 'string', validate });
+  // Kept only once whole: a budget that ends mid-setup must not leave a half-made engine behind.
+  ajv = instance;
   return ajv;
 }
 
@@ -72,6 +74,9 @@ function guarded<T>(budgetMs: number, what: string, job: () => T): T {
   try {
     return withinBudget(budgetMs, job);
   } catch (error) {
+    // Stopped mid-way (the budget ran out, or Ajv failed), Ajv may hold half-added schemas (its meta-schema,
+    // compiled lazily on first use, included) that would fail every later request: start the next one afresh.
+    if (!(error instanceof InvalidRequestError)) ajv = undefined;
     if (error instanceof BudgetExceededError) {
       throw new InvalidRequestError(
         `${what} took longer than ${error.budgetMs} ms; simplify \`output_schema\` (fewer or simpler patterns, smaller arrays under uniqueItems).`,
