@@ -54,15 +54,7 @@ export async function benchJobs(): Promise<Row[]> {
       const got = outcome.kind === 'response' ? httpResponseOf(outcome).status : outcome.kind;
       if (got !== status) throw new Error(`expected ${status}, got ${got}: ${JSON.stringify(outcome).slice(0, 500)}`);
     };
-    const submit = () =>
-      answer(
-        {
-          ...functionUrlEvent('q'),
-          rawPath: '/jobs',
-          requestContext: { ...functionUrlEvent('q').requestContext, http: { method: 'POST', path: '/jobs', sourceIp: '127.0.0.1' } },
-        },
-        202,
-      );
+    const submit = () => answer(functionUrlEvent('q', '/jobs'), 202);
 
     // Deliveries, one at a time, as a mapping with batch size 1 and one poller.
     let delivered: ((d: Delivery) => void) | undefined;

@@ -33,6 +33,9 @@ export function zipFunction(taskRoot: string, handler: string, environment: Reco
   return new LocalFunction({ taskRoot, handler, node, environment });
 }
 
+/** Paths that take the agent's request body. */
+const POSTED = new Set(['/agent', '/jobs']);
+
 export function functionUrlEvent(input: string, path = '/agent', extra: Record<string, unknown> = {}) {
   return {
     version: '2.0',
@@ -43,9 +46,9 @@ export function functionUrlEvent(input: string, path = '/agent', extra: Record<s
     requestContext: {
       requestId: 'bench',
       authorizer: { iam: { accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/bench' } },
-      http: { method: path === '/agent' ? 'POST' : 'GET', path, sourceIp: '127.0.0.1' },
+      http: { method: POSTED.has(path) ? 'POST' : 'GET', path, sourceIp: '127.0.0.1' },
     },
-    ...(path === '/agent' ? { body: JSON.stringify({ input, ...extra }) } : {}),
+    ...(POSTED.has(path) ? { body: JSON.stringify({ input, ...extra }) } : {}),
     isBase64Encoded: false,
   };
 }

@@ -77,7 +77,12 @@ export function statementsByRole(deployment: Deployment): Map<string, RoleStatem
   return byRole;
 }
 
+/** The name of the role an IAM role ARN names (any path), or undefined when `arn` is not one. */
+export function roleNameOfArn(arn: unknown): string | undefined {
+  return typeof arn === 'string' ? /:role\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1] : undefined;
+}
+
 /** The name of the role a function runs with, from its role ARN (known at plan for this project's functions). */
 export function roleNameOf(fn: PlannedResource): string | undefined {
-  return typeof fn.values.role === 'string' ? /:role\/(?:.*\/)?([^/]+)$/.exec(fn.values.role)?.[1] : undefined;
+  return roleNameOfArn(fn.values.role);
 }

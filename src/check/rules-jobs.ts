@@ -7,7 +7,7 @@
  */
 import { QUEUE_SEND_ACTIONS, VISIBILITY_TIMEOUT_FACTOR, WORKER_QUEUE_ACTIONS } from '../stacks/jobs-shape';
 import type { PlannedResource } from '../terraform/terraform';
-import { list, resourcesOf, statementsByRole, type Deployment, type Statement } from './deployments';
+import { list, resourcesOf, roleNameOfArn, statementsByRole, type Deployment, type Statement } from './deployments';
 import { agentFunction, violation, type PolicyRule } from './rule';
 
 const SQS_ARN = /^arn:[a-z-]+:sqs:[a-z0-9-]+:\d{12}:([^:*?]+)$/;
@@ -196,7 +196,7 @@ export const JOB_RULES: readonly PolicyRule[] = [
       const schedules = resourcesOf(d, 'aws_scheduler_schedule').flatMap((schedule) => {
         const target = (schedule.values.target as Array<{ arn?: unknown; role_arn?: unknown }> | undefined)?.[0] ?? {};
         const queue = queueNameOf(target.arn);
-        const role = typeof target.role_arn === 'string' ? /:role\/(?:.*\/)?([^/]+)$/.exec(target.role_arn)?.[1] : undefined;
+        const role = roleNameOfArn(target.role_arn);
         return [
           ...(queue !== undefined && consumed.includes(queue)
             ? []

@@ -10,7 +10,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { holds, readSettingsOf } from '../function/settings/read';
 import { SETTINGS, type SettingName } from '../function/settings/table';
 import { JOBS_ON, STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from '../function/state/features';
-import { VISIBILITY_TIMEOUT_FACTOR } from '../stacks/jobs-shape';
+import { DEAD_LETTER_SUFFIX, VISIBILITY_TIMEOUT_FACTOR } from '../stacks/jobs-shape';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './lambda/execution-environment';
 import { startDynamoDb, type DynamoDbServer } from './stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from './stand-ins/secrets-manager';
@@ -115,12 +115,11 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: Fun
   let jobs: LocalJobs | undefined;
   if (holdsSafely(JOBS_ON, environment)) {
     sqs = await startSqs(credentials);
-    const dlq = `${LOCAL_QUEUE}-dlq`;
+    const dlq = `${LOCAL_QUEUE}${DEAD_LETTER_SUFFIX}`;
     sqs.createQueue(dlq);
-    const receives = Number(environment.JOB_MAX_RECEIVE_COUNT ?? SETTINGS.JOB_MAX_RECEIVE_COUNT.default);
     const queueUrl = sqs.createQueue(LOCAL_QUEUE, {
       visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * (options.jobTimeoutSeconds ?? 900),
-      redrive: { deadLetterQueue: localQueueArn(dlq), maxReceiveCount: Number.isInteger(receives) && receives > 0 ? receives : 3 },
+      redrive: { deadLetterQueue: localQueueArn(dlq), maxReceiveCount: maxReceiveCount(environment) },
     });
     environment.JOBS_QUEUE_URL = queueUrl;
     environment.AWS_ENDPOINT_URL_SQS = sqs.url;
@@ -141,6 +140,15 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: Fun
     ...(jobs ? { jobs } : {}),
     close: async () => void (await Promise.all([secrets?.close(), dynamodb?.close(), sqs?.close()])),
   };
+}
+
+/** JOB_MAX_RECEIVE_COUNT as the worker reads it; a bad value gets the default here and is reported by the worker. */
+function maxReceiveCount(environment: Record<string, string>): number {
+  try {
+    return readSettingsOf(environment, ['JOB_MAX_RECEIVE_COUNT']).JOB_MAX_RECEIVE_COUNT;
+  } catch {
+    return SETTINGS.JOB_MAX_RECEIVE_COUNT.default;
+  }
 }
 
 /** Whether the settings turn on a feature that needs the state table (a bad value is left for the function to report). */

@@ -6,6 +6,8 @@
 
 /** The worker's suffix: its function, role, log group and queue are `<function_name>-jobs…`. */
 export const WORKER_SUFFIX = '-jobs';
+/** The dead-letter queue's suffix: `<function_name>-jobs-dlq`. */
+export const DEAD_LETTER_SUFFIX = '-dlq';
 /** What sends a job: the agent (POST /jobs) and the schedules' role. */
 export const QUEUE_SEND_ACTIONS = ['sqs:SendMessage'];
 /** The actions the worker uses on its queue (the event source mapping polls with the worker's role). */

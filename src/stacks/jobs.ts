@@ -19,7 +19,15 @@ import { Construct } from 'constructs';
 import type { AgentFunction } from './agent-function';
 import { functionEnvironment } from './function-environment';
 import { lambdaTrustPolicy, logGroupArn, policyDocument, roleArn } from './iam-policies';
-import { DLQ_RETENTION_SECONDS, MAX_RETENTION_SECONDS, QUEUE_SEND_ACTIONS, VISIBILITY_TIMEOUT_FACTOR, WORKER_QUEUE_ACTIONS, WORKER_SUFFIX } from './jobs-shape';
+import {
+  DEAD_LETTER_SUFFIX,
+  DLQ_RETENTION_SECONDS,
+  MAX_RETENTION_SECONDS,
+  QUEUE_SEND_ACTIONS,
+  VISIBILITY_TIMEOUT_FACTOR,
+  WORKER_QUEUE_ACTIONS,
+  WORKER_SUFFIX,
+} from './jobs-shape';
 import type { StackContext } from './stack-context';
 import { stateActionsExpression } from './state-table';
 import { countIf, isEmpty, isNotEmpty, named, orNull, splat } from './terraform-helpers';
@@ -57,6 +65,9 @@ export class Jobs extends Construct {
     const queueName = `${fnName}${WORKER_SUFFIX}`;
     const arnOf = (service: string, resource: string) => `arn:${context.partition}:${service}:${context.region}:${context.accountId}:${resource}`;
     const queueArn = arnOf('sqs', queueName);
+    const dlqName = `${queueName}${DEAD_LETTER_SUFFIX}`;
+    // A local: the redrive policy's expression cannot hold a nested interpolation.
+    local('jobs_dead_letter_queue_arn', arnOf('sqs', dlqName));
     const kmsKeyArn = vars.str('kms_key_arn');
     const kmsGiven = isNotEmpty(kmsKeyArn);
     // Your key when kms_key_arn is set, else SQS-managed encryption (SSE-SQS): never a queue unencrypted at rest.
@@ -66,7 +77,7 @@ export class Jobs extends Construct {
     };
 
     const dlq = named(
-      new SqsQueue(this, 'dlq', { count: on, name: `${queueName}-dlq`, messageRetentionSeconds: DLQ_RETENTION_SECONDS, ...encryption, tags: context.tags() }),
+      new SqsQueue(this, 'dlq', { count: on, name: dlqName, messageRetentionSeconds: DLQ_RETENTION_SECONDS, ...encryption, tags: context.tags() }),
       'jobs_dlq',
     );
     const queue = named(
@@ -75,9 +86,7 @@ export class Jobs extends Construct {
         name: queueName,
         visibilityTimeoutSeconds: Token.asNumber(`\${var.job_timeout_seconds * ${VISIBILITY_TIMEOUT_FACTOR}}`),
         messageRetentionSeconds: Token.asNumber(`\${min(var.job_retention_hours * 3600, ${MAX_RETENTION_SECONDS})}`),
-        redrivePolicy: Token.asString(
-          '${jsonencode({ deadLetterTargetArn = format("arn:%s:sqs:%s:%s:%s-jobs-dlq", data.aws_partition.current.partition, data.aws_region.current.name, data.aws_caller_identity.current.account_id, var.function_name), maxReceiveCount = var.job_max_receive_count })}',
-        ),
+        redrivePolicy: Token.asString('${jsonencode({ deadLetterTargetArn = local.jobs_dead_letter_queue_arn, maxReceiveCount = var.job_max_receive_count })}'),
         ...encryption,
         tags: context.tags(),
         dependsOn: [dlq],

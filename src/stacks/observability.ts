@@ -16,7 +16,7 @@ import { AlarmTopic } from './alarm-topic';
 import { dashboardBody, type LambdaMetricName } from './dashboard-body';
 import { hclExpr, hclValue } from './hcl-value';
 import { INSIGHTS_QUERIES } from './insights-queries';
-import { WORKER_SUFFIX } from './jobs-shape';
+import { DEAD_LETTER_SUFFIX, WORKER_SUFFIX } from './jobs-shape';
 import { KillSwitch } from './kill-switch';
 import type { StackContext } from './stack-context';
 import { countIf, named } from './terraform-helpers';
@@ -67,7 +67,11 @@ export class Observability extends Construct {
     const body = dashboardBody(inputs);
     const withJobs = dashboardBody({
       ...inputs,
-      jobs: { workerName: hclExpr(jobsName), queueName: hclExpr(jobsName), deadLetterQueueName: hclExpr(`"\${var.function_name}${WORKER_SUFFIX}-dlq"`) },
+      jobs: {
+        workerName: hclExpr(jobsName),
+        queueName: hclExpr(jobsName),
+        deadLetterQueueName: hclExpr(`"\${var.function_name}${WORKER_SUFFIX}${DEAD_LETTER_SUFFIX}"`),
+      },
     });
     named(
       new CloudwatchDashboard(this, 'dashboard', {
