@@ -17,7 +17,7 @@ import { LOCAL_CREDENTIALS } from '../src/dev/lambda/execution-environment';
 import { startDynamoDb } from '../src/dev/stand-ins/dynamodb';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
 import { localQueueArn, startSqs } from '../src/dev/stand-ins/sqs';
-import { startMessagesApi } from '../test/fixtures/servers/messages-api';
+import { startMessagesApi } from '../src/dev/stand-ins/messages-api';
 import { formatRows, median, percentile, type Row } from './lib';
 import { anthropicBenchEnv, BENCH_SECRET_ARN, benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 

@@ -17,7 +17,7 @@ import { runToolCalls } from '../src/function/agent/tool-runner';
 import type { Tool } from '../src/function/tools/types';
 import { httpResponseOf } from '../src/dev/lambda/function-url';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
-import { startMessagesApi } from '../test/fixtures/servers/messages-api';
+import { startMessagesApi } from '../src/dev/stand-ins/messages-api';
 import { median, percentile, type Row } from './lib';
 import { anthropicBenchEnv, BENCH_SECRET_ARN, benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 

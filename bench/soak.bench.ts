@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
-import { startMessagesApi } from '../test/fixtures/servers/messages-api';
+import { startMessagesApi } from '../src/dev/stand-ins/messages-api';
 import type { Row } from './lib';
 import { anthropicBenchEnv, BENCH_SECRET_ARN, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 

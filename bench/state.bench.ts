@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { httpResponseOf } from '../src/dev/lambda/function-url';
 import { startDynamoDb } from '../src/dev/stand-ins/dynamodb';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
-import { startMessagesApi } from '../test/fixtures/servers/messages-api';
+import { startMessagesApi } from '../src/dev/stand-ins/messages-api';
 import { median, percentile, type Row } from './lib';
 import { anthropicBenchEnv, BENCH_SECRET_ARN, benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 

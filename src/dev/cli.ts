@@ -15,8 +15,12 @@ import { build } from '../../build/pipeline';
 import { unpackZip } from '../../build/zip';
 import { functionEnvironment, type FunctionEnvironment } from './function-environment';
 import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from './lambda/binaries';
+import { chatPage } from './chat/page';
 import { EventSourceMapping } from './lambda/event-source-mapping';
+import { DEFAULT_CONCURRENCY, FunctionPool } from './lambda/function-pool';
 import { LocalFunction } from './lambda/local-function';
+import { cannedReply } from './stand-ins/canned-model';
+import { startMessagesApi } from './stand-ins/messages-api';
 import { startDevServer } from './server';
 import { watchTree, type TreeWatcher } from './watch-tree';
 import { SETTINGS } from '../function/settings/table';
@@ -27,13 +31,19 @@ const USAGE = `Usage: npm run dev -- [options]
   --invoke-mode <mode>    BUFFERED (default) or RESPONSE_STREAM
   --timeout <seconds>     function timeout: each request's deadline (default 120)
   --memory <mb>           memory the function is told it has (default 512)
+  --concurrency <n>       execution environments that may run at once, as the function's
+                          concurrency: started on demand, reused warm, 429 beyond (default 4)
+  --mock-model            answer from a local stand-in of the Messages API with canned answers
+                          (tool calls and streaming included): no key, no account, no bill
   --job-timeout <seconds> the jobs worker's timeout, with ASYNC_JOBS_ENABLED=true (default 900)
   --no-watch              do not rebuild when src/function changes
 
+Open the server's address in a browser for a chat page (GET /; the function never sees it).
+
 The function's settings come from your shell (LLM_PROVIDER, MODEL_ID, MAX_ITERATIONS, ...).
 Model access: ANTHROPIC_API_KEY (served to the function by a local Secrets Manager), or
-ANTHROPIC_API_KEY_SECRET_ARN, or LLM_PROVIDER=bedrock, both with your AWS credentials.
-Without any the server still starts and POST /agent answers 502 naming what is missing.`;
+ANTHROPIC_API_KEY_SECRET_ARN, or LLM_PROVIDER=bedrock, both with your AWS credentials, or
+--mock-model. Without any the server still starts and POST /agent answers 502 naming what is missing.`;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WATCH_DEBOUNCE_MS = 200;
@@ -48,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       memory: { type: 'string' },
       'job-timeout': { type: 'string' },
+      concurrency: { type: 'string' },
+      'mock-model': { type: 'boolean', default: false },
       'no-watch': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -63,39 +75,53 @@ async function main(argv: string[]): Promise<number> {
   const timeoutSeconds = int(values.timeout ?? '120', '--timeout', 1, 900);
   const memoryMb = int(values.memory ?? '512', '--memory', 128, 10240);
   const jobTimeoutSeconds = int(values['job-timeout'] ?? '900', '--job-timeout', 10, 900);
+  const concurrency = int(values.concurrency ?? String(DEFAULT_CONCURRENCY), '--concurrency', 1, 64);
   const node = pickNode();
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-agent-dev-'));
-  const env = await functionEnvironment(process.env, { jobTimeoutSeconds });
-  const serve = async (): Promise<{ fn: LocalFunction; worker?: LocalFunction; sha256: string }> => {
+  const mock = values['mock-model'] ? await startMessagesApi({ responder: cannedReply }) : undefined;
+  const env = await functionEnvironment(process.env, { jobTimeoutSeconds, ...(mock ? { mockModelUrl: mock.url } : {}) });
+  const serve = async (): Promise<{ fn: FunctionPool; worker?: LocalFunction; sha256: string }> => {
     const result = await build({ root: ROOT });
     const taskRoot = path.join(workDir, result.manifest.sha256);
     if (!fs.existsSync(taskRoot)) unpackZip(fs.readFileSync(result.zipPath), taskRoot);
     // What a function writes is what CloudWatch would receive; the worker's lines are prefixed, as its own log group would hold them.
-    const local = (handler: string, prefix: string) =>
-      new LocalFunction({
-        taskRoot,
-        handler,
-        node,
-        environment: env.environment,
-        credentials: env.credentials,
-        region: env.region,
-        memoryMb,
-        runtime: LAMBDA_RUNTIME,
-        onLog: (line) => process.stdout.write(`${prefix}${line}\n`),
-      });
-    const fn = local(invokeMode === 'RESPONSE_STREAM' ? result.manifest.handlers.streaming : result.manifest.handlers.buffered, '');
+    const options = (handler: string, prefix: string) => ({
+      taskRoot,
+      handler,
+      node,
+      environment: env.environment,
+      credentials: env.credentials,
+      region: env.region,
+      memoryMb,
+      runtime: LAMBDA_RUNTIME,
+      onLog: (line: string) => process.stdout.write(`${prefix}${line}\n`),
+    });
+    const fn = new FunctionPool({
+      ...options(invokeMode === 'RESPONSE_STREAM' ? result.manifest.handlers.streaming : result.manifest.handlers.buffered, ''),
+      concurrency,
+    });
     // The worker: the same zip in its own execution environment.
-    const worker = env.jobs ? local(result.manifest.handlers.jobs, 'jobs | ') : undefined;
+    const worker = env.jobs ? new LocalFunction(options(result.manifest.handlers.jobs, 'jobs | ')) : undefined;
     return { fn, ...(worker ? { worker } : {}), sha256: result.manifest.sha256 };
   };
 
   let current = await serve();
   const authType = (env.environment.FUNCTION_URL_AUTH_TYPE ?? SETTINGS.FUNCTION_URL_AUTH_TYPE.default) === 'NONE' ? 'NONE' : 'AWS_IAM';
-  const server = await startDevServer({ port, invokeMode, timeoutSeconds, authType, target: () => current.fn });
+  const page = chatPage({
+    invokeMode,
+    concurrency,
+    sessions: env.sessions,
+    mockModel: mock !== undefined,
+    tokenNeeded: authType === 'NONE' && Boolean(env.environment.AUTH_TOKEN_SHA256),
+    modelAccess: env.modelAccess,
+  });
+  const server = await startDevServer({ port, invokeMode, timeoutSeconds, authType, target: () => current.fn, page: () => page });
   process.stdout.write(`dev server listening on ${server.url} (${invokeMode}), serving dist/function.zip sha256 ${current.sha256.slice(0, 12)}\n`);
-  process.stdout.write(`runtime: aws-lambda-ric on ${node.label} ${node.version}\n`);
+  process.stdout.write(`chat page: ${server.url}/ (open it in a browser)\n`);
+  process.stdout.write(`runtime: aws-lambda-ric on ${node.label} ${node.version}, up to ${concurrency} execution environments (--concurrency), 429 beyond\n`);
   process.stdout.write(`model access: ${env.modelAccess}\n`);
+  if (mock) process.stdout.write('mock model: every answer is CANNED; start without --mock-model for a real model\n');
   if (env.stateAccess) process.stdout.write(`state: ${env.stateAccess}\n`);
   let mapping: EventSourceMapping | undefined;
   if (env.jobs) {
@@ -145,6 +171,7 @@ async function main(argv: string[]): Promise<number> {
   await polling;
   await Promise.all([current.fn.close(), current.worker?.close()]);
   await closeQuietly(env);
+  await mock?.close();
   fs.rmSync(workDir, { recursive: true, force: true });
   return 0;
 }

@@ -9,7 +9,7 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { holds, readSettingsOf } from '../function/settings/read';
 import { SETTINGS, type SettingName } from '../function/settings/table';
-import { JOBS_ON, STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from '../function/state/features';
+import { JOBS_ON, SESSIONS_ON, STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from '../function/state/features';
 import { DEAD_LETTER_SUFFIX, VISIBILITY_TIMEOUT_FACTOR } from '../stacks/jobs-shape';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './lambda/execution-environment';
 import { startDynamoDb, type DynamoDbServer } from './stand-ins/dynamodb';
@@ -38,6 +38,8 @@ export interface FunctionEnvironment {
   readonly stateAccess?: string;
   /** With jobs on: the local queue the dev server's worker consumes. */
   readonly jobs?: LocalJobs;
+  /** Whether the settings turn sessions on (the chat page then keeps its conversation as a session). */
+  readonly sessions: boolean;
   close(): Promise<void>;
 }
 
@@ -53,7 +55,17 @@ export interface LocalJobs {
 export interface FunctionEnvironmentOptions {
   /** The worker's timeout: the queue's visibility timeout is six times it, as the stack sets. @default 900 @unit seconds */
   readonly jobTimeoutSeconds?: number;
+  /**
+   * The base URL of a local Messages API (the mock model): the function then
+   * calls it through the Anthropic provider, with a placeholder key served
+   * by the local Secrets Manager, whatever the shell says about providers.
+   * @default - the model access your shell configures
+   */
+  readonly mockModelUrl?: string;
 }
+
+/** The key the function reads when the mock model answers: never valid anywhere else. */
+const MOCK_MODEL_KEY = 'sk-ant-local-mock-model-no-key';
 
 export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: FunctionEnvironmentOptions = {}): Promise<FunctionEnvironment> {
   const environment: Record<string, string> = {};
@@ -64,15 +76,28 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: Fun
   // The AWS SDK's endpoint overrides (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) reach the function too.
   for (const [name, value] of Object.entries(shell)) if (name.startsWith('AWS_ENDPOINT_URL') && value) environment[name] = value;
   const region = shell.AWS_REGION || shell.AWS_DEFAULT_REGION || 'us-east-1';
+  if (options.mockModelUrl) {
+    environment.LLM_PROVIDER = 'anthropic';
+    environment.ANTHROPIC_BASE_URL = options.mockModelUrl;
+    delete environment.ANTHROPIC_API_KEY_SECRET_ARN;
+  }
   const provider = environment.LLM_PROVIDER ?? 'anthropic';
 
   let secrets: SecretsManagerServer | undefined;
-  let modelAccess: string;
-  if (provider === 'anthropic' && !environment.ANTHROPIC_API_KEY_SECRET_ARN && shell.ANTHROPIC_API_KEY) {
-    secrets = await startSecretsManager(`arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT_ID}:secret:local-anthropic-api-key-LoCaL1`, shell.ANTHROPIC_API_KEY);
+  // The function reads its key from Secrets Manager and nowhere else, locally too.
+  const serveKey = async (key: string): Promise<string> => {
+    secrets = await startSecretsManager(`arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT_ID}:secret:local-anthropic-api-key-LoCaL1`, key);
     environment.ANTHROPIC_API_KEY_SECRET_ARN = secrets.secretArn;
     environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
-    modelAccess = `Anthropic API, with ANTHROPIC_API_KEY served to the function by a local Secrets Manager (${secrets.url})`;
+    return secrets.url;
+  };
+  let modelAccess: string;
+  if (options.mockModelUrl) {
+    await serveKey(MOCK_MODEL_KEY);
+    modelAccess = `the local mock model (${options.mockModelUrl}): CANNED answers, no model is called and nothing is billed`;
+  } else if (provider === 'anthropic' && !environment.ANTHROPIC_API_KEY_SECRET_ARN && shell.ANTHROPIC_API_KEY) {
+    const url = await serveKey(shell.ANTHROPIC_API_KEY);
+    modelAccess = `Anthropic API, with ANTHROPIC_API_KEY served to the function by a local Secrets Manager (${url})`;
   } else if (provider === 'anthropic') {
     modelAccess = environment.ANTHROPIC_API_KEY_SECRET_ARN
       ? `Anthropic API, with the key in ${environment.ANTHROPIC_API_KEY_SECRET_ARN} (read with your AWS credentials)`
@@ -138,6 +163,7 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: Fun
     modelAccess,
     ...(stateAccess ? { stateAccess } : {}),
     ...(jobs ? { jobs } : {}),
+    sessions: holdsSafely(SESSIONS_ON, environment),
     close: async () => void (await Promise.all([secrets?.close(), dynamodb?.close(), sqs?.close()])),
   };
 }

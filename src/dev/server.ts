@@ -6,7 +6,8 @@
  */
 import * as http from 'node:http';
 import { toFunctionUrlEvent } from './event';
-import type { LocalFunction } from './lambda/local-function';
+import { ThrottledError, type Invoker } from './lambda/function-pool';
+import { throttledResponse } from './lambda/function-url';
 import { listenOnLoopback } from './loopback';
 import { StreamForwarder, writeOutcome } from './response';
 
@@ -26,8 +27,13 @@ export interface DevServerOptions {
   readonly authType?: 'AWS_IAM' | 'NONE';
   /** The function timeout: each invocation's deadline. @default 120 @unit seconds */
   readonly timeoutSeconds?: number;
-  /** The function currently served; called per request so a rebuild swaps it. */
-  readonly target: () => LocalFunction;
+  /** The function currently served (one environment, or a pool of them); called per request so a rebuild swaps it. */
+  readonly target: () => Invoker;
+  /**
+   * The dev server's own page for `GET /` (the chat page), which the
+   * function never sees. @default - none: every request goes to the function
+   */
+  readonly page?: () => string;
   /** Where request lines go. @default - stderr */
   readonly log?: (line: string) => void;
 }
@@ -46,6 +52,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const started = Date.now();
     // A client that hangs up mid-stream must not take the server down.
     res.on('error', () => undefined);
+    if (options.page && req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return void res.end(options.page());
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const event = toFunctionUrlEvent(req, Buffer.concat(chunks), options.authType ?? 'AWS_IAM');
@@ -59,6 +69,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (outcome.kind === 'timeout') note += ' (over the function timeout: Lambda stopped it)';
       if (outcome.kind === 'crash' || outcome.kind === 'error') note += ` (function failed: see its output above)`;
     } catch (error) {
+      if (error instanceof ThrottledError) {
+        const throttled = throttledResponse();
+        res.writeHead(throttled.status, throttled.headers);
+        res.end(throttled.body);
+        log(`${req.method} ${req.url} 429 ${Date.now() - started} ms (throttled: ${error.message})`);
+        return;
+      }
       // The function could not start (init error): what Lambda answers, with the reason.
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json', 'x-amzn-errortype': 'Runtime.InitError' });
       res.end(

@@ -4,7 +4,7 @@
  * leaking the upstream body. Through the zip under the runtime client, whose
  * execution environment is stopped if the function overruns its timeout.
  */
-import type { Reply } from '../fixtures/servers/messages-api';
+import type { Reply } from '../../src/dev/stand-ins/messages-api';
 import { agentEvent } from '../helpers/events';
 import { withZipRuntime, type InvokeOptions } from '../helpers/zip-runtime';
 

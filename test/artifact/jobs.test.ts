@@ -13,7 +13,7 @@ import { EventSourceMapping, type Worker } from '../../src/dev/lambda/event-sour
 import { stateEnv, withZipRuntime, type BufferedResult } from '../helpers/zip-runtime';
 import { startEventBridge, type EventBridgeServer } from '../fixtures/servers/eventbridge';
 import { localQueueArn, startSqs, type SqsServer } from '../../src/dev/stand-ins/sqs';
-import type { Reply } from '../fixtures/servers/messages-api';
+import type { Reply } from '../../src/dev/stand-ins/messages-api';
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const BOB = 'arn:aws:iam::123456789012:user/bob';

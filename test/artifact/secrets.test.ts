@@ -4,7 +4,7 @@
  * default deployment's path. Fetched once per execution environment, fetched
  * again after a 401, never leaked in a response.
  */
-import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
+import { startMessagesApi, type MessagesApiServer } from '../../src/dev/stand-ins/messages-api';
 import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
 import { agentEvent } from '../helpers/events';
 import { ZipFunction } from '../helpers/zip-runtime';

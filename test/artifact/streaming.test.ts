@@ -56,6 +56,7 @@ describe('streaming export', () => {
       name: 'calculator',
       is_error: false,
       duration_ms: expect.any(Number),
+      content: '4',
     });
   });
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { invoke } from '../../src/dev/invoke';
 import { regionOfFunctionUrl } from '../../src/dev/sign';
-import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
+import { startMessagesApi, type MessagesApiServer } from '../../src/dev/stand-ins/messages-api';
 import { startDevCli, type RunningDevServer } from '../helpers/dev-server';
 
 describe('npm run dev', () => {
@@ -15,25 +15,61 @@ describe('npm run dev', () => {
   let buffered: RunningDevServer;
   let streaming: RunningDevServer;
   let keyless: RunningDevServer;
+  let mocked: RunningDevServer;
 
   beforeAll(async () => {
     api = await startMessagesApi();
     const env = { LLM_PROVIDER: 'anthropic', MODEL_ID: 'claude-sonnet-5-5', ANTHROPIC_API_KEY: 'sk-ant-dev', ANTHROPIC_BASE_URL: api.url };
-    [buffered, streaming, keyless] = await Promise.all([
+    [buffered, streaming, keyless, mocked] = await Promise.all([
       startDevCli([], env),
       // Sessions and a budget on: the dev server serves the state table from a local DynamoDB.
       // Jobs too: a local queue that a local worker consumes.
       startDevCli(['--invoke-mode', 'RESPONSE_STREAM'], { ...env, SESSIONS_ENABLED: 'true', CALLER_DAILY_TOKEN_BUDGET: '1000000', ASYNC_JOBS_ENABLED: 'true' }),
       startDevCli([], { LLM_PROVIDER: 'anthropic' }),
+      // The mock model wins over the shell's provider: no AWS, no key.
+      startDevCli(['--mock-model'], { LLM_PROVIDER: 'bedrock', MODEL_ID: 'claude-sonnet-5-5' }),
     ]);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([buffered?.stop(), streaming?.stop(), keyless?.stop()]);
+    await Promise.all([buffered?.stop(), streaming?.stop(), keyless?.stop(), mocked?.stop()]);
     await api?.close();
   });
 
   beforeEach(() => api.reset());
+
+  test('--mock-model: the terminal says answers are canned, and a question runs the whole loop with a tool call, no key and no account', async () => {
+    expect(mocked.output()).toMatch(/model access: the local mock model \(http:\/\/127\.0\.0\.1:\d+\): CANNED answers, no model is called/);
+    const response = await fetch(`${mocked.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"input":"What is (3 + 4) * 2?"}',
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { output: string; provider: string; iterations: number; tool_calls: Array<{ name: string }> };
+    expect(body).toMatchObject({ provider: 'anthropic', iterations: 2, tool_calls: [{ name: 'calculator' }] });
+    expect(body.output).toMatch(/^\[canned answer from the local mock model\] The tool answered this: 14$/);
+    expect(api.requests).toHaveLength(0);
+  });
+
+  test('--mock-model answers a structured-output request with the smallest result its schema allows', async () => {
+    const output_schema = {
+      type: 'object',
+      required: ['city', 'population', 'tags'],
+      properties: {
+        city: { type: 'string', minLength: 1 },
+        population: { type: 'integer', minimum: 1 },
+        tags: { type: 'array', minItems: 1, items: { enum: ['big'] } },
+      },
+    };
+    const response = await fetch(`${mocked.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'x', output_schema }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { result: unknown }).result).toEqual({ city: 'canned', population: 1, tags: ['big'] });
+  });
 
   test.each([['buffered'], ['streaming']])('GET /health answers 200 (%s)', async (mode) => {
     const server = mode === 'buffered' ? buffered : streaming;

@@ -12,7 +12,7 @@ import { LocalFunction } from '../../src/dev/lambda/local-function';
 import { SseReader } from '../../src/dev/sse-reader';
 import { startDynamoDb, type DynamoDbServer } from '../../src/dev/stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
-import { startMessagesApi, type MessagesApiServer } from '../fixtures/servers/messages-api';
+import { startMessagesApi, type MessagesApiServer } from '../../src/dev/stand-ins/messages-api';
 import { emfProblems } from './emf';
 import { testArtifact } from './test-run';
 

@@ -80,6 +80,18 @@ export function bufferedResponse(payload: Buffer): HttpResponse {
 }
 
 /**
+ * What a Function URL answers when Lambda throttles the invocation (the
+ * function is at its concurrency): 429, with Lambda's error type.
+ */
+export function throttledResponse(): HttpResponse {
+  return {
+    status: 429,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' },
+    body: Buffer.from(JSON.stringify({ Message: 'Rate Exceeded.' })),
+  };
+}
+
+/**
  * A Function URL answers 502 when the function fails. It says no more; the
  * local server adds Lambda's error type and message to help you find why.
  */

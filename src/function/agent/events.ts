@@ -9,5 +9,6 @@ export interface ToolCallRecord {
 export interface AgentEvents {
   onText?(text: string): void;
   onToolUse?(event: { id: string; name: string; input: unknown }): void;
-  onToolResult?(event: { id: string; name: string; is_error: boolean; duration_ms: number }): void;
+  /** `content` is what the model was given, cut to MAX_STREAMED_RESULT_CHARS for the caller. */
+  onToolResult?(event: { id: string; name: string; is_error: boolean; duration_ms: number; content: string }): void;
 }

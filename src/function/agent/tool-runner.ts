@@ -16,6 +16,8 @@ type ToolResultBlock = Anthropic.ToolResultBlockParam;
 const MAX_TOOL_OUTPUT_CHARS = 20_000;
 /** Longest tool error passed back to the model. @unit characters */
 const MAX_TOOL_ERROR_CHARS = 500;
+/** Longest tool result shown to the caller in a stream's `tool_result` event (the model gets up to MAX_TOOL_OUTPUT_CHARS). @unit characters */
+export const MAX_STREAMED_RESULT_CHARS = 2_000;
 
 export interface ToolRunOptions {
   readonly timeoutMs: number;
@@ -61,7 +63,13 @@ async function runOne(call: ToolUseBlock, { timeoutMs, deadline, events, findToo
     clearTimeout(timer);
   }
   const duration = Date.now() - started;
-  events.onToolResult?.({ id: call.id, name: call.name, is_error: isError, duration_ms: duration });
+  events.onToolResult?.({
+    id: call.id,
+    name: call.name,
+    is_error: isError,
+    duration_ms: duration,
+    content: content.length > MAX_STREAMED_RESULT_CHARS ? `${content.slice(0, MAX_STREAMED_RESULT_CHARS)}…` : content,
+  });
   return {
     result: { type: 'tool_result' as const, tool_use_id: call.id, content, is_error: isError },
     record: { name: call.name, is_error: isError, duration_ms: duration },
