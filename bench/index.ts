@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, each figure beside a baseline from the same run. */
 import { benchBuild } from './build.bench';
 import { benchJobs } from './jobs.bench';
+import { benchLoad, formatLoadReports } from './load.bench';
 import { formatRows } from './lib';
 import { benchRuntime } from './runtime.bench';
 import { benchSchema } from './schema.bench';
@@ -17,6 +18,9 @@ async function main(): Promise<void> {
   process.stdout.write(`${formatRows('sessions and budgets: state table on a local DynamoDB (dynalite)', await benchState())}\n`);
   process.stdout.write(`${formatRows('jobs: POST /jobs and the queue, on local SQS (long polls) and DynamoDB (dynalite)', await benchJobs())}\n`);
   process.stdout.write(`${formatRows('soak (one warm execution environment)', await benchSoak())}\n`);
+  const load = await benchLoad();
+  process.stdout.write(`${formatRows('npm run load: dev server with the mock model, pool of 4, streaming, 10 s per concurrency', load.rows)}\n`);
+  process.stdout.write(`\n${formatLoadReports(load.reports)}\n`);
   process.stdout.write(`${formatRows('output_schema: hostile patterns and formats on near-miss data (in process)', await benchSchema())}\n`);
 }
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { AgentResult } from '../function/agent/loop';
-import { regionOfFunctionUrl, signForFunctionUrl } from './sign';
+import { pickAuth, regionOfFunctionUrl, signForFunctionUrl, type AuthMode } from './sign';
 import { SseReader } from './sse-reader';
 
 const USAGE = `Usage: npm run invoke -- "your question" [options]
@@ -19,7 +19,7 @@ const USAGE = `Usage: npm run invoke -- "your question" [options]
 export interface InvokeOptions {
   readonly question: string;
   readonly url: string;
-  readonly auth: 'iam' | 'token' | 'none';
+  readonly auth: AuthMode;
   readonly token?: string;
   readonly region?: string;
   readonly json?: boolean;
@@ -137,8 +137,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const url = values.url ?? process.env.AGENT_URL ?? 'http://127.0.0.1:3000';
   const token = values.token ?? process.env.AGENT_TOKEN;
-  const auth = (values.auth ?? (regionOfFunctionUrl(new URL(url)) && !token ? 'iam' : token ? 'token' : 'none')) as InvokeOptions['auth'];
-  if (!['iam', 'token', 'none'].includes(auth)) throw new Error(`--auth is "${auth}"; use iam, token or none.`);
+  const auth = pickAuth(new URL(url), token, values.auth);
   return invoke({ question: positionals.join(' '), url, auth, token, region: values.region, json: values.json });
 }
 

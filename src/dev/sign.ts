@@ -6,6 +6,21 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SignatureV4 } from '@smithy/signature-v4';
 
+/** How a request proves who sends it: SigV4 (AWS_IAM URLs), a bearer token (NONE URLs with tokens), or nothing. */
+export type AuthMode = 'iam' | 'token' | 'none';
+
+/** `explicit` when given; else iam for a Function URL host without a token, token when one is set, none otherwise. */
+export function pickAuth(url: URL, token: string | undefined, explicit?: string): AuthMode {
+  const auth = explicit ?? (regionOfFunctionUrl(url) && !token ? 'iam' : token ? 'token' : 'none');
+  if (auth !== 'iam' && auth !== 'token' && auth !== 'none') throw new Error(`--auth is "${auth}"; use iam, token or none.`);
+  return auth;
+}
+
+/** Whether `url` is this machine (the dev server), where requests cost nothing. */
+export function isLoopback(url: URL): boolean {
+  return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+}
+
 /** `https://<id>.lambda-url.<region>.on.aws/` → `<region>`. */
 export function regionOfFunctionUrl(url: URL): string | undefined {
   return /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(url.hostname)?.[1];

@@ -5,6 +5,7 @@
  */
 import { agentEvent } from '../helpers/events';
 import { withZipRuntime } from '../helpers/zip-runtime';
+import { TOOLS } from '../../src/function/tools';
 
 const calc = (expression: string, id?: string) => ({ type: 'tool_use' as const, name: 'calculator', input: { expression }, ...(id ? { id } : {}) });
 const text = (t: string) => ({ type: 'text' as const, text: t });
@@ -125,7 +126,10 @@ describe('agent loop', () => {
     await ctx.invoke(agentEvent({ input: 'hi' }));
     const body = ctx.api.requests[0].body as any;
     expect(body.system).toEqual([{ type: 'text', text: expect.stringContaining('helpful, precise assistant'), cache_control: { type: 'ephemeral' } }]);
-    expect(body.tools.map((t: any) => t.name)).toEqual(['calculator', 'current_time', 'knowledge_search']);
+    // Every tool of the registry, as the registry defines it (no list to update when a tool is added)
+    expect(body.tools.map((t: any) => ({ name: t.name, description: t.description, input_schema: t.input_schema }))).toEqual(
+      TOOLS.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema })),
+    );
     expect(body.tools.at(-1).cache_control).toEqual({ type: 'ephemeral' });
     expect(body.tools.slice(0, -1).every((t: any) => t.cache_control === undefined)).toBe(true);
   });

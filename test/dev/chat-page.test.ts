@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchBrowser } from '../helpers/browser';
-import { startDevCli, type RunningDevServer } from '../helpers/dev-server';
+import { startDevCli, type RunningDevServer } from '../../src/dev/dev-process';
 import { REPO_ROOT } from '../helpers/project';
 
 const SCREENSHOT = path.join(REPO_ROOT, '.tmp', 'chat-page.png');

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { invoke } from '../../src/dev/invoke';
 import { regionOfFunctionUrl } from '../../src/dev/sign';
 import { startMessagesApi, type MessagesApiServer } from '../../src/dev/stand-ins/messages-api';
-import { startDevCli, type RunningDevServer } from '../helpers/dev-server';
+import { startDevCli, type RunningDevServer } from '../../src/dev/dev-process';
 
 describe('npm run dev', () => {
   let api: MessagesApiServer;

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startDevCli, type RunningDevServer } from '../helpers/dev-server';
+import { startDevCli, type RunningDevServer } from '../../src/dev/dev-process';
 import { checkoutRoot, copyCheckout } from '../helpers/project';
 import { removeDir } from '../helpers/temp';
 

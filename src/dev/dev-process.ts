@@ -1,6 +1,11 @@
-/** Runs `npm run dev` (the real CLI) as a child process on a free port, and stops it. */
+/**
+ * Runs `npm run dev` (the real CLI) as a child process on a free port, and
+ * stops it: for `npm run load`'s own dev server, and for the tests.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { REPO_ROOT } from './project';
+import * as path from 'node:path';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface RunningDevServer {
   readonly url: string;
