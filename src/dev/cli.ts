@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BuildError } from '../../build/errors';
 import { build } from '../../build/pipeline';
+import { invokeModeOf, wholeNumber } from './args';
 import { unpackZip } from '../../build/zip';
 import { functionEnvironment, type FunctionEnvironment } from './function-environment';
 import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from './lambda/binaries';
@@ -68,14 +69,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const port = int(values.port ?? process.env.PORT ?? '3000', '--port', 0, 65535);
-  const invokeMode = (values['invoke-mode'] ?? 'BUFFERED').toUpperCase();
-  if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM')
-    throw new Error(`--invoke-mode is "${values['invoke-mode']}"; use BUFFERED or RESPONSE_STREAM.`);
-  const timeoutSeconds = int(values.timeout ?? '120', '--timeout', 1, 900);
-  const memoryMb = int(values.memory ?? '512', '--memory', 128, 10240);
-  const jobTimeoutSeconds = int(values['job-timeout'] ?? '900', '--job-timeout', 10, 900);
-  const concurrency = int(values.concurrency ?? String(DEFAULT_CONCURRENCY), '--concurrency', 1, 64);
+  const port = wholeNumber(values.port ?? process.env.PORT ?? '3000', '--port', 0, 65535);
+  const invokeMode = invokeModeOf(values['invoke-mode']);
+  const timeoutSeconds = wholeNumber(values.timeout ?? '120', '--timeout', 1, 900);
+  const memoryMb = wholeNumber(values.memory ?? '512', '--memory', 128, 10240);
+  const jobTimeoutSeconds = wholeNumber(values['job-timeout'] ?? '900', '--job-timeout', 10, 900);
+  const concurrency = wholeNumber(values.concurrency ?? String(DEFAULT_CONCURRENCY), '--concurrency', 1, 64);
   const node = pickNode();
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-agent-dev-'));
@@ -190,12 +189,6 @@ function pickNode(): NodeBinary {
 
 async function closeQuietly(env: FunctionEnvironment): Promise<void> {
   await env.close().catch(() => undefined);
-}
-
-function int(raw: string, name: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} is "${raw}"; use a whole number from ${min} to ${max}.`);
-  return value;
 }
 
 main(process.argv.slice(2)).then(

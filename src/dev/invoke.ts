@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { AgentResult } from '../function/agent/loop';
+import { runCommand, TARGET_OPTIONS } from './args';
 import { pickAuth, regionOfFunctionUrl, signForFunctionUrl, type AuthMode } from './sign';
 import { SseReader } from './sse-reader';
 
@@ -123,10 +124,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      url: { type: 'string' },
-      auth: { type: 'string' },
-      token: { type: 'string' },
-      region: { type: 'string' },
+      ...TARGET_OPTIONS,
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -141,12 +139,4 @@ async function main(argv: string[]): Promise<number> {
   return invoke({ question: positionals.join(' '), url, auth, token, region: values.region, json: values.json });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCommand(main, USAGE);

@@ -22,6 +22,7 @@ describe('npm run load', () => {
     expect(report.responses).toBe(30);
     expect(Object.values(report.statusCounts).reduce((a, b) => a + b, 0)).toBe(30);
     expect(Object.keys(report.statusCounts).sort()).toEqual(['200', '429']);
+    expect(Object.keys(report.firstByteByStatusMs).sort()).toEqual(['200', '429']);
     expect(report.statusCounts['200']).toBeGreaterThanOrEqual(2);
     expect(report.errors + report.timeouts).toBe(0);
     // Percentiles are ordered, per status too, and a throttled answer comes back before any agent answer completes

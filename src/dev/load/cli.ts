@@ -9,7 +9,9 @@
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { invokeModeOf, runCommand, TARGET_OPTIONS, wholeNumber } from '../args';
 import { startDevCli, type RunningDevServer } from '../dev-process';
+import type { InvokeMode } from '../server';
 import { isLoopback, pickAuth, regionOfFunctionUrl, signForFunctionUrl } from '../sign';
 import { formatReport } from './format';
 import { runLoad, type LoadReport } from './run';
@@ -43,7 +45,7 @@ export interface LoadCommand {
   readonly requests?: number;
   readonly input: string;
   readonly pool: number;
-  readonly invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  readonly invokeMode: InvokeMode;
   readonly auth?: string;
   readonly token?: string;
   readonly region?: string;
@@ -55,34 +57,29 @@ export function parseLoadArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      url: { type: 'string' },
+      ...TARGET_OPTIONS,
       connections: { type: 'string', short: 'c' },
       duration: { type: 'string', short: 'd' },
       requests: { type: 'string', short: 'n' },
       input: { type: 'string' },
       pool: { type: 'string' },
       'invoke-mode': { type: 'string' },
-      auth: { type: 'string' },
-      token: { type: 'string' },
-      region: { type: 'string' },
       json: { type: 'string' },
       yes: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return 'help';
-  const invokeMode = (values['invoke-mode'] ?? 'BUFFERED').toUpperCase();
-  if (invokeMode !== 'BUFFERED' && invokeMode !== 'RESPONSE_STREAM')
-    throw new Error(`--invoke-mode is "${values['invoke-mode']}"; use BUFFERED or RESPONSE_STREAM.`);
+  const invokeMode = invokeModeOf(values['invoke-mode']);
   const input = values.input ?? 'What is 2^20?';
   if (input.trim() === '') throw new Error('--input is empty; give the question each request asks.');
   return {
     ...(values.url !== undefined ? { url: values.url } : {}),
-    connections: int(values.connections ?? '4', '--connections', 1, 1_000),
-    durationSeconds: int(values.duration ?? '10', '--duration', 1, 3_600),
-    ...(values.requests !== undefined ? { requests: int(values.requests, '--requests', 1, 10_000_000) } : {}),
+    connections: wholeNumber(values.connections ?? '4', '--connections', 1, 1_000),
+    durationSeconds: wholeNumber(values.duration ?? '10', '--duration', 1, 3_600),
+    ...(values.requests !== undefined ? { requests: wholeNumber(values.requests, '--requests', 1, 10_000_000) } : {}),
     input,
-    pool: int(values.pool ?? '4', '--pool', 1, 64),
+    pool: wholeNumber(values.pool ?? '4', '--pool', 1, 64),
     invokeMode,
     ...(values.auth !== undefined ? { auth: values.auth } : {}),
     ...((values.token ?? env.AGENT_TOKEN) ? { token: values.token ?? env.AGENT_TOKEN } : {}),
@@ -153,12 +150,6 @@ export async function load(command: LoadCommand, log: (line: string) => void): P
   }
 }
 
-function int(raw: string, name: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} is "${raw}"; use a whole number from ${min} to ${max}.`);
-  return value;
-}
-
 async function main(argv: string[]): Promise<number> {
   const command = parseLoadArgs(argv);
   if (command === 'help') {
@@ -171,12 +162,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCommand(main, USAGE);

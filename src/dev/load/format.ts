@@ -17,12 +17,17 @@ export function formatReport(report: LoadReport): string {
     `${report.url}: ${report.connections} connections, ${report.durationSeconds.toFixed(1)} s`,
     `${'responses'.padEnd(12)}${report.responses} (${report.throughputPerSecond.toFixed(1)}/s)`,
     line('latency', report.latencyMs),
-    ...(Object.keys(report.latencyByStatusMs).length > 1
-      ? Object.entries(report.latencyByStatusMs)
-          .sort(([a], [b]) => Number(a) - Number(b))
-          .map(([status, d]) => line(`  ${status}`, d))
-      : []),
+    ...perStatus(report.latencyByStatusMs),
     line('first byte', report.firstByteMs),
+    ...perStatus(report.firstByteByStatusMs),
     `${'status'.padEnd(12)}${statuses || 'none'}${report.errors ? `, connection errors: ${report.errors}` : ''}${report.timeouts ? `, timeouts: ${report.timeouts}` : ''}`,
   ].join('\n');
+}
+
+/** One line per status, when there is more than one status (else the whole says it all). */
+function perStatus(byStatus: Readonly<Record<string, Distribution>>): string[] {
+  if (Object.keys(byStatus).length < 2) return [];
+  return Object.entries(byStatus)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([status, d]) => line(`  ${status}`, d));
 }

@@ -46,6 +46,8 @@ export interface LoadReport {
   readonly latencyByStatusMs: Readonly<Record<string, Distribution>>;
   /** Request written to the first body byte: what a streaming client waits before text shows. @unit ms */
   readonly firstByteMs: Distribution;
+  /** The same, per HTTP status. @unit ms */
+  readonly firstByteByStatusMs: Readonly<Record<string, Distribution>>;
   /** Responses by HTTP status, e.g. {"200": 95, "429": 5}. */
   readonly statusCounts: Readonly<Record<string, number>>;
   /** Connection errors and timeouts (no HTTP status). */
@@ -57,6 +59,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   if (!Number.isInteger(options.connections) || options.connections < 1) throw new Error(`connections is ${options.connections}; use 1 or more.`);
   const latencies: number[] = [];
   const latenciesByStatus: Record<string, number[]> = {};
+  const firstBytesByStatus: Record<string, number[]> = {};
   const firstBytes: number[] = [];
   const statusCounts: Record<string, number> = {};
   const headers = { 'content-type': 'application/json', ...options.headers };
@@ -80,22 +83,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         ],
         setupClient: (client) => {
           let sentAt = 0;
-          let firstByteSeen = false;
+          let firstByteAt: number | undefined;
           // 'request' is emitted as each request is written (autocannon's client; not in its typings).
           (client as unknown as NodeJS.EventEmitter).on('request', () => {
             sentAt = performance.now();
-            firstByteSeen = false;
+            firstByteAt = undefined;
           });
           client.on('body', () => {
-            if (firstByteSeen) return;
-            firstByteSeen = true;
-            firstBytes.push(performance.now() - sentAt);
+            firstByteAt ??= performance.now();
           });
           client.on('response', (statusCode, _bytes, responseTime) => {
+            const status = String(statusCode);
+            const firstByte = (firstByteAt ?? performance.now()) - sentAt;
             latencies.push(responseTime);
-            if (!firstByteSeen) firstBytes.push(performance.now() - sentAt);
-            statusCounts[String(statusCode)] = (statusCounts[String(statusCode)] ?? 0) + 1;
-            (latenciesByStatus[String(statusCode)] ??= []).push(responseTime);
+            firstBytes.push(firstByte);
+            statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+            (latenciesByStatus[status] ??= []).push(responseTime);
+            (firstBytesByStatus[status] ??= []).push(firstByte);
           });
         },
       },
@@ -110,10 +114,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     responses: latencies.length,
     throughputPerSecond: latencies.length / durationSeconds,
     latencyMs: summarise(latencies),
-    latencyByStatusMs: Object.fromEntries(Object.entries(latenciesByStatus).map(([status, values]) => [status, summarise(values)])),
+    latencyByStatusMs: byStatus(latenciesByStatus),
     firstByteMs: summarise(firstBytes),
+    firstByteByStatusMs: byStatus(firstBytesByStatus),
     statusCounts,
     errors: result.errors - result.timeouts,
     timeouts: result.timeouts,
   };
+}
+
+function byStatus(samples: Record<string, number[]>): Record<string, Distribution> {
+  return Object.fromEntries(Object.entries(samples).map(([status, values]) => [status, summarise(values)]));
 }
