@@ -50,6 +50,7 @@ export async function prepareOfflineStack(prefix: string, options: OfflineStackO
     writeCliConfig(cliConfig, mirror);
     const tf = new TerraformWorkdir(stackDir, terraform, cliConfig, offlineAwsEnv(sts.url));
     await tf.init();
+    tf.shareProvider();
     const env: CallerEnvironment = { root, terraform, cliConfig, stsUrl: sts.url };
     return {
       ...env,
@@ -59,6 +60,7 @@ export async function prepareOfflineStack(prefix: string, options: OfflineStackO
       moduleDir,
       caller: (source, group) => prepareCaller(env, source, group),
       dispose: async () => {
+        await tf.close();
         await sts.close();
         removeDir(root);
       },

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SharedProvider } from './shared-provider';
 
 /** Version the provider bindings were generated for; the mirror must hold it. */
 export const AWS_PROVIDER_VERSION = '5.100.0';
@@ -131,6 +132,8 @@ export function offlineAwsEnv(stsUrl: string, env: NodeJS.ProcessEnv = process.e
 
 /** One Terraform configuration folder, driven by the real CLI. */
 export class TerraformWorkdir {
+  private provider: Promise<SharedProvider | undefined> | undefined;
+
   /** @param env the environment Terraform runs in (default: this process's) */
   constructor(
     readonly dir: string,
@@ -139,12 +142,29 @@ export class TerraformWorkdir {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
+  /**
+   * Lets the plans of this folder share one provider process where that
+   * cannot change them (shared-provider.ts); started on the first plan,
+   * stopped by `close()`.
+   */
+  shareProvider(): this {
+    this.provider ??= Promise.resolve(undefined).then(() => SharedProvider.start(this.dir, this.env));
+    return this;
+  }
+
+  /** Stops the shared provider, if one runs. */
+  async close(): Promise<void> {
+    const provider = await this.provider?.catch(() => undefined);
+    this.provider = undefined;
+    await provider?.stop();
+  }
+
   /** Runs `terraform <args>`; `input` is written to its stdin (for `terraform console`). */
-  run(args: readonly string[], input?: string): Promise<TfRun> {
+  run(args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<TfRun> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, [...args], {
         cwd: this.dir,
-        env: { ...this.env, TF_CLI_CONFIG_FILE: this.cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+        env: { ...this.env, ...extraEnv, TF_CLI_CONFIG_FILE: this.cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
       });
       let stdout = '';
       let stderr = '';
@@ -168,9 +188,11 @@ export class TerraformWorkdir {
     const varFile = path.join(this.dir, `${name}.tfvars`);
     const planFile = path.join(this.dir, `${name}.tfplan`);
     fs.writeFileSync(varFile, tfvars);
-    const run = await this.run(['plan', '-input=false', '-no-color', '-lock=false', `-var-file=${varFile}`, `-out=${planFile}`]);
+    const provider = await this.provider;
+    const shared: NodeJS.ProcessEnv = provider?.admits(tfvars) ? { TF_REATTACH_PROVIDERS: provider.reattach } : {};
+    const run = await this.run(['plan', '-input=false', '-no-color', '-lock=false', `-var-file=${varFile}`, `-out=${planFile}`], undefined, shared);
     if (run.status !== 0) return { run };
-    const show = await this.run(['show', '-json', planFile]);
+    const show = await this.run(['show', '-json', planFile], undefined, shared);
     if (show.status !== 0) throw new Error(`terraform show failed:\n${show.stderr}`);
     return { run, plan: JSON.parse(show.stdout) as PlanJson };
   }

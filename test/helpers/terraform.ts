@@ -15,9 +15,17 @@ export interface PlanOutcome {
   readonly plan?: PlanJson;
 }
 
+let stackWorkdir: TerraformWorkdir | undefined;
+// A test file's shared provider stops when the file ends (and with the worker, should that come first).
+afterAll(() => stackWorkdir?.close());
+
+/** The run's synthesized stack, one per test file, its plans sharing one provider process where that cannot change them. */
 export function sharedStack(): TerraformWorkdir {
-  const { stackDir, cliConfig, stsUrl } = testStack();
-  return new TerraformWorkdir(stackDir, requireTerraform(), cliConfig, offlineAwsEnv(stsUrl));
+  if (!stackWorkdir) {
+    const { stackDir, cliConfig, stsUrl } = testStack();
+    stackWorkdir = new TerraformWorkdir(stackDir, requireTerraform(), cliConfig, offlineAwsEnv(stsUrl)).shareProvider();
+  }
+  return stackWorkdir;
 }
 
 /** Where the run's module was synthesized, and what a caller of it needs to plan offline. */
