@@ -56,7 +56,7 @@ export class SharedProvider {
       child.once('error', reject);
       child.once('exit', (code, signal) => reject(new Error(`The shared AWS provider exited (${signal ?? `code ${code}`}) before it listened.`)));
       // Read to the end: stdout must keep draining.
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const found = /TF_REATTACH_PROVIDERS='(.*)'/.exec(out);
         if (found) {
