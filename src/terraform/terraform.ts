@@ -132,6 +132,7 @@ export function offlineAwsEnv(stsUrl: string, env: NodeJS.ProcessEnv = process.e
 
 /** One Terraform configuration folder, driven by the real CLI. */
 export class TerraformWorkdir {
+  private sharing = false;
   private provider: Promise<SharedProvider | undefined> | undefined;
 
   /** @param env the environment Terraform runs in (default: this process's) */
@@ -145,16 +146,17 @@ export class TerraformWorkdir {
   /**
    * Lets the plans of this folder share one provider process where that
    * cannot change them (shared-provider.ts); started on the first plan,
-   * stopped by `close()`.
+   * stopped by `close()`. Should it fail to start, each plan starts its own,
+   * as without sharing.
    */
   shareProvider(): this {
-    this.provider ??= Promise.resolve(undefined).then(() => SharedProvider.start(this.dir, this.env));
+    this.sharing = true;
     return this;
   }
 
   /** Stops the shared provider, if one runs. */
   async close(): Promise<void> {
-    const provider = await this.provider?.catch(() => undefined);
+    const provider = await this.provider;
     this.provider = undefined;
     await provider?.stop();
   }
@@ -188,6 +190,7 @@ export class TerraformWorkdir {
     const varFile = path.join(this.dir, `${name}.tfvars`);
     const planFile = path.join(this.dir, `${name}.tfplan`);
     fs.writeFileSync(varFile, tfvars);
+    if (this.sharing) this.provider ??= SharedProvider.start(this.dir, this.env).catch(() => undefined);
     const provider = await this.provider;
     const shared: NodeJS.ProcessEnv = provider?.admits(tfvars) ? { TF_REATTACH_PROVIDERS: provider.reattach } : {};
     const run = await this.run(['plan', '-input=false', '-no-color', '-lock=false', `-var-file=${varFile}`, `-out=${planFile}`], undefined, shared);
