@@ -2,7 +2,8 @@
  * The tfvars combinations `npm run check` plans: both providers, both auth
  * types, VPC off and on, one with a customer-managed KMS key, and two with
  * the state table (one in a VPC, with its own key), which also have the
- * alarms and the cost kill switch on, and two with jobs (one with the key).
+ * alarms and the cost kill switch on, and two with jobs (one with the key
+ * and model tiers).
  * Values are placeholders that only need to be well-formed; nothing is
  * deployed.
  */
@@ -49,10 +50,15 @@ export function checkMatrix(): Combination[] {
   ];
   if (publicAnthropic)
     combos.push({ name: 'anthropic-none-novpc-state-jobs', tfvars: `${publicAnthropic.tfvars}${[...state, ...watched, ...jobs].join('\n')}\n` });
-  // Jobs with a customer-managed key: the queues, the worker's logs and the KMS grants through SQS.
+  // Model tiers on Bedrock: both functions' roles may invoke exactly the tiers' models.
+  const tiers = [
+    'model_tiers = { fast = "us.anthropic.claude-haiku-4-5", deep = "global.anthropic.claude-opus-4-5", plain = "anthropic.claude-sonnet-5-5" }',
+    'default_model_tier = "fast"',
+  ];
+  // Jobs with a customer-managed key (and tiers): the queues, the worker's logs and the KMS grants through SQS.
   const bedrockIam = combos.find((c) => c.name === 'bedrock-iam-novpc');
   if (bedrockIam)
-    combos.push({ name: 'bedrock-iam-novpc-kms-jobs', tfvars: `${bedrockIam.tfvars}${[`kms_key_arn = "${CHECK_KMS_KEY_ARN}"`, ...jobs].join('\n')}\n` });
+    combos.push({ name: 'bedrock-iam-novpc-kms-jobs-tiers', tfvars: `${bedrockIam.tfvars}${[`kms_key_arn = "${CHECK_KMS_KEY_ARN}"`, ...jobs, ...tiers].join('\n')}\n` });
   if (vpcBedrock) {
     combos.push({
       name: 'bedrock-iam-vpc-kms-state',

@@ -12,6 +12,7 @@ import type { PlanJson, PlannedResource } from '../terraform/terraform';
 import { deploymentsOf, functionEnv, list, policyStatements, resourcesOf, roleNameOf, statementsByRole, type Deployment, type Statement } from './deployments';
 import { agentFunction, KILL_SWITCH_SUFFIX, violation, type PolicyRule, type Violation } from './rule';
 import { JOB_RULES } from './rules-jobs';
+import { MODEL_RULES } from './rules-models';
 
 export type { PolicyRule, Violation } from './rule';
 
@@ -350,6 +351,7 @@ export const RULES: readonly PolicyRule[] = [
     },
   },
   ...JOB_RULES,
+  ...MODEL_RULES,
 ];
 
 /** The table's server_side_encryption block (empty when absent). */

@@ -5,6 +5,7 @@
  */
 import { priceOf } from './agent/pricing';
 import { ConfigError } from './errors';
+import { modelsOf, type ModelChoice } from './model-tiers';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from './models';
 import { holds, readSettings, readSettingsOf, type Env, type Settings } from './settings/read';
 import { STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from './state/features';
@@ -61,7 +62,10 @@ export interface JobsConfig {
 
 export interface RuntimeConfig {
   readonly provider: LlmProvider;
+  /** The model of a request that names no tier. */
   readonly model: string;
+  /** The default model and the tiers callers may pick. */
+  readonly models: ModelChoice;
   /** Secrets Manager secret holding the Anthropic API key: the only place the key is read from. */
   readonly apiKeySecretArn?: string;
   readonly anthropicBaseUrl?: string;
@@ -84,7 +88,8 @@ const DEFAULT_MODELS: Readonly<Record<LlmProvider, string>> = {
 
 export function resolveConfig(env: Env): RuntimeConfig {
   const s = readSettings(env);
-  const model = s.MODEL_ID || DEFAULT_MODELS[s.LLM_PROVIDER];
+  const models = modelChoice(s);
+  const model = models.defaultModel;
   const limits: Limits = {
     maxRequestBytes: s.MAX_REQUEST_BYTES,
     maxInputChars: s.MAX_INPUT_CHARS,
@@ -99,6 +104,7 @@ export function resolveConfig(env: Env): RuntimeConfig {
   return {
     provider: s.LLM_PROVIDER,
     model,
+    models,
     apiKeySecretArn: s.ANTHROPIC_API_KEY_SECRET_ARN || undefined,
     anthropicBaseUrl: s.ANTHROPIC_BASE_URL || undefined,
     bedrockBaseUrl: s.ANTHROPIC_BEDROCK_BASE_URL || undefined,
@@ -106,9 +112,16 @@ export function resolveConfig(env: Env): RuntimeConfig {
     systemPrompt: s.SYSTEM_PROMPT || DEFAULT_SYSTEM_PROMPT.trim(),
     logContent: s.LOG_CONTENT,
     limits,
-    ...stateConfig(s, model),
+    ...stateConfig(s, models),
     ...jobsConfig(s, limits),
   };
+}
+
+/** The default model and the tiers; the table's rules have checked that the default tier is one of them. */
+function modelChoice(s: Settings): ModelChoice {
+  const tiers = s.MODEL_TIERS;
+  if (Object.keys(tiers).length === 0) return { defaultModel: s.MODEL_ID || DEFAULT_MODELS[s.LLM_PROVIDER], tiers };
+  return { defaultModel: tiers[s.DEFAULT_MODEL_TIER], tiers, defaultTier: s.DEFAULT_MODEL_TIER };
 }
 
 /** The events' source: the stack sets it with job_events_enabled. */
@@ -148,7 +161,7 @@ function jobsConfig(s: Settings, limits: Limits): { jobs?: JobsConfig } {
 }
 
 /** The state table's features, refusing a combination that cannot be served safely. */
-function stateConfig(s: Settings, model: string): { state?: StateConfig } {
+function stateConfig(s: Settings, models: ModelChoice): { state?: StateConfig } {
   if (!holds(STATE_TABLE_NEEDED, s)) return {};
   const budgets = { callerDailyTokens: s.CALLER_DAILY_TOKEN_BUDGET, dailyCostUsd: s.DAILY_COST_BUDGET_USD };
   if (!s.STATE_TABLE_NAME) {
@@ -157,9 +170,10 @@ function stateConfig(s: Settings, model: string): { state?: StateConfig } {
       'STATE_TABLE_NAME',
     );
   }
-  if (budgets.dailyCostUsd > 0 && priceOf(model) === undefined) {
+  const unpriced = modelsOf(models).find((model) => priceOf(model) === undefined);
+  if (budgets.dailyCostUsd > 0 && unpriced !== undefined) {
     throw new ConfigError(
-      `DAILY_COST_BUDGET_USD is set, but the model ${model} has no list price in src/function/agent/pricing.ts, so its cost cannot be metered. Add its price, or use caller_daily_token_budget.`,
+      `DAILY_COST_BUDGET_USD is set, but the model ${unpriced} has no list price in src/function/agent/pricing.ts, so its cost cannot be metered. Add its price, or use caller_daily_token_budget.`,
       'DAILY_COST_BUDGET_USD',
     );
   }

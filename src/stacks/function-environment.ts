@@ -72,6 +72,8 @@ function valueOf(name: SettingName, setting: Setting): string {
       return `tostring(${source})`;
     case 'list':
       return `join(",", ${source})`;
+    case 'map':
+      return `jsonencode(${source})`;
     case 'enum':
     case 'string':
       return source;
@@ -84,7 +86,7 @@ function conditionsOf(name: SettingName, setting: Setting): string[] {
   const conditions = delivery.onlyWhen ? [`(${renderCondition(delivery.onlyWhen)})`] : [];
   // A value computed by a stack local is always passed: an emptiness test could make the whole map unknown at plan.
   if (!delivery.fromLocal && setting.type === 'string') conditions.push(`var.${delivery.variable} != ""`);
-  if (!delivery.fromLocal && setting.type === 'list') conditions.push(`length(var.${delivery.variable}) > 0`);
+  if (!delivery.fromLocal && (setting.type === 'list' || setting.type === 'map')) conditions.push(`length(var.${delivery.variable}) > 0`);
   return conditions;
 }
 

@@ -5,13 +5,13 @@
  * no resource-level permissions. Each function returns the document's JSON.
  */
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { Fn, Op, Token, type IResolvable } from 'cdktf';
+import { conditional, Fn, Op, Token, type IResolvable } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { ModelLocals } from './model-locals';
+import { BEDROCK_INVOKE_ACTIONS, type ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
 import { countIf, named, splat } from './terraform-helpers';
 
-const BEDROCK_INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+const BEDROCK_INVOKE = [...BEDROCK_INVOKE_ACTIONS];
 
 function document(scope: Construct, name: string, statement: DataAwsIamPolicyDocumentStatement[], count?: number): DataAwsIamPolicyDocument {
   return named(new DataAwsIamPolicyDocument(scope, `${name}-policy-document`, { statement, ...(count !== undefined ? { count } : {}) }), name);
@@ -71,7 +71,8 @@ export function secretPolicy(scope: Construct, secretArn: string): string {
  * Invoke the configured model only. Through an inference profile, the
  * foundation-model statement is further bound to that profile, so the model
  * cannot be called directly in the destination Regions. One of the two
- * documents exists, by the model id, when `enabled` holds.
+ * documents exists, by the model id, when `enabled` holds; with model tiers,
+ * neither does, and the tiers' policy grants each tier's model the same way.
  */
 export function bedrockPolicy(scope: Construct, models: ModelLocals, enabled: IResolvable): string {
   const viaProfile = document(
@@ -87,15 +88,16 @@ export function bedrockPolicy(scope: Construct, models: ModelLocals, enabled: IR
         condition: [{ test: 'StringEquals', variable: 'bedrock:InferenceProfileArn', values: [models.inferenceProfileArn] }],
       },
     ],
-    countIf(Op.and(enabled, models.isInferenceProfile)),
+    countIf(Op.and(Op.and(enabled, Op.not(models.tiersOn)), models.isInferenceProfile)),
   );
   const direct = document(
     scope,
     'bedrock_direct',
     [{ sid: 'InvokeFoundationModel', effect: 'Allow', actions: BEDROCK_INVOKE, resources: models.foundationModelArns }],
-    countIf(Op.and(enabled, Op.not(models.isInferenceProfile))),
+    countIf(Op.and(Op.and(enabled, Op.not(models.tiersOn)), Op.not(models.isInferenceProfile))),
   );
-  return Token.asString(Fn.one(Fn.concat([splat(viaProfile, 'json'), splat(direct, 'json')])));
+  const tiers = Token.asList(conditional(Op.and(enabled, models.tiersOn), [models.tiersPolicyJson], []));
+  return Token.asString(Fn.one(Fn.concat([splat(viaProfile, 'json'), splat(direct, 'json'), tiers])));
 }
 
 /** Decrypt with the customer-managed key (environment variables, the secret) and nothing else; the document exists when `enabled` holds. */

@@ -28,6 +28,9 @@ export const INFERENCE_PROFILE_REGIONS: Readonly<Record<string, readonly string[
 /** The geography prefix of an inference profile id (`us.`, `eu.`, …, `global.`); `[.]`, not `\.`: cdktf writes string literals without escaping backslashes. */
 const PROFILE_PREFIX = '^(us-gov|us|eu|apac|jp|au|global)[.]';
 
+/** What a Bedrock policy allows on each model it grants. */
+export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] as const;
+
 export interface ModelLocalsProps {
   readonly variables: StackVariables;
   readonly context: StackContext;
@@ -42,6 +45,10 @@ export class ModelLocals extends Construct {
   readonly inferenceProfileArn: string;
   /** Foundation-model ARNs the role may invoke. */
   readonly foundationModelArns: string[];
+  /** Whether `model_tiers` is set: the tiers' policy then replaces the single model's. */
+  readonly tiersOn: IResolvable;
+  /** With tiers, the Bedrock policy JSON: each tier's model as the single model's policy would grant it. */
+  readonly tiersPolicyJson: string;
 
   constructor(scope: Construct, id: string, props: ModelLocalsProps) {
     super(scope, id);
@@ -58,12 +65,18 @@ export class ModelLocals extends Construct {
         conditional(Fn.startswith(region, 'eu-'), 'eu', conditional(Fn.startswith(region, 'ap-'), 'apac', 'us')),
       ),
     ).asString;
+    const tiers = vars.map('model_tiers');
+    const tiersOn = isNotEmpty(tiers);
     const model = local(
       'model_id',
       conditional(
-        isNotEmpty(vars.str('model_id')),
-        vars.str('model_id'),
-        conditional(Op.eq(vars.str('llm_provider'), 'bedrock'), `${defaultGeo}.${DEFAULT_BEDROCK_FOUNDATION_MODEL}`, DEFAULT_ANTHROPIC_MODEL),
+        tiersOn,
+        Fn.lookup(tiers, vars.str('default_model_tier'), ''),
+        conditional(
+          isNotEmpty(vars.str('model_id')),
+          vars.str('model_id'),
+          conditional(Op.eq(vars.str('llm_provider'), 'bedrock'), `${defaultGeo}.${DEFAULT_BEDROCK_FOUNDATION_MODEL}`, DEFAULT_ANTHROPIC_MODEL),
+        ),
       ),
     ).asString;
     const geo = local('profile_geo', Fn.try([Fn.element(Fn.regex(PROFILE_PREFIX, model), 0), ''])).asString;
@@ -96,9 +109,59 @@ export class ModelLocals extends Construct {
       ),
     ).asList;
 
+    // The tiers' policy, in plain HCL over the map (a statement per model, so each profile binds its own models).
+    local('bedrock_arn_context', { partition: context.partition, region, account_id: context.accountId, profile_regions: INFERENCE_PROFILE_REGIONS });
+    local('bedrock_tier_models', `\${${tierModelsHcl()}}`);
+    const tiersPolicy = local('bedrock_tiers_policy', `\${${tiersPolicyHcl()}}`).asString;
+
     this.modelId = model;
+    this.tiersOn = tiersOn;
+    this.tiersPolicyJson = tiersPolicy;
     this.isInferenceProfile = isProfile;
     this.inferenceProfileArn = profileArn;
     this.foundationModelArns = arns;
   }
+}
+
+/** Each distinct tier model: its id, its geography prefix (empty for a plain model id) and its foundation model. */
+function tierModelsHcl(): string {
+  return oneLine(`[for id in sort(distinct(values(var.model_tiers))) : {
+    id = id,
+    geo = try(regex("${PROFILE_PREFIX}", id)[0], ""),
+    foundation = replace(id, "/${PROFILE_PREFIX}/", ""),
+  }]`);
+}
+
+/**
+ * The same grants as the single model's documents, for every tier: a plain
+ * model in the Region; a profile, with its foundation model in the profile's
+ * destination Regions (or bedrock_inference_profile_regions) bound to it; a
+ * global profile's model in the source Region and Region-less.
+ */
+function tiersPolicyHcl(): string {
+  const actions = JSON.stringify(BEDROCK_INVOKE_ACTIONS);
+  const c = 'local.bedrock_arn_context';
+  const profileArn = `format("arn:%s:bedrock:%s:%s:inference-profile/%s", ${c}.partition, ${c}.region, ${c}.account_id, m.id)`;
+  const modelArns = `(m.geo == "global"
+      ? [format("arn:%s:bedrock:%s::foundation-model/%s", ${c}.partition, ${c}.region, m.foundation), format("arn:%s:bedrock:::foundation-model/%s", ${c}.partition, m.foundation)]
+      : formatlist("arn:%s:bedrock:%s::foundation-model/%s", ${c}.partition, length(var.bedrock_inference_profile_regions) > 0 ? var.bedrock_inference_profile_regions : lookup(${c}.profile_regions, m.geo, [${c}.region]), m.foundation))`;
+  return oneLine(`jsonencode({
+  Version = "2012-10-17",
+  Statement = concat(
+    flatten([for i, m in local.bedrock_tier_models : [
+      { Sid = format("InvokeInferenceProfile%d", i), Effect = "Allow", Action = ${actions}, Resource = [${profileArn}] },
+      { Sid = format("InvokeFoundationModel%d", i), Effect = "Allow", Action = ${actions}, Resource = ${modelArns},
+        Condition = { StringEquals = { "bedrock:InferenceProfileArn" = [${profileArn}] } } },
+    ] if m.geo != ""]),
+    [for i, m in local.bedrock_tier_models : {
+      Sid = format("InvokeFoundationModel%d", i), Effect = "Allow", Action = ${actions},
+      Resource = [format("arn:%s:bedrock:%s::foundation-model/%s", ${c}.partition, ${c}.region, m.id)]
+    } if m.geo == ""],
+  )
+})`);
+}
+
+/** An HCL expression on one line: Terraform's JSON syntax reads a `\${…}` template, where a line break has no place. */
+function oneLine(hcl: string): string {
+  return hcl.replace(/\s*\n\s*/g, ' ');
 }

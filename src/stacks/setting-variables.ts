@@ -55,6 +55,7 @@ const TERRAFORM_TYPES: Readonly<Record<Setting['type'], string>> = {
   enum: 'string',
   string: 'string',
   list: 'list(string)',
+  map: 'map(string)',
 };
 
 function validationsOf(variable: string, setting: Setting): VariableValidation[] {
@@ -109,6 +110,21 @@ function validationsOf(variable: string, setting: Setting): VariableValidation[]
             },
           ]
         : [];
+    case 'map':
+      return [
+        {
+          condition: `\${length(${v}) <= ${setting.maxEntries}}`,
+          errorMessage: `${variable} must have at most ${setting.maxEntries} entries.`,
+        },
+        {
+          condition: `\${alltrue([for key in keys(${v}) : can(regex(${JSON.stringify(setting.keyPattern.regex)}, key))])}`,
+          errorMessage: `${variable} must have names that are each ${setting.keyPattern.expected}.`,
+        },
+        {
+          condition: `\${alltrue([for value in values(${v}) : can(regex(${JSON.stringify(setting.valuePattern.regex)}, value))])}`,
+          errorMessage: `${variable} must have values that are ${setting.valuePattern.expected}.`,
+        },
+      ];
     case 'bool':
       return [];
   }
@@ -116,13 +132,15 @@ function validationsOf(variable: string, setting: Setting): VariableValidation[]
 
 /** A table condition as an HCL expression over the variables. */
 export function renderCondition(condition: Condition): string {
-  const empty = (name: string) => (SETTINGS[name as SettingName].type === 'list' ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`);
+  const empty = (name: string) =>
+    ['list', 'map'].includes(SETTINGS[name as SettingName].type) ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`;
   if ('equals' in condition) return `${variableRef(condition.equals[0])} == ${JSON.stringify(condition.equals[1])}`;
   if ('differs' in condition) return `${variableRef(condition.differs[0])} != ${JSON.stringify(condition.differs[1])}`;
   if ('isEmpty' in condition) return empty(condition.isEmpty);
   if ('notEmpty' in condition) return `!(${empty(condition.notEmpty)})`;
   if ('isTrue' in condition) return variableRef(condition.isTrue);
   if ('isPositive' in condition) return `${variableRef(condition.isPositive)} > 0`;
+  if ('isKeyOf' in condition) return `contains(keys(${variableRef(condition.isKeyOf[1])}), ${variableRef(condition.isKeyOf[0])})`;
   if ('all' in condition) return condition.all.map((c) => `(${renderCondition(c)})`).join(' && ');
   return condition.any.map((c) => `(${renderCondition(c)})`).join(' || ');
 }

@@ -38,7 +38,47 @@ const WORKER_QUEUE_STATEMENT = {
   Resource: JOBS_QUEUE_ARN,
 };
 
+const HAIKU_PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5';
+const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+/** The agent on Bedrock with tiers, and a policy granting `statements` on its role. */
+const onBedrock = (plan: FixturePlan, tiers: Record<string, string>, statements: unknown[]) => {
+  Object.assign(env(plan), { LLM_PROVIDER: 'bedrock', MODEL_TIERS: JSON.stringify(tiers), DEFAULT_MODEL_TIER: Object.keys(tiers)[0] });
+  delete env(plan).MODEL_ID;
+  plan.planned_values.root_module.resources.push({
+    address: 'aws_iam_role_policy.bedrock[0]',
+    type: 'aws_iam_role_policy',
+    values: { role: 'claude-agent-role', name: 'bedrock-invoke', policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) },
+  });
+};
+
 const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixturePlan) => void]> = [
+  [
+    'AGENT-MODEL-001',
+    'a Bedrock grant on a deployment that calls the Anthropic API',
+    (p) => {
+      onBedrock(p, { fast: 'anthropic.claude-haiku-4-5' }, [
+        { Effect: 'Allow', Action: INVOKE, Resource: 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-4-5' },
+      ]);
+      env(p).LLM_PROVIDER = 'anthropic';
+    },
+  ],
+  [
+    'AGENT-MODEL-001',
+    'a Bedrock grant on a model no tier names',
+    (p) =>
+      onBedrock(p, { fast: 'us.anthropic.claude-haiku-4-5' }, [
+        { Effect: 'Allow', Action: INVOKE, Resource: HAIKU_PROFILE },
+        { Effect: 'Allow', Action: INVOKE, Resource: 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-opus-4-5' },
+      ]),
+  ],
+  [
+    'AGENT-MODEL-001',
+    'a tier whose model the role may not invoke',
+    (p) =>
+      onBedrock(p, { fast: 'us.anthropic.claude-haiku-4-5', deep: 'anthropic.claude-opus-4-5' }, [
+        { Effect: 'Allow', Action: INVOKE, Resource: HAIKU_PROFILE },
+      ]),
+  ],
   [
     'AGENT-IAM-001',
     'a wildcard action',

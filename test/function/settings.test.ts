@@ -57,6 +57,17 @@ describe('settings', () => {
     ],
     ['a base URL without scheme', { ANTHROPIC_BASE_URL: 'gw.internal.test' }, 'Environment variable ANTHROPIC_BASE_URL must be an http(s) URL'],
     ['a 3001-character prompt', { SYSTEM_PROMPT: 'x'.repeat(3001) }, 'Environment variable SYSTEM_PROMPT must be at most 3000 characters'],
+    ['tiers as a JSON list', { MODEL_TIERS: '["claude-haiku-4-5"]' }, 'Environment variable MODEL_TIERS must be a JSON object of names to strings'],
+    [
+      'a tier with an empty model',
+      { MODEL_TIERS: '{"fast":""}', DEFAULT_MODEL_TIER: 'fast' },
+      'Environment variable MODEL_TIERS must have values that are model ids',
+    ],
+    [
+      'eleven tiers',
+      { MODEL_TIERS: JSON.stringify(Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`tier${i}`, 'claude-haiku-4-5']))), DEFAULT_MODEL_TIER: 'tier0' },
+      'Environment variable MODEL_TIERS must have at most 10 entries',
+    ],
   ];
 
   test.each(INVALID)('rejects %s, naming the variable and what it allows but never the value', (_label, env, message) => {
@@ -74,6 +85,23 @@ describe('settings', () => {
       'FUNCTION_URL_AUTH_TYPE "NONE" makes the URL public: set AUTH_TOKEN_SHA256 to the SHA-256 digests of your bearer tokens, or set ALLOW_UNAUTHENTICATED = true',
     );
     expect(readSettings({ FUNCTION_URL_AUTH_TYPE: 'NONE', ALLOW_UNAUTHENTICATED: 'true' }).ALLOW_UNAUTHENTICATED).toBe(true);
+  });
+
+  test('with tiers, the default model is the default tier’s, and every tier is offered', () => {
+    const config = resolveConfig({ MODEL_TIERS: '{"fast":"claude-haiku-4-5","deep":"claude-opus-4-5"}', DEFAULT_MODEL_TIER: 'deep' });
+    expect(config.model).toBe('claude-opus-4-5');
+    expect(config.models).toEqual({ defaultModel: 'claude-opus-4-5', defaultTier: 'deep', tiers: { fast: 'claude-haiku-4-5', deep: 'claude-opus-4-5' } });
+  });
+
+  test('a daily cost budget refuses a tier whose model has no list price, naming that model', () => {
+    const env = {
+      MODEL_TIERS: '{"fast":"claude-haiku-4-5","house":"my-fine-tuned-model"}',
+      DEFAULT_MODEL_TIER: 'fast',
+      DAILY_COST_BUDGET_USD: '10',
+      STATE_TABLE_NAME: 'agent-state',
+    };
+    expect(() => resolveConfig(env)).toThrow('DAILY_COST_BUDGET_USD is set, but the model my-fine-tuned-model has no list price');
+    expect(resolveConfig({ ...env, MODEL_TIERS: '{"fast":"claude-haiku-4-5"}' }).state?.budgets.dailyCostUsd).toBe(10);
   });
 
   test('every environment variable the configuration reads is in the table', () => {

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
+import { ANTHROPIC_TIERS_TFVARS } from '../fixtures/tfvars';
 import { REPO_ROOT } from '../helpers/project';
 import { plannedResources, planEach, planned, rejected, statements, type PlanOutcome } from '../helpers/terraform';
 import { testStack } from '../helpers/test-run';
@@ -82,6 +83,7 @@ describe('tfvars variants of one synthesized stack', () => {
   let publicStreaming: PlanJson;
   let createdSecret: PlanJson;
   let explicitRegions: PlanJson;
+  let modelTiers: PlanJson;
   let exampleAsIs: PlanOutcome;
   let invalidValues: TfRun;
   let invalidCombinations: TfRun[];
@@ -111,6 +113,8 @@ describe('tfvars variants of one synthesized stack', () => {
           'cors_allowed_origins = ["https://app.example.com"]',
         ].join('\n'),
         'created-secret': `anthropic_api_key = "${FAKE_KEY}"\n`,
+        // Planned by model-tiers.test.ts too: MODEL_TIERS and DEFAULT_MODEL_TIER reach the function.
+        'model-tiers': ANTHROPIC_TIERS_TFVARS,
         'explicit-regions': [
           'llm_provider = "bedrock"',
           'aws_region = "eu-west-1"',
@@ -144,6 +148,7 @@ describe('tfvars variants of one synthesized stack', () => {
     ]);
     publicStreaming = planned(plans['public-streaming'], 'public-streaming');
     createdSecret = planned(plans['created-secret'], 'created-secret');
+    modelTiers = planned(plans['model-tiers'], 'model-tiers');
     explicitRegions = planned(plans['explicit-regions'], 'explicit-regions');
     exampleAsIs = plans.example;
     invalidValues = rejected(validations['invalid-values'], 'invalid-values');
@@ -161,7 +166,7 @@ describe('tfvars variants of one synthesized stack', () => {
       plannedResources(plan, 'aws_lambda_function')
         .filter((fn) => fn.name === name)
         .flatMap((fn) => Object.keys((fn.values.environment as Array<{ variables: Record<string, string> }>)[0].variables));
-    const seen = new Set([...envOf(publicStreaming), ...envOf(explicitRegions), ...envOf(exampleAsIs.plan!)]);
+    const seen = new Set([...envOf(publicStreaming), ...envOf(explicitRegions), ...envOf(exampleAsIs.plan!), ...envOf(modelTiers)]);
     expect([...seen].sort()).toEqual(deployedSettings().sort());
     const worker = envOf(explicitRegions, 'jobs_worker');
     expect(worker).toEqual(expect.arrayContaining(deployedSettings('worker').filter((name) => !deployedSettings().includes(name))));

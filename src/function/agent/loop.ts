@@ -83,7 +83,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
     request_id: run.requestId,
     output: '',
     stop_reason: '',
-    model: provider.model,
+    model: request.model,
     provider: provider.name,
     iterations: 0,
     tool_calls: [],
@@ -105,7 +105,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       await run.meter?.beforeModelCall();
       state.iterations += 1;
       const message = await callModel(provider, deadline, events, {
-        model: provider.model,
+        model: request.model,
         max_tokens: Math.max(1, Math.min(request.maxTokens, limits.tokenBudget - spent)),
         system: [{ type: 'text', text: config.systemPrompt, cache_control: { type: 'ephemeral' } }],
         tools: toolDefinitions(outputSchema?.json),
@@ -116,7 +116,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       if (run.meter) {
         const call = emptyUsage();
         addUsage(call, message.usage);
-        await run.meter.afterModelCall(budgetTokens(call), estimateCostUsd(provider.model, call));
+        await run.meter.afterModelCall(budgetTokens(call), estimateCostUsd(request.model, call));
       }
       messages.push({ role: 'assistant', content: message.content });
       const text = message.content

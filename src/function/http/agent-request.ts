@@ -7,12 +7,13 @@ import { MAX_SCHEMA_BYTES, MAX_SCHEMA_DEPTH } from '../agent/output-schema/limit
 import type { AgentRequest, PriorTurn } from '../agent/request';
 import type { Limits } from '../config';
 import { InvalidRequestError, RequestError } from '../errors';
+import { chooseModel, type ModelChoice } from '../model-tiers';
 import { printable } from '../text';
 import { ANONYMOUS_CALLER } from './auth';
 
 /** Unknown field names listed in the error, at most. */
 const MAX_LISTED_FIELDS = 5;
-const KNOWN_FIELDS = new Set(['input', 'messages', 'output_schema', 'max_tokens', 'session_id']);
+const KNOWN_FIELDS = new Set(['input', 'messages', 'output_schema', 'max_tokens', 'session_id', 'model']);
 /** A session id: 8 to 128 characters of letters, digits and `. _ : -`. */
 const SESSION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -23,7 +24,8 @@ export interface SessionContext {
   readonly caller: string;
 }
 
-export function parseAgentRequest(body: Buffer, limits: Limits, sessions: SessionContext = { enabled: false, caller: ANONYMOUS_CALLER }): AgentRequest {
+/** Parses a POST /agent (or POST /jobs) body; `models` resolves its `model` field to a model id. */
+export function parseAgentRequest(body: Buffer, limits: Limits, sessions: SessionContext, models: ModelChoice): AgentRequest {
   if (body.byteLength > limits.maxRequestBytes) {
     throw new RequestError('payload_too_large', `The request body is ${body.byteLength} bytes; the limit is ${limits.maxRequestBytes}.`);
   }
@@ -42,7 +44,7 @@ export function parseAgentRequest(body: Buffer, limits: Limits, sessions: Sessio
   if (unknown.length > 0) {
     const listed = unknown.slice(0, MAX_LISTED_FIELDS).map((k) => `\`${printable(k, 40)}\``);
     const more = unknown.length > MAX_LISTED_FIELDS ? ` and ${unknown.length - MAX_LISTED_FIELDS} more` : '';
-    throw new InvalidRequestError(`Unknown field ${listed.join(', ')}${more}. Allowed: input, messages, output_schema, max_tokens, session_id.`);
+    throw new InvalidRequestError(`Unknown field ${listed.join(', ')}${more}. Allowed: input, messages, output_schema, max_tokens, session_id, model.`);
   }
 
   const input = fields.input;
@@ -65,7 +67,8 @@ export function parseAgentRequest(body: Buffer, limits: Limits, sessions: Sessio
   if (sessionId !== undefined && messages.length > 0) {
     throw new InvalidRequestError('Send either `session_id` (the function keeps the history) or `messages` (you send it), not both.');
   }
-  return { input, messages, outputSchema, maxTokens, ...(sessionId !== undefined ? { sessionId } : {}) };
+  const chosen = chooseModel(models, fields.model);
+  return { input, messages, outputSchema, maxTokens, ...chosen, ...(sessionId !== undefined ? { sessionId } : {}) };
 }
 
 /** Shortest session id an anonymous caller may use: the id is then the only key to the conversation. */

@@ -10,6 +10,7 @@ import type { AgentRequest } from '../agent/request';
 import { InvalidRequestError, RequestError } from '../errors';
 import { validJobId } from '../jobs/ids';
 import { submitJob } from '../jobs/submit';
+import type { ModelChoice } from '../model-tiers';
 import { getAuth, getRuntime, type Runtime } from '../runtime';
 import { VERSION } from '../version';
 import { parseAgentRequest, validSessionId } from './agent-request';
@@ -38,6 +39,11 @@ export function authenticate(request: DecodedRequest): string {
   return verifyRequest(getAuth(), request);
 }
 
+/** What GET /health says about tiers, when there are any: each tier's model, and the default tier. */
+function tiersOf(models: ModelChoice): { model_tiers?: Readonly<Record<string, string>>; default_model_tier?: string } {
+  return models.defaultTier ? { model_tiers: models.tiers, default_model_tier: models.defaultTier } : {};
+}
+
 /** Routes an authenticated request: a reply (health, sessions, jobs), or a validated /agent request. */
 export async function prepare(request: DecodedRequest, caller: string, deadline: Deadline): Promise<Prepared> {
   const runtime = getRuntime();
@@ -49,7 +55,7 @@ export async function prepare(request: DecodedRequest, caller: string, deadline:
         runtime,
         caller,
         status: 200,
-        body: { status: 'ok', provider: runtime.provider.name, model: runtime.provider.model, version: VERSION },
+        body: { status: 'ok', provider: runtime.provider.name, model: runtime.provider.model, ...tiersOf(runtime.config.models), version: VERSION },
       };
     case 'session': {
       const sessions = runtime.sessions!;
@@ -77,7 +83,7 @@ export async function prepare(request: DecodedRequest, caller: string, deadline:
         kind: 'agent',
         runtime,
         caller,
-        request: parseAgentRequest(request.body, runtime.config.limits, { enabled: runtime.sessions !== undefined, caller }),
+        request: parseAgentRequest(request.body, runtime.config.limits, { enabled: runtime.sessions !== undefined, caller }, runtime.config.models),
       };
   }
 }

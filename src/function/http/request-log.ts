@@ -60,7 +60,8 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
       ...(report ? { error: report } : {}),
       ...(upstreamRequestId ? { upstream_request_id: upstreamRequestId } : {}),
       provider: runtime?.provider.name,
-      model: runtime?.provider.model,
+      // The model the request ran on (its tier's), else the default.
+      model: outcome.prepared?.kind === 'agent' ? outcome.prepared.request.model : runtime?.provider.model,
       iterations: spent?.iterations,
       tool_calls: spent?.tool_calls.length,
       tool_errors: spent?.tool_calls.filter((t) => t.is_error).length,

@@ -24,7 +24,7 @@ export const jobPath = (jobId: string): string => `/jobs/${jobId}`;
 
 export async function submitJob(runtime: Runtime, request: DecodedRequest, caller: string, deadline: Deadline): Promise<Submitted> {
   const jobs = runtime.jobs!;
-  const agentRequest = parseAgentRequest(request.body, runtime.config.limits, { enabled: runtime.sessions !== undefined, caller });
+  const agentRequest = parseAgentRequest(request.body, runtime.config.limits, { enabled: runtime.sessions !== undefined, caller }, runtime.config.models);
   const key = idempotencyKeyOf(request.headers['idempotency-key'], caller);
   if (agentRequest.outputSchema) await compileOutputSchema(agentRequest.outputSchema, Math.min(COMPILE_BUDGET_MS, deadline.remainingMs()));
   const { budgets } = runtime;

@@ -171,12 +171,13 @@ async function runJob(
   deadline: Deadline,
 ): Promise<{ outcome: JobOutcome; log: JobRunLog }> {
   const jobs = runtime.jobs!;
-  const base = { model: runtime.provider.model, provider: runtime.provider.name };
+  let base = { model: runtime.provider.model, provider: runtime.provider.name };
   const content = runtime.config.logContent;
   let input: string | undefined;
   try {
-    const request = parseAgentRequest(body, jobs.config.limits, { enabled: runtime.sessions !== undefined, caller });
+    const request = parseAgentRequest(body, jobs.config.limits, { enabled: runtime.sessions !== undefined, caller }, runtime.config.models);
     input = request.input;
+    base = { ...base, model: request.model };
     const result: AgentResult = await runPrepared({ kind: 'agent', runtime, caller, request }, requestId, deadline, undefined, {
       limits: jobs.config.limits,
       checkpoint: async () => {

@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../errors';
 import { SETTINGS, SETTING_RULES, type SettingName } from './table';
-import type { Condition, Setting, SettingRule } from './types';
+import type { Condition, MapSetting, Setting, SettingRule } from './types';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,9 +16,11 @@ type ValueOf<S> = S extends { type: 'int' | 'number' }
     ? boolean
     : S extends { type: 'list' }
       ? readonly string[]
-      : S extends { type: 'enum'; values: readonly (infer V)[] }
-        ? V
-        : string;
+      : S extends { type: 'map' }
+        ? Readonly<Record<string, string>>
+        : S extends { type: 'enum'; values: readonly (infer V)[] }
+          ? V
+          : string;
 
 export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
 
@@ -68,7 +70,7 @@ export function holds(condition: Condition, settings: Partial<Settings>): boolea
   const value = (name: string): unknown => settings[name as SettingName];
   const empty = (name: string) => {
     const v = value(name);
-    return v === '' || (Array.isArray(v) && v.length === 0);
+    return v === '' || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
   };
   if ('equals' in condition) return value(condition.equals[0]) === condition.equals[1];
   if ('differs' in condition) return value(condition.differs[0]) !== condition.differs[1];
@@ -76,6 +78,10 @@ export function holds(condition: Condition, settings: Partial<Settings>): boolea
   if ('notEmpty' in condition) return !empty(condition.notEmpty);
   if ('isTrue' in condition) return value(condition.isTrue) === true;
   if ('isPositive' in condition) return (value(condition.isPositive) as number) > 0;
+  if ('isKeyOf' in condition) {
+    const map = value(condition.isKeyOf[1]) as Readonly<Record<string, string>>;
+    return Object.prototype.hasOwnProperty.call(map, value(condition.isKeyOf[0]) as string);
+  }
   if ('all' in condition) return condition.all.every((c) => holds(c, settings));
   return condition.any.some((c) => holds(c, settings));
 }
@@ -119,5 +125,27 @@ function parse(name: string, setting: Setting, raw: string | undefined): unknown
         throw fail(`must hold ${setting.itemPattern.expected}, comma-separated`);
       return items;
     }
+    case 'map':
+      return parseMap(text, setting, fail);
   }
+}
+
+/** A JSON object of strings, each name and value as the setting allows. */
+function parseMap(text: string, setting: MapSetting, fail: (allowed: string) => ConfigError): Readonly<Record<string, string>> {
+  const shape = `a JSON object of names to strings, e.g. {"fast":"claude-haiku-5"}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw fail(`must be ${shape}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw fail(`must be ${shape}`);
+  const entries = Object.entries(json as Record<string, unknown>);
+  if (entries.length > setting.maxEntries) throw fail(`must have at most ${setting.maxEntries} entries`);
+  for (const [key, value] of entries) {
+    if (!new RegExp(setting.keyPattern.regex).test(key)) throw fail(`must have names that are each ${setting.keyPattern.expected}`);
+    if (typeof value !== 'string' || !new RegExp(setting.valuePattern.regex).test(value))
+      throw fail(`must have values that are ${setting.valuePattern.expected}`);
+  }
+  return Object.freeze(Object.fromEntries(entries as Array<[string, string]>));
 }

@@ -10,6 +10,18 @@ import type { Setting, SettingRule } from './types';
 
 /** The metrics' namespace unless `metrics_namespace` says otherwise. */
 const DEFAULT_METRICS_NAMESPACE = 'ClaudeAgent';
+/** A model id as Anthropic and Bedrock spell them (empty: the default). */
+const MODEL_ID_PATTERN = {
+  regex: '^[A-Za-z0-9._:/-]*$',
+  expected: 'made only of letters, digits and ". _ : / -", e.g. "claude-sonnet-5-5" or "us.anthropic.claude-sonnet-5-5"',
+};
+/** A tier's model: a model id, never empty. */
+const TIER_MODEL_PATTERN = {
+  regex: '^[A-Za-z0-9._:/-]+$',
+  expected: 'model ids made only of letters, digits and ". _ : / -", e.g. "claude-haiku-5" or "us.anthropic.claude-haiku-5"',
+};
+/** A tier name: what callers send as `model`. */
+const TIER_NAME = { regex: '^[a-z][a-z0-9_-]{0,31}$', expected: 'a tier name: a lower-case letter, then up to 31 of a-z, 0-9, "_" and "-", e.g. "fast"' };
 const HTTP_URL = { regex: '^https?://[^\\s]+$', expected: 'an http(s) URL such as "https://gateway.example.com"' };
 
 export const SETTINGS = {
@@ -23,13 +35,28 @@ export const SETTINGS = {
   MODEL_ID: {
     type: 'string',
     default: '',
-    pattern: {
-      regex: '^[A-Za-z0-9._:/-]*$',
-      expected: 'made only of letters, digits and ". _ : / -", e.g. "claude-sonnet-5-5" or "us.anthropic.claude-sonnet-5-5"',
-    },
+    pattern: MODEL_ID_PATTERN,
     description:
       'Model to call. Empty means "claude-sonnet-5-5" on anthropic, and the Claude Sonnet 5.5 inference profile of the Region\'s geography (us./eu./apac.) on bedrock.',
-    delivery: { by: 'variable', variable: 'model_id', group: 'Model', fromLocal: 'model_id' },
+    // With tiers the default model is the default tier's, which MODEL_TIERS and DEFAULT_MODEL_TIER carry.
+    delivery: { by: 'variable', variable: 'model_id', group: 'Model', fromLocal: 'model_id', onlyWhen: { isEmpty: 'MODEL_TIERS' } },
+  },
+  MODEL_TIERS: {
+    type: 'map',
+    default: {},
+    keyPattern: TIER_NAME,
+    valuePattern: TIER_MODEL_PATTERN,
+    maxEntries: 10,
+    description:
+      'Models callers may choose by tier name with the request field `model`, e.g. { fast = "claude-haiku-5", deep = "claude-opus-5" }: at most 10, never a raw model id from the caller. Empty: model_id serves every request. On bedrock the role may invoke exactly these models.',
+    delivery: { by: 'variable', variable: 'model_tiers', group: 'Model' },
+  },
+  DEFAULT_MODEL_TIER: {
+    type: 'string',
+    default: '',
+    pattern: TIER_NAME,
+    description: "With model_tiers: the tier of a request that names none (one of model_tiers' names).",
+    delivery: { by: 'variable', variable: 'default_model_tier', group: 'Model', onlyWhen: { notEmpty: 'MODEL_TIERS' } },
   },
   ANTHROPIC_API_KEY_SECRET_ARN: {
     type: 'string',
@@ -352,6 +379,17 @@ export type SettingName = keyof typeof SETTINGS;
 
 /** Rules that span settings: checked by Terraform at plan and by the function before it serves. */
 export const SETTING_RULES: readonly SettingRule[] = [
+  {
+    setting: 'DEFAULT_MODEL_TIER',
+    holds: { any: [{ isEmpty: 'MODEL_TIERS' }, { isKeyOf: ['DEFAULT_MODEL_TIER', 'MODEL_TIERS'] }] },
+    message: (n) => `${n('DEFAULT_MODEL_TIER')} must name one of ${n('MODEL_TIERS')}' tiers: it is the model of every request that names none.`,
+  },
+  {
+    setting: 'MODEL_ID',
+    holds: { any: [{ isEmpty: 'MODEL_TIERS' }, { isEmpty: 'MODEL_ID' }] },
+    message: (n) =>
+      `${n('MODEL_ID')} and ${n('MODEL_TIERS')} are both set: with tiers, the default model is the one ${n('DEFAULT_MODEL_TIER')} names. Empty ${n('MODEL_ID')}, or put its model in a tier.`,
+  },
   {
     setting: 'FUNCTION_URL_AUTH_TYPE',
     holds: { any: [{ differs: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] }, { notEmpty: 'AUTH_TOKEN_SHA256' }, { isTrue: 'ALLOW_UNAUTHENTICATED' }] },

@@ -105,7 +105,20 @@ export interface ListSetting extends Common {
   readonly itemPattern?: TextPattern;
 }
 
-export type Setting = IntSetting | NumberSetting | BoolSetting | EnumSetting | StringSetting | ListSetting;
+/**
+ * A map of names to strings: JSON in the environment (`{"fast":"claude-haiku-5"}`),
+ * `map(string)` in Terraform; an empty map never reaches the function.
+ */
+export interface MapSetting extends Common {
+  readonly type: 'map';
+  readonly default: Readonly<Record<string, string>>;
+  readonly keyPattern: TextPattern;
+  readonly valuePattern: TextPattern;
+  /** Most entries. */
+  readonly maxEntries: number;
+}
+
+export type Setting = IntSetting | NumberSetting | BoolSetting | EnumSetting | StringSetting | ListSetting | MapSetting;
 
 /**
  * A condition over settings, written once and read two ways: evaluated by
@@ -120,6 +133,8 @@ export type Condition =
   | { readonly isTrue: string }
   /** A number setting above 0 (for limits where 0 is off). */
   | { readonly isPositive: string }
+  /** A string setting that names one of a map setting's keys. */
+  | { readonly isKeyOf: readonly [setting: string, map: string] }
   | { readonly all: readonly Condition[] }
   | { readonly any: readonly Condition[] };
 
