@@ -13,16 +13,25 @@
  * once, in the global setups.
  *
  * TypeScript is transpiled by ts-jest to CommonJS without type checking
- * (`npm test` runs `tsc --noEmit` first). Markdown imports become strings,
- * as with esbuild's text loader.
+ * (`npm test` runs `tsc --noEmit` first), and so is jose, which ships ES
+ * modules only. Markdown imports become strings, as with esbuild's text
+ * loader.
  */
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }],
+  // jose ships ES modules only: its files become CommonJS like ours (the only package that needs it).
+  '/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2022', allowJs: true, isolatedModules: true } }],
   '^.+\\.md$': '<rootDir>/test/markdown-transform.js',
 };
 // `import('./x.js')` in the sources names the ES module a .ts file becomes; Jest loads the .ts itself.
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
-const base = { testEnvironment: 'node', transform, moduleNameMapper, moduleFileExtensions: ['ts', 'js', 'json', 'md'] };
+const base = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  moduleNameMapper,
+  moduleFileExtensions: ['ts', 'js', 'json', 'md'],
+};
 const ARTIFACT_TESTS = ['<rootDir>/test/artifact/**/*.test.ts'];
 
 module.exports = {

@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       `${result.violations.length === 0 ? 'PASS' : 'FAIL'}  ${name} (${agents === 1 ? '1 agent' : `${agents} agents`}, ${resources} resources, ${RULES.length} rules)\n`,
     );
     for (const v of result.violations) process.stdout.write(`      ${v.rule}  ${v.address}: ${v.message}\n`);
-    for (const address of result.unevaluated) process.stdout.write(`      note: ${address} is only known after apply; IAM rules could not read it\n`);
+    for (const address of result.unevaluated) process.stdout.write(`      note: ${address} is only known after apply; the rules could not read it\n`);
   };
   try {
     const results = await Promise.all(combos.map(async (combo) => ({ combo, result: await stack.tf.plan(combo.name.replace(/[^\w.-]/g, '_'), combo.tfvars) })));

@@ -12,13 +12,16 @@ export interface Deployment {
   readonly resources: readonly PlannedResource[];
   /** The deployment's input variables: known for the root module only. */
   readonly variables?: PlanJson['variables'];
+  /** Each resource's attributes only known after apply, by address (the plan's `after_unknown`). */
+  readonly unknown: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 export function deploymentsOf(plan: PlanJson): Deployment[] {
   const found: Deployment[] = [];
+  const unknown = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change.after_unknown ?? {}]));
   const visit = (module: PlannedModule) => {
     const resources = module.resources ?? [];
-    if (resources.length > 0) found.push({ address: module.address ?? '', resources, ...(module.address ? {} : { variables: plan.variables }) });
+    if (resources.length > 0) found.push({ address: module.address ?? '', resources, unknown, ...(module.address ? {} : { variables: plan.variables }) });
     for (const child of module.child_modules ?? []) visit(child);
   };
   visit(plan.planned_values.root_module);
@@ -63,6 +66,23 @@ export function policyStatements(deployment: Deployment): { known: Array<{ resou
 export function functionEnv(r: PlannedResource): Record<string, string> {
   const env = r.values.environment as Array<{ variables?: Record<string, string> }> | undefined;
   return env?.[0]?.variables ?? {};
+}
+
+/**
+ * Whether the function's whole environment is only known after apply: the
+ * provider plans a map with one unknown value (a Cognito pool's issuer) as
+ * unknown altogether. Rules that read the environment cannot judge it then.
+ */
+export function envUnknown(d: Deployment, r: PlannedResource): boolean {
+  const env = d.unknown.get(r.address)?.environment as Array<{ variables?: unknown }> | undefined;
+  return env?.[0]?.variables === true;
+}
+
+/** The names of the function's environment variables whose values are only known after apply (e.g. a resource's id). */
+export function unknownEnvNames(d: Deployment, r: PlannedResource): string[] {
+  const env = d.unknown.get(r.address)?.environment as Array<{ variables?: unknown }> | undefined;
+  const variables = env?.[0]?.variables;
+  return typeof variables === 'object' && variables !== null ? Object.keys(variables).filter((k) => (variables as Record<string, unknown>)[k] === true) : [];
 }
 
 export type RoleStatement = { resource: PlannedResource; statement: Statement };

@@ -3,7 +3,8 @@
  * types, VPC off and on, one with a customer-managed KMS key, and two with
  * the state table (one in a VPC, with its own key), which also have the
  * alarms and the cost kill switch on, and two with jobs (one with the key
- * and model tiers).
+ * and model tiers), and one with a Cognito user pool and provisioned
+ * concurrency.
  * Values are placeholders that only need to be well-formed; nothing is
  * deployed.
  */
@@ -50,6 +51,12 @@ export function checkMatrix(): Combination[] {
   ];
   if (publicAnthropic)
     combos.push({ name: 'anthropic-none-novpc-state-jobs', tfvars: `${publicAnthropic.tfvars}${[...state, ...watched, ...jobs].join('\n')}\n` });
+  // Sign-in with a Cognito pool of its own, and warm capacity: the pool and client settings, the alias the URL serves.
+  if (publicAnthropic)
+    combos.push({
+      name: 'anthropic-none-novpc-cognito-warm',
+      tfvars: `${publicAnthropic.tfvars}${['cognito_user_pool_enabled = true', 'cognito_callback_urls = ["https://app.example.com/callback"]', 'provisioned_concurrency = 2'].join('\n')}\n`,
+    });
   // Model tiers on Bedrock: both functions' roles may invoke exactly the tiers' models.
   const tiers = [
     'model_tiers = { fast = "us.anthropic.claude-haiku-4-5", deep = "global.anthropic.claude-opus-4-5", plain = "anthropic.claude-sonnet-5-5" }',
@@ -58,7 +65,10 @@ export function checkMatrix(): Combination[] {
   // Jobs with a customer-managed key (and tiers): the queues, the worker's logs and the KMS grants through SQS.
   const bedrockIam = combos.find((c) => c.name === 'bedrock-iam-novpc');
   if (bedrockIam)
-    combos.push({ name: 'bedrock-iam-novpc-kms-jobs-tiers', tfvars: `${bedrockIam.tfvars}${[`kms_key_arn = "${CHECK_KMS_KEY_ARN}"`, ...jobs, ...tiers].join('\n')}\n` });
+    combos.push({
+      name: 'bedrock-iam-novpc-kms-jobs-tiers',
+      tfvars: `${bedrockIam.tfvars}${[`kms_key_arn = "${CHECK_KMS_KEY_ARN}"`, ...jobs, ...tiers].join('\n')}\n`,
+    });
   if (vpcBedrock) {
     combos.push({
       name: 'bedrock-iam-vpc-kms-state',

@@ -4,7 +4,7 @@
  * no other, and each of them; an Anthropic API deployment has none.
  */
 import type { PlannedResource } from '../terraform/terraform';
-import { functionEnv, list, resourcesOf, roleNameOf, statementsByRole, type Deployment, type RoleStatement } from './deployments';
+import { envUnknown, functionEnv, list, resourcesOf, roleNameOf, statementsByRole, type Deployment, type RoleStatement } from './deployments';
 import { violation, type PolicyRule } from './rule';
 
 const ID = 'AGENT-MODEL-001';
@@ -39,6 +39,8 @@ function grantOf(arn: string): { profile?: string; foundation?: string } {
 function check(d: Deployment): ReturnType<PolicyRule['check']> {
   const byRole = statementsByRole(d);
   return resourcesOf(d, 'aws_lambda_function').flatMap((fn) => {
+    // An environment known only after apply is reported as not evaluated (evaluatePlan).
+    if (envUnknown(d, fn)) return [];
     const role = roleNameOf(fn);
     const grants: RoleStatement[] = (role ? (byRole.get(role) ?? []) : []).filter(({ statement }) => list(statement.Action).some(isBedrock));
     if (functionEnv(fn).LLM_PROVIDER !== 'bedrock') {

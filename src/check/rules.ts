@@ -9,8 +9,21 @@ import { STATE_FEATURE_SETTINGS, stateActions } from '../function/state/features
 import { TTL_ATTRIBUTE } from '../function/state/keys';
 import { FUNCTION_TIMEOUT_SECONDS } from '../stacks/variables-runtime';
 import type { PlanJson, PlannedResource } from '../terraform/terraform';
-import { deploymentsOf, functionEnv, list, policyStatements, resourcesOf, roleNameOf, statementsByRole, type Deployment, type Statement } from './deployments';
+import {
+  deploymentsOf,
+  envUnknown,
+  functionEnv,
+  unknownEnvNames,
+  list,
+  policyStatements,
+  resourcesOf,
+  roleNameOf,
+  statementsByRole,
+  type Deployment,
+  type Statement,
+} from './deployments';
 import { agentFunction, KILL_SWITCH_SUFFIX, violation, type PolicyRule, type Violation } from './rule';
+import { ACCESS_RULES } from './rules-access';
 import { JOB_RULES } from './rules-jobs';
 import { MODEL_RULES } from './rules-models';
 
@@ -70,7 +83,8 @@ export const RULES: readonly PolicyRule[] = [
   },
   {
     id: 'AGENT-URL-001',
-    reason: 'A Function URL with auth type NONE is served only with bearer-token digests, or with the explicit allow_unauthenticated opt-out.',
+    reason:
+      'A Function URL with auth type NONE is served only with bearer-token digests, a JWT issuer (jwt_issuer), or the explicit allow_unauthenticated opt-out.',
     check: (d) => {
       const fns = resources(d, 'aws_lambda_function');
       return resources(d, 'aws_lambda_function_url')
@@ -78,8 +92,12 @@ export const RULES: readonly PolicyRule[] = [
         .flatMap((url) => {
           // The settings table's own rule, over what the function behind the URL will read.
           const served = fns.find((fn) => fn.values.function_name === url.values.function_name) ?? agentFunction(d);
+          if (served && envUnknown(d, served)) return [];
           const env = { ...(served ? functionEnv(served) : {}), FUNCTION_URL_AUTH_TYPE: 'NONE' };
-          return brokenRules(parseSettings(env))
+          // A value known only after apply (a Cognito pool's issuer) is there all the same.
+          const later = served ? unknownEnvNames(d, served) : [];
+          const settings = { ...parseSettings(env), ...Object.fromEntries(later.map((name) => [name, ['(known after apply)']])) };
+          return brokenRules(settings)
             .filter((rule) => rule.setting === 'FUNCTION_URL_AUTH_TYPE')
             .map((rule) =>
               violation(
@@ -352,6 +370,7 @@ export const RULES: readonly PolicyRule[] = [
   },
   ...JOB_RULES,
   ...MODEL_RULES,
+  ...ACCESS_RULES,
 ];
 
 /** The table's server_side_encryption block (empty when absent). */
@@ -373,7 +392,10 @@ function described(value: unknown): boolean {
 
 export interface PolicyReport {
   readonly violations: Violation[];
-  /** IAM policies whose text is only known after apply (e.g. they name a resource created in the same apply). */
+  /**
+   * IAM policies whose text is only known after apply (e.g. they name a resource created in the same apply),
+   * and functions whose environment is (e.g. it holds a Cognito pool's issuer).
+   */
   readonly unevaluated: string[];
 }
 
@@ -381,7 +403,12 @@ export function evaluatePlan(plan: PlanJson, rules: readonly PolicyRule[] = RULE
   const deployments = deploymentsOf(plan);
   return {
     violations: deployments.flatMap((d) => rules.flatMap((rule) => rule.check(d))),
-    unevaluated: deployments.flatMap((d) => policyStatements(d).unknown.map((r) => r.address)),
+    unevaluated: deployments.flatMap((d) => [
+      ...policyStatements(d).unknown.map((r) => r.address),
+      ...resourcesOf(d, 'aws_lambda_function')
+        .filter((fn) => envUnknown(d, fn))
+        .map((fn) => `${fn.address} (environment)`),
+    ]),
   };
 }
 

@@ -34,8 +34,27 @@ export interface Limits {
   readonly toolTimeoutMs: number;
 }
 
-/** Who may call: checked by the Function URL (AWS_IAM), by bearer-token digests, or nobody (the explicit opt-out). */
-export type AuthMode = { readonly kind: 'iam' } | { readonly kind: 'token'; readonly digests: readonly Buffer[] } | { readonly kind: 'open' };
+/** Sign-in tokens (JWTs) from one OpenID Connect issuer. */
+export interface JwtConfig {
+  /** The `iss` tokens must carry; its keys are found through `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  /** A token's `aud` (or a Cognito access token's `client_id`) must be one of these. */
+  readonly audiences: readonly string[];
+  /** Scopes every token must carry. */
+  readonly scopes: readonly string[];
+  /** Least time between two fetches of the keys for an unknown `kid`. @unit ms */
+  readonly keysCooldownMs: number;
+  /** The issuer is a plain-http loopback one (tests, `npm run dev`): its `jwks_uri` may be plain http on loopback too. */
+  readonly local: boolean;
+}
+
+/**
+ * Who may call: checked by the Function URL (AWS_IAM); by bearer tokens,
+ * either digests of static tokens or JWTs of an issuer, either admitting
+ * the caller; or nobody (the explicit opt-out).
+ */
+export type AuthMode =
+  { readonly kind: 'iam' } | { readonly kind: 'token'; readonly digests: readonly Buffer[]; readonly jwt?: JwtConfig } | { readonly kind: 'open' };
 
 /** What lasts across requests, in the state table. */
 export interface StateConfig {
@@ -187,7 +206,16 @@ function stateConfig(s: Settings, models: ModelChoice): { state?: StateConfig } 
 }
 
 /** The settings that decide who may call: read first, on their own (see resolveAuth). */
-const AUTH_SETTINGS = ['FUNCTION_URL_AUTH_TYPE', 'AUTH_TOKEN_SHA256', 'ALLOW_UNAUTHENTICATED'] as const;
+const AUTH_SETTINGS = [
+  'FUNCTION_URL_AUTH_TYPE',
+  'AUTH_TOKEN_SHA256',
+  'AUTH_JWT_ISSUER',
+  'AUTH_JWT_LOCAL_ISSUER',
+  'AUTH_JWT_AUDIENCE',
+  'AUTH_JWT_SCOPES',
+  'AUTH_JWT_KEYS_COOLDOWN_MS',
+  'ALLOW_UNAUTHENTICATED',
+] as const;
 
 /** Who may call, from the auth settings alone; throws ConfigError (naming the variable, never its value) when they are broken. */
 export function resolveAuth(env: Env): AuthMode {
@@ -197,6 +225,16 @@ export function resolveAuth(env: Env): AuthMode {
 /** The table's rule has already refused NONE without digests or the opt-out. */
 function authMode(s: Pick<Settings, (typeof AUTH_SETTINGS)[number]>): AuthMode {
   if (s.FUNCTION_URL_AUTH_TYPE === 'AWS_IAM') return { kind: 'iam' };
-  if (s.AUTH_TOKEN_SHA256.length > 0) return { kind: 'token', digests: s.AUTH_TOKEN_SHA256.map((d) => Buffer.from(d, 'hex')) };
+  const issuer = s.AUTH_JWT_ISSUER || s.AUTH_JWT_LOCAL_ISSUER;
+  const jwt: JwtConfig | undefined = issuer
+    ? {
+        issuer,
+        audiences: s.AUTH_JWT_AUDIENCE,
+        scopes: s.AUTH_JWT_SCOPES,
+        keysCooldownMs: s.AUTH_JWT_KEYS_COOLDOWN_MS,
+        local: issuer === s.AUTH_JWT_LOCAL_ISSUER,
+      }
+    : undefined;
+  if (s.AUTH_TOKEN_SHA256.length > 0 || jwt) return { kind: 'token', digests: s.AUTH_TOKEN_SHA256.map((d) => Buffer.from(d, 'hex')), ...(jwt ? { jwt } : {}) };
   return { kind: 'open' };
 }

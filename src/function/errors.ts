@@ -34,6 +34,8 @@ export type ErrorCode =
   | ProviderErrorCode
   // The state table (sessions, budgets)
   | 'state_unavailable'
+  // The sign-in issuer's discovery document or keys (JWT authentication)
+  | 'issuer_unavailable'
   // The request's own deadline
   | 'deadline_exceeded'
   // Jobs: cancelled by their caller, out of attempts, a result too large to keep
@@ -153,6 +155,14 @@ export class StateUnavailableError extends AgentError {
   constructor(message: string, options: AgentErrorOptions = {}) {
     super('state_unavailable', message, options);
     this.name = 'StateUnavailableError';
+  }
+}
+
+/** The sign-in issuer's discovery document or keys could not be fetched: no token can be checked, so none is admitted. */
+export class IssuerUnavailableError extends AgentError {
+  constructor(message: string, options: AgentErrorOptions = {}) {
+    super('issuer_unavailable', message, options);
+    this.name = 'IssuerUnavailableError';
   }
 }
 

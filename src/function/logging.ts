@@ -17,7 +17,7 @@ export interface RequestLog {
   readonly method: string;
   readonly path: string;
   readonly status: number;
-  /** Who asked: `iam:<user ARN>`, `token:<id of the matching digest>` or `anonymous` (see http/auth). */
+  /** Who asked: `iam:<user ARN>`, `token:<id of the matching digest>` or `anonymous` (see auth/verify-request). */
   readonly caller?: string;
   readonly outcome: 'ok' | 'error';
   readonly error_type?: string;

@@ -1,6 +1,7 @@
 /**
  * The agent function with everything it owns: its role and inline policies,
- * its log group, the optional Anthropic key secret, and its Function URL.
+ * its log group, the optional Anthropic key secret, its Function URL, and
+ * the alias with provisioned concurrency the URL then serves.
  * Conditional pieces use `count` or dynamic blocks on variables, so
  * Terraform (not synth) decides them and one synthesized stack serves every
  * tfvars file.
@@ -21,6 +22,7 @@ import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, r
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
 import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, orNull, splat } from './terraform-helpers';
+import { ProvisionedConcurrency } from './provisioned-concurrency';
 import { StateTable } from './state-table';
 import type { StackVariables } from './variables';
 import { VpcAccess } from './vpc-access';
@@ -144,6 +146,7 @@ export class AgentFunction extends Construct {
       'tracing',
     );
 
+    const warm = new ProvisionedConcurrency(this, 'provisioned', { variables: vars });
     this.state = new StateTable(this, 'state', { roleName: this.role.name, variables: vars, context });
     this.vpc = new VpcAccess(this, 'vpc', { roleName: this.role.name, variables: vars, context, stateNeeded: this.state.needed });
 
@@ -181,6 +184,8 @@ export class AgentFunction extends Construct {
         tracingConfig: { mode: Token.asString(conditional(vars.bool('tracing_enabled'), 'Active', 'PassThrough')) },
         environment: { variables: functionEnvironment() },
         kmsKeyArn: orNull(kmsKeyArn),
+        // A version only when capacity is provisioned on it (false is the provider's default: the plan is unchanged at 0).
+        publish: warm.enabled,
         dependsOn: [this.logGroup, logsRolePolicy, this.vpc.policy, this.state.policy],
         lifecycle: {
           precondition: [
@@ -202,6 +207,12 @@ export class AgentFunction extends Construct {
               errorMessage: `kms_key_arn names a key in another Region than the deployment's (${context.region}): CloudWatch Logs and Lambda use keys of their own Region only. Use a key (or a multi-Region replica) in ${context.region}.`,
             },
             {
+              // A precondition, not a validation: function_url_auth_type's own validation reads jwt_issuer, and validations must not form a cycle.
+              condition: Op.or(isPublic, Op.not(isNotEmpty(vars.str('jwt_issuer')))),
+              errorMessage:
+                'jwt_issuer needs function_url_auth_type = "NONE": with "AWS_IAM", Lambda admits only SigV4-signed requests, which carry no sign-in token.',
+            },
+            {
               condition: Op.or(Op.not(secretArnGiven), Op.not(keyGiven)),
               errorMessage:
                 'Both anthropic_api_key_secret_arn and anthropic_api_key are set. Keep one: the secret ARN (the key stays out of Terraform state), or the key.',
@@ -217,9 +228,12 @@ export class AgentFunction extends Construct {
       content: { subnet_ids: vars.list('vpc_subnet_ids'), security_group_ids: [this.vpc.functionSecurityGroupId] },
     });
 
+    warm.attach(this.function.functionName, this.function.version, vars);
+
     this.url = named(
       new LambdaFunctionUrl(this, 'url', {
         functionName: this.function.functionName,
+        qualifier: warm.qualifier,
         authorizationType: vars.str('function_url_auth_type'),
         invokeMode: vars.str('invoke_mode'),
       }),
@@ -246,6 +260,7 @@ export class AgentFunction extends Construct {
         statementId: 'AgentFunctionUrlPublicAccess',
         action: 'lambda:InvokeFunctionUrl',
         functionName: this.function.functionName,
+        qualifier: warm.qualifier,
         principal: '*',
         functionUrlAuthType: 'NONE',
       }),
@@ -257,6 +272,7 @@ export class AgentFunction extends Construct {
         statementId: 'AgentFunctionUrlPublicInvoke',
         action: 'lambda:InvokeFunction',
         functionName: this.function.functionName,
+        qualifier: warm.qualifier,
         principal: '*',
       }),
       'public_invoke',

@@ -19,6 +19,7 @@ import { AgentFunction } from './agent-function';
 import type { FunctionArtifact } from './artifact';
 import { LOCAL_STATE_PATH, applyBackend, type BackendConfig } from './backend';
 import { Jobs } from './jobs';
+import { Cognito } from './cognito';
 import { ModelLocals } from './model-locals';
 import { Observability } from './observability';
 import type { StackContext } from './stack-context';
@@ -84,6 +85,7 @@ export class AgentStack extends TerraformStack {
       tags: (extra) => (form === 'root' ? extra : Token.asStringMap(Fn.merge([allTags, extra ?? {}]))),
     };
     const models = new ModelLocals(this, 'models', { variables, context });
+    const cognito = new Cognito(this, 'cognito', { variables, context });
 
     this.agent = new AgentFunction(this, 'agent', { artifact: props.artifact, awsProviderMajor: props.awsProviderMajor, variables, context, models, form });
     const jobs = new Jobs(this, 'jobs', {
@@ -117,6 +119,18 @@ export class AgentStack extends TerraformStack {
       ['function_security_group_id', this.agent.vpc.functionSecurityGroupIdOrEmpty, 'Security group of the function in the VPC; empty outside a VPC.'],
       ['state_table_name', this.agent.state.tableNameOrEmpty, 'DynamoDB table of sessions and usage; empty when no feature needs it.'],
       ['jobs_queue_url', jobs.queueUrlOrEmpty, 'SQS queue of POST /jobs and the schedules; empty when async_jobs_enabled is false.'],
+      [
+        'cognito_issuer',
+        cognito.issuer,
+        'Issuer of the Cognito user pool (OIDC discovery at <issuer>/.well-known/openid-configuration); empty without the pool.',
+      ],
+      ['cognito_client_id', cognito.clientId, 'App client id for your front end (public, code flow with PKCE); empty without the pool.'],
+      ['cognito_user_pool_id', cognito.userPoolId, 'Id of the Cognito user pool, to manage its users; empty without the pool.'],
+      [
+        'cognito_sign_in_url',
+        cognito.signInUrl,
+        'Hosted sign-in page returning to the first callback URL (add PKCE and state parameters); empty without the pool.',
+      ],
       ['alarm_topic_arn', Token.asString(Fn.join('', observability.topic.arns)), 'SNS topic the alarms go to; empty when no alarm is configured.'],
     ];
     for (const [name, value, description] of outputs) {

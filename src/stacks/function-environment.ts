@@ -84,6 +84,7 @@ function valueOf(name: SettingName, setting: Setting): string {
 function conditionsOf(name: SettingName, setting: Setting): string[] {
   const delivery = variableDelivery(name);
   const conditions = delivery.onlyWhen ? [`(${renderCondition(delivery.onlyWhen)})`] : [];
+  if (delivery.fromLocal && delivery.presentWhen) conditions.push(`local.${delivery.presentWhen}`);
   // A value computed by a stack local is always passed: an emptiness test could make the whole map unknown at plan.
   if (!delivery.fromLocal && setting.type === 'string') conditions.push(`var.${delivery.variable} != ""`);
   if (!delivery.fromLocal && (setting.type === 'list' || setting.type === 'map')) conditions.push(`length(var.${delivery.variable}) > 0`);

@@ -132,14 +132,19 @@ function validationsOf(variable: string, setting: Setting): VariableValidation[]
 
 /** A table condition as an HCL expression over the variables. */
 export function renderCondition(condition: Condition): string {
-  const empty = (name: string) =>
-    ['list', 'map'].includes(SETTINGS[name as SettingName].type) ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`;
+  const empty = (name: string) => {
+    const setting: Setting = SETTINGS[name as SettingName];
+    // No variable sets a local setting: in Terraform it is always empty.
+    if (setting.delivery.by === 'local') return 'true';
+    return ['list', 'map'].includes(setting.type) ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`;
+  };
   if ('equals' in condition) return `${variableRef(condition.equals[0])} == ${JSON.stringify(condition.equals[1])}`;
   if ('differs' in condition) return `${variableRef(condition.differs[0])} != ${JSON.stringify(condition.differs[1])}`;
   if ('isEmpty' in condition) return empty(condition.isEmpty);
   if ('notEmpty' in condition) return `!(${empty(condition.notEmpty)})`;
   if ('isTrue' in condition) return variableRef(condition.isTrue);
   if ('isPositive' in condition) return `${variableRef(condition.isPositive)} > 0`;
+  if ('stackFlag' in condition) return `var.${condition.stackFlag}`;
   if ('isKeyOf' in condition) return `contains(keys(${variableRef(condition.isKeyOf[1])}), ${variableRef(condition.isKeyOf[0])})`;
   if ('all' in condition) return condition.all.map((c) => `(${renderCondition(c)})`).join(' && ');
   return condition.any.map((c) => `(${renderCondition(c)})`).join(' || ');

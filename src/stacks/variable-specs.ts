@@ -15,6 +15,7 @@ import { ENCRYPTION_VARIABLES } from './variables-encryption';
 import { JOB_VARIABLES } from './variables-jobs';
 import { OBSERVABILITY_VARIABLES } from './variables-observability';
 import { RUNTIME_VARIABLES } from './variables-runtime';
+import { SIGN_IN_VARIABLES } from './variables-sign-in';
 import { STATE_VARIABLES } from './variables-state';
 import type { VariableSpec } from './variable-types';
 
@@ -24,6 +25,7 @@ export const VARIABLE_GROUPS = [
   'Model',
   'Anthropic API',
   'Function URL',
+  'Sign-in (optional)',
   'VPC (optional)',
   'Function',
   'Abuse limits',
@@ -36,6 +38,7 @@ export const VARIABLE_GROUPS = [
 const STACK_VARIABLES: readonly VariableSpec[] = [
   ...CORE_VARIABLES,
   ...ACCESS_VARIABLES,
+  ...SIGN_IN_VARIABLES,
   ...RUNTIME_VARIABLES,
   ...OBSERVABILITY_VARIABLES,
   ...STATE_VARIABLES,

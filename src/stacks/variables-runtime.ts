@@ -37,6 +37,22 @@ export const RUNTIME_VARIABLES: readonly VariableSpec[] = [
     validation: [intRange('reserved_concurrency', 0, 1000, 'executions')],
   },
   {
+    name: 'provisioned_concurrency',
+    group: 'Function',
+    type: 'number',
+    default: 0,
+    description:
+      'Execution environments kept initialised (no cold starts), 0 (off) to 100: publishes a version, points the alias "live" at it and serves the Function URL from it. Billed while provisioned, used or not; at most reserved_concurrency.',
+    validation: [
+      intRange('provisioned_concurrency', 0, 100, 'environments'),
+      {
+        condition: '${var.provisioned_concurrency <= var.reserved_concurrency}',
+        errorMessage:
+          "provisioned_concurrency must be at most reserved_concurrency: Lambda keeps provisioned environments within the function's reserved concurrency. Raise reserved_concurrency, or lower provisioned_concurrency.",
+      },
+    ],
+  },
+  {
     name: 'architecture',
     group: 'Function',
     type: 'string',

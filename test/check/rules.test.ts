@@ -51,7 +51,49 @@ const onBedrock = (plan: FixturePlan, tiers: Record<string, string>, statements:
   });
 };
 
+const resource = (plan: FixturePlan, address: string, type: string, values: Record<string, any>) =>
+  plan.planned_values.root_module.resources.push({ address, type, values });
+const STRONG_PASSWORDS = { minimum_length: 12, require_lowercase: true, require_uppercase: true, require_numbers: true, require_symbols: true };
+
 const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixturePlan) => void]> = [
+  [
+    'AGENT-COGNITO-001',
+    'a user pool accepting 8-character passwords',
+    (p) =>
+      resource(p, 'aws_cognito_user_pool.agent[0]', 'aws_cognito_user_pool', {
+        mfa_configuration: 'OPTIONAL',
+        password_policy: [{ ...STRONG_PASSWORDS, minimum_length: 8 }],
+      }),
+  ],
+  [
+    'AGENT-COGNITO-001',
+    'a user pool without MFA',
+    (p) => resource(p, 'aws_cognito_user_pool.agent[0]', 'aws_cognito_user_pool', { mfa_configuration: 'OFF', password_policy: [STRONG_PASSWORDS] }),
+  ],
+  [
+    'AGENT-COGNITO-001',
+    'an app client with the implicit flow',
+    (p) =>
+      resource(p, 'aws_cognito_user_pool_client.agent[0]', 'aws_cognito_user_pool_client', {
+        allowed_oauth_flows: ['implicit'],
+        prevent_user_existence_errors: 'ENABLED',
+      }),
+  ],
+  [
+    'AGENT-COGNITO-001',
+    'an identity pool for guests',
+    (p) => resource(p, 'aws_cognito_identity_pool.guests', 'aws_cognito_identity_pool', { allow_unauthenticated_identities: true }),
+  ],
+  [
+    'AGENT-LAMBDA-004',
+    'provisioned concurrency on an alias no Function URL serves',
+    (p) =>
+      resource(p, 'aws_lambda_provisioned_concurrency_config.live[0]', 'aws_lambda_provisioned_concurrency_config', {
+        function_name: 'claude-agent',
+        qualifier: 'live',
+        provisioned_concurrent_executions: 1,
+      }),
+  ],
   [
     'AGENT-MODEL-001',
     'a Bedrock grant on a deployment that calls the Anthropic API',

@@ -82,7 +82,7 @@ describe('settings', () => {
 
   test('NONE without token digests or the opt-out is refused by the table’s rule, in the function’s names', () => {
     expect(() => readSettings({ FUNCTION_URL_AUTH_TYPE: 'NONE' })).toThrow(
-      'FUNCTION_URL_AUTH_TYPE "NONE" makes the URL public: set AUTH_TOKEN_SHA256 to the SHA-256 digests of your bearer tokens, or set ALLOW_UNAUTHENTICATED = true',
+      'FUNCTION_URL_AUTH_TYPE "NONE" makes the URL public: set AUTH_TOKEN_SHA256 to the SHA-256 digests of your bearer tokens, or AUTH_JWT_ISSUER (with AUTH_JWT_AUDIENCE) to accept sign-in tokens (or cognito_user_pool_enabled = true for a Cognito user pool of its own), or set ALLOW_UNAUTHENTICATED = true',
     );
     expect(readSettings({ FUNCTION_URL_AUTH_TYPE: 'NONE', ALLOW_UNAUTHENTICATED: 'true' }).ALLOW_UNAUTHENTICATED).toBe(true);
   });
@@ -124,12 +124,15 @@ describe('settings', () => {
   });
 
   test('conditions and rules name only settings of the table, and each variable backs one setting', () => {
+    // A stack flag names a Terraform variable that is no setting, by design.
     const names = (condition: Condition): string[] =>
       'all' in condition
         ? condition.all.flatMap(names)
         : 'any' in condition
           ? condition.any.flatMap(names)
-          : ([Object.values(condition)[0]].flat().slice(0, 1) as string[]);
+          : 'stackFlag' in condition
+            ? []
+            : ([Object.values(condition)[0]].flat().slice(0, 1) as string[]);
     const referenced = [
       ...Object.values(SETTINGS).flatMap((s) => (s.delivery.by === 'variable' && 'onlyWhen' in s.delivery ? names(s.delivery.onlyWhen as Condition) : [])),
       ...Object.values(SETTINGS).flatMap((s) => (s.delivery.by === 'variable' && 'capBy' in s.delivery ? [s.delivery.capBy as string] : [])),

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
-import { ANTHROPIC_TIERS_TFVARS } from '../fixtures/tfvars';
+import { ANTHROPIC_TIERS_TFVARS, PUBLIC_JWT_TFVARS } from '../fixtures/tfvars';
 import { REPO_ROOT } from '../helpers/project';
 import { plannedResources, planEach, planned, rejected, statements, type PlanOutcome } from '../helpers/terraform';
 import { testStack } from '../helpers/test-run';
@@ -84,6 +84,7 @@ describe('tfvars variants of one synthesized stack', () => {
   let createdSecret: PlanJson;
   let explicitRegions: PlanJson;
   let modelTiers: PlanJson;
+  let jwtPlan: PlanJson;
   let exampleAsIs: PlanOutcome;
   let invalidValues: TfRun;
   let invalidCombinations: TfRun[];
@@ -113,8 +114,9 @@ describe('tfvars variants of one synthesized stack', () => {
           'cors_allowed_origins = ["https://app.example.com"]',
         ].join('\n'),
         'created-secret': `anthropic_api_key = "${FAKE_KEY}"\n`,
-        // Planned by model-tiers.test.ts too: MODEL_TIERS and DEFAULT_MODEL_TIER reach the function.
+        // Planned by model-tiers.test.ts and access.test.ts too: MODEL_TIERS, DEFAULT_MODEL_TIER and the AUTH_JWT_* settings reach the function.
         'model-tiers': ANTHROPIC_TIERS_TFVARS,
+        jwt: PUBLIC_JWT_TFVARS,
         'explicit-regions': [
           'llm_provider = "bedrock"',
           'aws_region = "eu-west-1"',
@@ -149,6 +151,7 @@ describe('tfvars variants of one synthesized stack', () => {
     publicStreaming = planned(plans['public-streaming'], 'public-streaming');
     createdSecret = planned(plans['created-secret'], 'created-secret');
     modelTiers = planned(plans['model-tiers'], 'model-tiers');
+    jwtPlan = planned(plans.jwt, 'jwt');
     explicitRegions = planned(plans['explicit-regions'], 'explicit-regions');
     exampleAsIs = plans.example;
     invalidValues = rejected(validations['invalid-values'], 'invalid-values');
@@ -166,7 +169,7 @@ describe('tfvars variants of one synthesized stack', () => {
       plannedResources(plan, 'aws_lambda_function')
         .filter((fn) => fn.name === name)
         .flatMap((fn) => Object.keys((fn.values.environment as Array<{ variables: Record<string, string> }>)[0].variables));
-    const seen = new Set([...envOf(publicStreaming), ...envOf(explicitRegions), ...envOf(exampleAsIs.plan!), ...envOf(modelTiers)]);
+    const seen = new Set([...envOf(publicStreaming), ...envOf(explicitRegions), ...envOf(exampleAsIs.plan!), ...envOf(modelTiers), ...envOf(jwtPlan)]);
     expect([...seen].sort()).toEqual(deployedSettings().sort());
     const worker = envOf(explicitRegions, 'jobs_worker');
     expect(worker).toEqual(expect.arrayContaining(deployedSettings('worker').filter((name) => !deployedSettings().includes(name))));
@@ -177,8 +180,11 @@ describe('tfvars variants of one synthesized stack', () => {
     expect(evaluatePlan(publicStreaming)).toEqual({ violations: [], unevaluated: [] });
   });
 
-  test('a secret created in the same apply leaves its policy unevaluated until then, and nothing fails', () => {
-    expect(evaluatePlan(createdSecret)).toEqual({ violations: [], unevaluated: ['aws_iam_role_policy.anthropic_api_key[0]'] });
+  test('a secret created in the same apply leaves its policy and the environment (its ARN) unevaluated until then, and nothing fails', () => {
+    expect(evaluatePlan(createdSecret)).toEqual({
+      violations: [],
+      unevaluated: ['aws_iam_role_policy.anthropic_api_key[0]', 'aws_lambda_function.agent (environment)'],
+    });
   });
 
   test('RESPONSE_STREAM selects the streaming export of the same zip', () => {

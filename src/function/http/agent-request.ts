@@ -9,7 +9,7 @@ import type { Limits } from '../config';
 import { InvalidRequestError, RequestError } from '../errors';
 import { chooseModel, type ModelChoice } from '../model-tiers';
 import { printable } from '../text';
-import { ANONYMOUS_CALLER } from './auth';
+import { ANONYMOUS_CALLER } from '../auth/verify-request';
 
 /** Unknown field names listed in the error, at most. */
 const MAX_LISTED_FIELDS = 5;
@@ -20,7 +20,7 @@ const SESSION_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 /** Who asks, and whether sessions are on: `session_id` depends on both. */
 export interface SessionContext {
   readonly enabled: boolean;
-  /** The caller id (see http/auth). */
+  /** The caller id (see auth/verify-request). */
   readonly caller: string;
 }
 

@@ -36,6 +36,7 @@ const CONTRACT: Readonly<Record<ErrorCode, readonly [status: number, type: Error
   conflict: [409, 'conflict'],
   budget_exceeded: [429, 'budget_exceeded'],
   state_unavailable: [503, 'unavailable'],
+  issuer_unavailable: [503, 'unavailable'],
   misconfigured: [500, 'internal_error'],
   unexpected: [500, 'internal_error'],
   provider_rate_limited: [429, 'rate_limited'],

@@ -34,6 +34,8 @@ export interface DecodedRequest {
   readonly path: string;
   /** Lower-cased names, as Function URLs deliver them. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The raw query string, without `?` (empty when none). */
+  readonly query: string;
   /** Raw body bytes, base64-decoded when the event says so. */
   readonly body: Buffer;
   /** The event carries `requestContext.authorizer.iam`: Lambda checked the caller's SigV4 signature (AWS_IAM URLs). */
@@ -59,7 +61,8 @@ export function decodeEvent(event: unknown, context: Partial<LambdaContext> | un
   const authorizer = isObject(e.requestContext) && isObject(e.requestContext.authorizer) ? e.requestContext.authorizer : undefined;
   const iam = isObject(authorizer?.iam) ? authorizer.iam : undefined;
   const iamCaller = firstString(iam?.userArn, iam?.callerId, iam?.accountId);
-  const base = { requestId, method, path, headers, iamAuthorized: iam !== undefined, ...(iamCaller ? { iamCaller } : {}) };
+  const query = typeof e.rawQueryString === 'string' ? e.rawQueryString : '';
+  const base = { requestId, method, path, query, headers, iamAuthorized: iam !== undefined, ...(iamCaller ? { iamCaller } : {}) };
   if (!isObject(event)) return { ...base, body: Buffer.alloc(0), malformed: 'The event is not a Function URL request.' };
   if (!method || !path) return { ...base, body: Buffer.alloc(0), malformed: 'The event has no requestContext.http.method or rawPath.' };
   if (e.body === undefined || e.body === null) return { ...base, body: Buffer.alloc(0) };

@@ -14,7 +14,7 @@ import type { ModelChoice } from '../model-tiers';
 import { getAuth, getRuntime, type Runtime } from '../runtime';
 import { VERSION } from '../version';
 import { parseAgentRequest, validSessionId } from './agent-request';
-import { verifyRequest } from './auth';
+import { verifyRequest } from '../auth/verify-request';
 import type { DecodedRequest } from './event';
 import { matchRoute } from './routes';
 
@@ -32,9 +32,9 @@ export type Prepared =
 
 /**
  * First of all: an unauthenticated caller learns nothing, neither the routes
- * nor that a setting is broken. Returns the caller id (see http/auth).
+ * nor that a setting is broken. Returns the caller id (see auth/verify-request).
  */
-export function authenticate(request: DecodedRequest): string {
+export async function authenticate(request: DecodedRequest): Promise<string> {
   if (request.malformed) throw new InvalidRequestError(request.malformed);
   return verifyRequest(getAuth(), request);
 }

@@ -25,7 +25,7 @@ export interface Outcome {
   readonly result?: AgentResult;
   readonly failure?: HttpFailure;
   readonly prepared?: Prepared;
-  /** The authenticated caller's id (see http/auth); none when authentication failed. */
+  /** The authenticated caller's id (see auth/verify-request); none when authentication failed. */
   readonly caller?: string;
   /** Streaming: when the first text left the function. @unit ms since the epoch */
   readonly firstTextAt?: number;

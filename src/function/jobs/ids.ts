@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { InvalidRequestError } from '../errors';
-import { ANONYMOUS_CALLER } from '../http/auth';
+import { ANONYMOUS_CALLER } from '../auth/verify-request';
 import { ANONYMOUS_SESSION_ID_MIN } from '../http/agent-request';
 
 const JOB_ID = /^[0-9a-f]{32}$/;

@@ -78,6 +78,7 @@ export function holds(condition: Condition, settings: Partial<Settings>): boolea
   if ('notEmpty' in condition) return !empty(condition.notEmpty);
   if ('isTrue' in condition) return value(condition.isTrue) === true;
   if ('isPositive' in condition) return (value(condition.isPositive) as number) > 0;
+  if ('stackFlag' in condition) return false;
   if ('isKeyOf' in condition) {
     const map = value(condition.isKeyOf[1]) as Readonly<Record<string, string>>;
     return Object.prototype.hasOwnProperty.call(map, value(condition.isKeyOf[0]) as string);

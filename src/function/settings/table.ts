@@ -106,15 +106,79 @@ export const SETTINGS = {
       'With auth type "NONE": hex SHA-256 digests of the accepted bearer tokens (printf %s "$TOKEN" | sha256sum). Only digests reach the function and the state.',
     delivery: { by: 'variable', variable: 'auth_token_sha256', group: 'Function URL', onlyWhen: { equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] } },
   },
+  AUTH_JWT_ISSUER: {
+    type: 'string',
+    default: '',
+    pattern: {
+      regex: '^https://[^\\s?#]+$',
+      expected:
+        'an https URL without query or fragment, exactly as your tokens\' `iss` claim spells it, e.g. "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"',
+    },
+    description:
+      'With auth type "NONE": accept JWTs (Authorization: Bearer) from this OpenID Connect issuer, verified against its published keys; the caller is `jwt:<iss>#<sub>`. Needs jwt_audience.',
+    // With cognito_user_pool_enabled, the stack sets the pool's issuer (src/stacks/cognito.ts).
+    delivery: {
+      by: 'variable',
+      variable: 'jwt_issuer',
+      group: 'Function URL',
+      fromLocal: 'jwt_issuer',
+      presentWhen: 'jwt_on',
+      onlyWhen: { equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] },
+    },
+  },
+  AUTH_JWT_AUDIENCE: {
+    type: 'list',
+    default: [],
+    itemPattern: { regex: '^[^\\s,]+$', expected: 'audiences without spaces or commas, such as an app client id' },
+    description: "With jwt_issuer: the accepted audiences; a token's `aud` (or a Cognito access token's `client_id`) must be one of them.",
+    // With cognito_user_pool_enabled, the stack sets the app client's id.
+    delivery: {
+      by: 'variable',
+      variable: 'jwt_audience',
+      group: 'Function URL',
+      fromLocal: 'jwt_audience',
+      presentWhen: 'jwt_on',
+      onlyWhen: { equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] },
+    },
+  },
+  AUTH_JWT_SCOPES: {
+    type: 'list',
+    default: [],
+    itemPattern: {
+      regex: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$',
+      expected: 'OAuth scopes (printable characters, no spaces, quotes or backslashes), e.g. "agent/invoke"',
+    },
+    description: 'With jwt_issuer: scopes every token must carry (its `scope` or `scp` claim); empty requires none.',
+    delivery: { by: 'variable', variable: 'jwt_required_scopes', group: 'Function URL', onlyWhen: { equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] } },
+  },
+  AUTH_JWT_LOCAL_ISSUER: {
+    type: 'string',
+    default: '',
+    pattern: {
+      regex: '^http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]{1,5})?(/[^\\s?#]*)?$',
+      expected: 'a plain-http issuer on this machine, e.g. "http://127.0.0.1:4010"',
+    },
+    description: 'In place of AUTH_JWT_ISSUER, a plain-http OpenID Connect issuer on the loopback address: for tests and `npm run dev` only.',
+    delivery: { by: 'local' },
+  },
+  AUTH_JWT_KEYS_COOLDOWN_MS: {
+    type: 'int',
+    default: 60_000,
+    min: 0,
+    max: 3_600_000,
+    unit: 'milliseconds',
+    description: "Least time between two fetches of the issuer's keys for a token whose key (kid) is unknown: tests shorten it.",
+    delivery: { by: 'local' },
+  },
   ALLOW_UNAUTHENTICATED: {
     type: 'bool',
     default: false,
-    description: 'With auth type "NONE" and no tokens: serve anyone. Anyone who finds the URL can spend your model budget.',
+    description: 'With auth type "NONE" and neither tokens nor jwt_issuer: serve anyone. Anyone who finds the URL can spend your model budget.',
     delivery: {
       by: 'variable',
       variable: 'allow_unauthenticated',
       group: 'Function URL',
-      onlyWhen: { all: [{ equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] }, { isEmpty: 'AUTH_TOKEN_SHA256' }] },
+      onlyWhen: { all: [{ equals: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] }, { isEmpty: 'AUTH_TOKEN_SHA256' }, { isEmpty: 'AUTH_JWT_ISSUER' }] },
     },
   },
   MAX_REQUEST_BYTES: {
@@ -392,8 +456,28 @@ export const SETTING_RULES: readonly SettingRule[] = [
   },
   {
     setting: 'FUNCTION_URL_AUTH_TYPE',
-    holds: { any: [{ differs: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] }, { notEmpty: 'AUTH_TOKEN_SHA256' }, { isTrue: 'ALLOW_UNAUTHENTICATED' }] },
+    holds: {
+      any: [
+        { differs: ['FUNCTION_URL_AUTH_TYPE', 'NONE'] },
+        { notEmpty: 'AUTH_TOKEN_SHA256' },
+        { notEmpty: 'AUTH_JWT_ISSUER' },
+        { notEmpty: 'AUTH_JWT_LOCAL_ISSUER' },
+        { stackFlag: 'cognito_user_pool_enabled' },
+        { isTrue: 'ALLOW_UNAUTHENTICATED' },
+      ],
+    },
     message: (n) =>
-      `${n('FUNCTION_URL_AUTH_TYPE')} "NONE" makes the URL public: set ${n('AUTH_TOKEN_SHA256')} to the SHA-256 digests of your bearer tokens, or set ${n('ALLOW_UNAUTHENTICATED')} = true to serve anyone (denial-of-wallet risk).`,
+      `${n('FUNCTION_URL_AUTH_TYPE')} "NONE" makes the URL public: set ${n('AUTH_TOKEN_SHA256')} to the SHA-256 digests of your bearer tokens, or ${n('AUTH_JWT_ISSUER')} (with ${n('AUTH_JWT_AUDIENCE')}) to accept sign-in tokens (or cognito_user_pool_enabled = true for a Cognito user pool of its own), or set ${n('ALLOW_UNAUTHENTICATED')} = true to serve anyone (denial-of-wallet risk).`,
+  },
+  {
+    setting: 'AUTH_JWT_AUDIENCE',
+    holds: { any: [{ all: [{ isEmpty: 'AUTH_JWT_ISSUER' }, { isEmpty: 'AUTH_JWT_LOCAL_ISSUER' }] }, { notEmpty: 'AUTH_JWT_AUDIENCE' }] },
+    message: (n) =>
+      `${n('AUTH_JWT_ISSUER')} is set, but ${n('AUTH_JWT_AUDIENCE')} is empty: set it to the audiences your tokens carry (for Cognito, the app client id), so tokens the issuer made for other apps are refused.`,
+  },
+  {
+    setting: 'AUTH_JWT_LOCAL_ISSUER',
+    holds: { any: [{ isEmpty: 'AUTH_JWT_ISSUER' }, { isEmpty: 'AUTH_JWT_LOCAL_ISSUER' }] },
+    message: (n) => `${n('AUTH_JWT_ISSUER')} and ${n('AUTH_JWT_LOCAL_ISSUER')} are both set: use one issuer.`,
   },
 ];

@@ -20,6 +20,11 @@ export type Delivery =
       readonly group: string;
       /** The environment gets this stack local (computed from the variable) instead of the variable itself. */
       readonly fromLocal?: string;
+      /**
+       * With `fromLocal`: a stack local (a bool known at plan) saying whether the
+       * local has a value; the setting is left out when it is false. @default - a value from a local is always passed
+       */
+      readonly presentWhen?: string;
       /** The environment gets the smaller of this setting and that one. */
       readonly capBy?: string;
       /** The setting reaches the function only when this holds. @default - always */
@@ -133,6 +138,13 @@ export type Condition =
   | { readonly isTrue: string }
   /** A number setting above 0 (for limits where 0 is off). */
   | { readonly isPositive: string }
+  /**
+   * A bool Terraform variable of the stack that is no setting (such as
+   * cognito_user_pool_enabled, which makes the stack set the JWT settings):
+   * rendered as the variable; the function never sees it, so for the function
+   * it is false (and the settings it sets are checked instead).
+   */
+  | { readonly stackFlag: string }
   /** A string setting that names one of a map setting's keys. */
   | { readonly isKeyOf: readonly [setting: string, map: string] }
   | { readonly all: readonly Condition[] }

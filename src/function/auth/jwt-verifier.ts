@@ -1,0 +1,79 @@
+/**
+ * Verifies sign-in tokens (JWTs) with jose: the signature against the
+ * issuer's published keys (found once per execution environment, refetched
+ * for an unknown `kid` at most once per cooldown), `iss` exactly, `exp` and
+ * `nbf` within a minute of leeway, asymmetric algorithms only, then the
+ * audience (or a Cognito access token's `client_id`) and the required
+ * scopes. jose is loaded on first use (its own chunk), so functions without
+ * JWTs never load it.
+ */
+import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
+import type { JwtConfig } from '../config';
+import { printable } from '../text';
+import { jwtFailure, unauthorized, type Jose } from './jwt-failures';
+import { discoverJwksUri } from './oidc-discovery';
+
+/** Asymmetric signatures only: never `none`, never HMAC (whose key would be the issuer's public key). */
+export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+/** Leeway on `exp` and `nbf` for clocks that disagree. @unit seconds */
+export const CLOCK_TOLERANCE_SECONDS = 60;
+/** Longest a fetch of the issuer's keys may take. @unit ms */
+const KEYS_TIMEOUT_MS = 5000;
+/** Longest a `sub` is kept in the caller id. @unit characters */
+const MAX_SUBJECT_CHARS = 200;
+
+export interface JwtVerifier {
+  /** The caller id `jwt:<iss>#<sub>` of a valid token; RequestError 401 naming what is wrong, or IssuerUnavailableError. */
+  verify(token: string): Promise<string>;
+}
+
+export function createJwtVerifier(config: JwtConfig): JwtVerifier {
+  let keys: Promise<ReturnType<Jose['createRemoteJWKSet']>> | undefined;
+  const keySet = (jose: Jose) => {
+    // Found once per execution environment; a failed discovery is tried again by the next request.
+    const found = (keys ??= discoverJwksUri(config.issuer, config.local).then((url) =>
+      jose.createRemoteJWKSet(url, { cooldownDuration: config.keysCooldownMs, timeoutDuration: KEYS_TIMEOUT_MS }),
+    ));
+    found.catch(() => {
+      if (keys === found) keys = undefined;
+    });
+    return found;
+  };
+  return {
+    async verify(token) {
+      const jose = await import('./jose.mjs');
+      const jwks = await keySet(jose);
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jose.jwtVerify(token, jwks, {
+          issuer: config.issuer,
+          algorithms: JWT_ALGORITHMS,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['exp', 'sub'],
+        }));
+      } catch (error) {
+        throw jwtFailure(jose, error, token, JWT_ALGORITHMS);
+      }
+      checkAudience(payload, config.audiences);
+      checkScopes(payload, config.scopes);
+      return `jwt:${config.issuer}#${printable(String(payload.sub), MAX_SUBJECT_CHARS)}`;
+    },
+  };
+}
+
+/** `aud` among the audiences, or, for a Cognito access token (which has no `aud`), its `client_id`. */
+function checkAudience(payload: JWTPayload, audiences: readonly string[]): void {
+  const aud = [payload.aud ?? []].flat();
+  const clientId = payload.token_use === 'access' && typeof payload.client_id === 'string' ? [payload.client_id] : [];
+  if ([...aud, ...clientId].some((a) => audiences.includes(a))) return;
+  throw unauthorized('The token was issued for another audience: neither its aud nor its client_id is one this agent accepts.');
+}
+
+/** Every required scope in `scope` (space-separated) or `scp` (a list, or space-separated). */
+function checkScopes(payload: JWTPayload, required: readonly string[]): void {
+  if (required.length === 0) return;
+  const words = (value: unknown): string[] => (typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value.map(String) : []);
+  const granted = new Set([...words(payload.scope), ...words(payload.scp)]);
+  const missing = required.filter((scope) => !granted.has(scope));
+  if (missing.length > 0) throw unauthorized(`The token lacks the required scope${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')}.`);
+}
