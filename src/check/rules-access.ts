@@ -15,7 +15,9 @@ function cognitoViolations(d: Deployment): Violation[] {
     const policy = list(pool.values.password_policy as Record<string, unknown> | Array<Record<string, unknown>> | undefined)[0] ?? {};
     const problems: string[] = [];
     if (typeof policy.minimum_length !== 'number' || policy.minimum_length < MIN_PASSWORD_LENGTH)
-      problems.push(`requires passwords of ${String(policy.minimum_length ?? 8)} characters, fewer than ${MIN_PASSWORD_LENGTH}`);
+      problems.push(
+        `requires passwords of ${typeof policy.minimum_length === 'number' ? policy.minimum_length : 8} characters, fewer than ${MIN_PASSWORD_LENGTH}`,
+      );
     const classes = ['require_lowercase', 'require_uppercase', 'require_numbers', 'require_symbols'].filter((c) => policy[c] !== true);
     if (classes.length > 0) problems.push(`does not ${classes.join(', ').replace(/_/g, ' ')} in passwords`);
     if (pool.values.mfa_configuration === 'OFF' || pool.values.mfa_configuration === undefined) problems.push('offers no MFA (mfa_configuration OFF)');

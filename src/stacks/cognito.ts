@@ -114,7 +114,7 @@ export class Cognito extends Construct {
     this.signInUrl = Token.asString(
       conditional(
         enabled,
-        `https://${host}/oauth2/authorize?response_type=code&client_id=${this.clientId}&scope=${COGNITO_SCOPES.join('+')}&redirect_uri=${Fn.urlencode(Fn.element(vars.list('cognito_callback_urls'), 0))}`,
+        `https://${host}/oauth2/authorize?response_type=code&client_id=${this.clientId}&scope=${COGNITO_SCOPES.join('+')}&redirect_uri=${Fn.urlencode(Token.asString(Fn.element(vars.list('cognito_callback_urls'), 0)))}`,
         '',
       ),
     );
