@@ -2,9 +2,9 @@
  * A local OpenID Connect issuer on 127.0.0.1: its discovery document
  * (`/.well-known/openid-configuration`) and key set (`/jwks.json`), with
  * signing keys generated at start (RS256 and ES256), tokens signed by jose,
- * and key rotation. The tests verify the zip's sign-in against it, and
- * `npm run dev -- --oidc` lets you sign in locally; the function reaches it
- * through AUTH_JWT_LOCAL_ISSUER, which no Terraform variable can set.
+ * and key rotation. The tests verify the zip's sign-in against it; the
+ * function reaches it through AUTH_JWT_LOCAL_ISSUER, which no Terraform
+ * variable can set (for tests and `npm run dev` only).
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
