@@ -78,13 +78,6 @@ export function envUnknown(d: Deployment, r: PlannedResource): boolean {
   return env?.[0]?.variables === true;
 }
 
-/** The names of the function's environment variables whose values are only known after apply (e.g. a resource's id). */
-export function unknownEnvNames(d: Deployment, r: PlannedResource): string[] {
-  const env = d.unknown.get(r.address)?.environment as Array<{ variables?: unknown }> | undefined;
-  const variables = env?.[0]?.variables;
-  return typeof variables === 'object' && variables !== null ? Object.keys(variables).filter((k) => (variables as Record<string, unknown>)[k] === true) : [];
-}
-
 export type RoleStatement = { resource: PlannedResource; statement: Statement };
 
 /** Known statements grouped by the role their policy is on (the role's name is known at plan; else the policy's own address). */

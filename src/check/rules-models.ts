@@ -3,13 +3,14 @@
  * the models its function may call (MODEL_ID, or each model of MODEL_TIERS),
  * no other, and each of them; an Anthropic API deployment has none.
  */
+import { PROFILE_PREFIX as PROFILE_PREFIX_PATTERN } from '../stacks/model-locals';
 import type { PlannedResource } from '../terraform/terraform';
 import { envUnknown, functionEnv, list, resourcesOf, roleNameOf, statementsByRole, type Deployment, type RoleStatement } from './deployments';
 import { violation, type PolicyRule } from './rule';
 
 const ID = 'AGENT-MODEL-001';
-/** A cross-Region inference profile's geography prefix, as src/stacks/model-locals.ts reads it. */
-const PROFILE_PREFIX = /^(us-gov|us|eu|apac|jp|au|global)\./;
+/** A cross-Region inference profile's geography prefix, as the stack reads it. */
+const PROFILE_PREFIX = new RegExp(PROFILE_PREFIX_PATTERN);
 const PROFILE_ARN = /^arn:[a-z-]+:bedrock:[a-z0-9-]+:\d{12}:inference-profile\/(.+)$/;
 const MODEL_ARN = /^arn:[a-z-]+:bedrock:[a-z0-9-]*::foundation-model\/(.+)$/;
 

@@ -13,7 +13,6 @@ import {
   deploymentsOf,
   envUnknown,
   functionEnv,
-  unknownEnvNames,
   list,
   policyStatements,
   resourcesOf,
@@ -92,12 +91,10 @@ export const RULES: readonly PolicyRule[] = [
         .flatMap((url) => {
           // The settings table's own rule, over what the function behind the URL will read.
           const served = fns.find((fn) => fn.values.function_name === url.values.function_name) ?? agentFunction(d);
+          // An environment known only after apply (it holds a Cognito pool's issuer) is reported as not evaluated.
           if (served && envUnknown(d, served)) return [];
           const env = { ...(served ? functionEnv(served) : {}), FUNCTION_URL_AUTH_TYPE: 'NONE' };
-          // A value known only after apply (a Cognito pool's issuer) is there all the same.
-          const later = served ? unknownEnvNames(d, served) : [];
-          const settings = { ...parseSettings(env), ...Object.fromEntries(later.map((name) => [name, ['(known after apply)']])) };
-          return brokenRules(settings)
+          return brokenRules(parseSettings(env))
             .filter((rule) => rule.setting === 'FUNCTION_URL_AUTH_TYPE')
             .map((rule) =>
               violation(

@@ -15,21 +15,15 @@ export interface ModelChoice {
   readonly defaultTier?: string;
 }
 
-/** The model a request runs on, and the tier that chose it. */
-export interface ChosenModel {
-  readonly model: string;
-  readonly tier?: string;
-}
-
-/** The model for the request field `model` (absent: the default); a 400 listing the tiers for anything else. */
-export function chooseModel(choice: ModelChoice, requested: unknown): ChosenModel {
-  if (requested === undefined) return { model: choice.defaultModel, ...(choice.defaultTier ? { tier: choice.defaultTier } : {}) };
+/** The model id for the request field `model` (absent: the default); a 400 listing the tiers for anything else. */
+export function chooseModel(choice: ModelChoice, requested: unknown): string {
+  if (requested === undefined) return choice.defaultModel;
   const names = Object.keys(choice.tiers);
   if (names.length === 0) {
     throw new InvalidRequestError('`model` picks one of the model tiers, and this agent has none (model_tiers is empty): remove `model`.');
   }
   if (typeof requested === 'string' && Object.prototype.hasOwnProperty.call(choice.tiers, requested)) {
-    return { model: choice.tiers[requested], tier: requested };
+    return choice.tiers[requested];
   }
   const given = typeof requested === 'string' ? `"${printable(requested, 64)}"` : `a ${requested === null ? 'null' : typeof requested}`;
   throw new InvalidRequestError(`\`model\` must name a model tier: ${names.map((n) => `"${n}"`).join(', ')}; got ${given}.`);

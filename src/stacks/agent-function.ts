@@ -228,7 +228,7 @@ export class AgentFunction extends Construct {
       content: { subnet_ids: vars.list('vpc_subnet_ids'), security_group_ids: [this.vpc.functionSecurityGroupId] },
     });
 
-    warm.attach(this.function.functionName, this.function.version, vars);
+    warm.attach(this.function.functionName, this.function.version);
 
     this.url = named(
       new LambdaFunctionUrl(this, 'url', {

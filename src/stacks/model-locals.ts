@@ -26,7 +26,7 @@ export const INFERENCE_PROFILE_REGIONS: Readonly<Record<string, readonly string[
 };
 
 /** The geography prefix of an inference profile id (`us.`, `eu.`, …, `global.`); `[.]`, not `\.`: cdktf writes string literals without escaping backslashes. */
-const PROFILE_PREFIX = '^(us-gov|us|eu|apac|jp|au|global)[.]';
+export const PROFILE_PREFIX = '^(us-gov|us|eu|apac|jp|au|global)[.]';
 
 /** What a Bedrock policy allows on each model it grants. */
 export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] as const;

@@ -25,7 +25,11 @@ export class ProvisionedConcurrency extends Construct {
   /** `live` when enabled, else null (the attribute left unset): for the URL's and its permissions' `qualifier`. */
   readonly qualifier: string;
 
-  constructor(scope: Construct, id: string, props: ProvisionedConcurrencyProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ProvisionedConcurrencyProps,
+  ) {
     super(scope, id);
     // Against 1, not 0: cdktf drops a falsy right operand.
     this.enabled = Op.gte(props.variables.num('provisioned_concurrency'), 1);
@@ -33,7 +37,7 @@ export class ProvisionedConcurrency extends Construct {
   }
 
   /** The alias and its provisioned concurrency, on `functionName` at its latest published `version`. */
-  attach(functionName: string, version: string, variables: StackVariables): void {
+  attach(functionName: string, version: string): void {
     const alias = named(
       new LambdaAlias(this, 'alias', {
         count: countIf(this.enabled),
@@ -49,7 +53,7 @@ export class ProvisionedConcurrency extends Construct {
         count: countIf(this.enabled),
         functionName,
         qualifier: first(alias, 'name'),
-        provisionedConcurrentExecutions: variables.num('provisioned_concurrency'),
+        provisionedConcurrentExecutions: this.props.variables.num('provisioned_concurrency'),
       }),
       'live',
     );

@@ -162,6 +162,20 @@ describe('jobs', () => {
     expect(metricValue(line, 'OutputTokens', ['FunctionName'])).toBe(12);
   });
 
+  test('a job naming a model tier runs on that tier’s model, and a tier that does not exist is refused at submission', async () => {
+    await ctx.useEnv({ MODEL_ID: '', MODEL_TIERS: JSON.stringify({ fast: 'claude-haiku-4-5', deep: 'claude-opus-4-5' }), DEFAULT_MODEL_TIER: 'fast' });
+    ctx.api.enqueue(text('Done deeply.'));
+    const id = await submitted({ input: 'Summarise the report.', model: 'deep' });
+    await esm.deliver(worker());
+    expect(ctx.api.requests.map((r) => r.body.model)).toEqual(['claude-opus-4-5']);
+    expect((await view(id)).json).toMatchObject({ status: 'succeeded', result: { model: 'claude-opus-4-5', output: 'Done deeply.' } });
+    expect(jobLines()[0]).toMatchObject({ job_id: id, status: 'succeeded', model: 'claude-opus-4-5' });
+    const refused = await ctx.invoke(submit({ input: 'Summarise the report.', model: 'claude-opus-4-5' }));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json.error.message).toBe('`model` must name a model tier: "fast", "deep"; got "claude-opus-4-5".');
+    expect(sqs.bodies(QUEUE)).toEqual([]);
+  });
+
   test('a request POST /agent would refuse is refused by POST /jobs, and nothing is queued or stored', async () => {
     const cases: Array<[unknown, number, string]> = [
       [{ input: '' }, 400, '`input` must not be empty.'],

@@ -12,8 +12,6 @@ export interface AgentRequest {
   readonly maxTokens: number;
   /** The model id to call: the default's, or that of the tier the caller named with `model`. */
   readonly model: string;
-  /** The tier that chose `model`, when the operator set tiers. */
-  readonly tier?: string;
   /** The server-side conversation to continue (sessions_enabled); exclusive with `messages`. */
   readonly sessionId?: string;
 }

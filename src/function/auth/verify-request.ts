@@ -42,7 +42,7 @@ export async function verifyRequest(mode: AuthMode, request: AuthenticatedReques
     return `iam:${printable(request.iamCaller ?? 'unknown', MAX_IAM_CALLER_CHARS)}`;
   }
   if (mode.kind === 'open') return ANONYMOUS_CALLER;
-  if (QUERY_TOKEN.test(request.query ?? '')) {
+  if (QUERY_TOKEN.test(request.query)) {
     throw unauthorized(
       'Send the token in the `Authorization: Bearer` header: a token in the query string ends up in logs and browser history, so it is refused.',
     );

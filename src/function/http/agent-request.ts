@@ -67,8 +67,8 @@ export function parseAgentRequest(body: Buffer, limits: Limits, sessions: Sessio
   if (sessionId !== undefined && messages.length > 0) {
     throw new InvalidRequestError('Send either `session_id` (the function keeps the history) or `messages` (you send it), not both.');
   }
-  const chosen = chooseModel(models, fields.model);
-  return { input, messages, outputSchema, maxTokens, ...chosen, ...(sessionId !== undefined ? { sessionId } : {}) };
+  const model = chooseModel(models, fields.model);
+  return { input, messages, outputSchema, maxTokens, model, ...(sessionId !== undefined ? { sessionId } : {}) };
 }
 
 /** Shortest session id an anonymous caller may use: the id is then the only key to the conversation. */
