@@ -2,9 +2,9 @@
  * The tfvars combinations `npm run check` plans: both providers, both auth
  * types, VPC off and on, one with a customer-managed KMS key, and two with
  * the state table (one in a VPC, with its own key), which also have the
- * alarms and the cost kill switch on, and two with jobs (one with the key
- * and model tiers), and one with a Cognito user pool and provisioned
- * concurrency.
+ * alarms and the cost kill switch on, and three with jobs (one with the key
+ * and model tiers, one in the VPC with the state table), and one with a
+ * Cognito user pool and provisioned concurrency.
  * Values are placeholders that only need to be well-formed; nothing is
  * deployed.
  */
@@ -43,7 +43,7 @@ export function checkMatrix(): Combination[] {
   const state = ['sessions_enabled = true', 'caller_daily_token_budget = 200000', 'daily_cost_budget_usd = 50'];
   // With them, the alarms and the kill switch: the topic's encryption, the alarms' actions, the kill switch's role.
   const watched = ['alarm_email = "oncall@example.com"', 'cost_kill_switch_enabled = true'];
-  // Jobs (not in a VPC: the plan refuses that): the queues, the worker, its mapping, the schedules' role and job events.
+  // Jobs: the queues, the worker, its mapping, the schedules' role and job events.
   const jobs = [
     'async_jobs_enabled = true',
     'job_events_enabled = true',
@@ -69,11 +69,13 @@ export function checkMatrix(): Combination[] {
       name: 'bedrock-iam-novpc-kms-jobs-tiers',
       tfvars: `${bedrockIam.tfvars}${[`kms_key_arn = "${CHECK_KMS_KEY_ARN}"`, ...jobs, ...tiers].join('\n')}\n`,
     });
+  // In the VPC, with jobs: the worker is placed where the agent is, with the sqs and events endpoints.
   if (vpcBedrock) {
     combos.push({
-      name: 'bedrock-iam-vpc-kms-state',
+      name: 'bedrock-iam-vpc-kms-state-jobs',
       tfvars: `${vpcBedrock.tfvars}${[
         ...state,
+        ...jobs,
         `state_kms_key_arn = "${CHECK_KMS_KEY_ARN}"`,
         'vpc_route_table_ids = ["rtb-0123456789abcdef0"]',
         'alarm_topic_arn = "arn:aws:sns:us-east-1:123456789012:ops-alarms"',

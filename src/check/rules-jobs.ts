@@ -1,7 +1,8 @@
 /**
  * Policy rules for jobs (`async_jobs_enabled`): the queue's encryption and
  * dead-letter queue, its visibility timeout against the worker's timeout,
- * the SQS permissions of the function roles, and the schedules' role.
+ * the SQS permissions of the function roles, the schedules' role, and the
+ * worker's placement in the agent's VPC.
  * Wildcard actions are AGENT-IAM-001's to report, KMS grants AGENT-KMS-001's:
  * each problem is reported by one rule.
  */
@@ -217,4 +218,46 @@ export const JOB_RULES: readonly PolicyRule[] = [
       return [...grants, ...schedules];
     },
   },
+  {
+    id: 'AGENT-JOBS-006',
+    reason: 'A function a queue feeds runs where the agent runs: in its VPC subnets and security groups, or outside a VPC as it is.',
+    check: (d) => {
+      const agent = agentFunction(d);
+      if (agent === undefined) return [];
+      const fed = new Set(resourcesOf(d, 'aws_lambda_event_source_mapping').map((m) => String(m.values.function_name)));
+      const where = placementOf(agent);
+      return resourcesOf(d, 'aws_lambda_function')
+        .filter((fn) => fed.has(String(fn.values.function_name)) && fn !== agent)
+        .flatMap((fn) => {
+          const name = String(fn.values.function_name);
+          const its = placementOf(fn);
+          if (where === undefined && its === undefined) return [];
+          if (its === undefined)
+            return [
+              violation(
+                'AGENT-JOBS-006',
+                fn,
+                `${name} runs outside the VPC the agent runs in (subnets ${where!.subnets.join(', ')}): its model calls and tools would leave that network`,
+              ),
+            ];
+          if (where === undefined) return [violation('AGENT-JOBS-006', fn, `${name} runs in a VPC (subnets ${its.subnets.join(', ')}) and the agent does not`)];
+          const problems: string[] = [];
+          if (its.subnets.join() !== where.subnets.join())
+            problems.push(`${name} runs in subnets ${its.subnets.join(', ')}, the agent in ${where.subnets.join(', ')}`);
+          // Security groups created in the same apply are unknown at plan (absent here): compared only when both are known.
+          if (its.groups !== undefined && where.groups !== undefined && its.groups.join() !== where.groups.join())
+            problems.push(`${name} has security groups ${its.groups.join(', ')}, the agent ${where.groups.join(', ')}`);
+          return problems.map((message) => violation('AGENT-JOBS-006', fn, message));
+        });
+    },
+  },
 ];
+
+/** A function's VPC placement (sorted subnets, and sorted security groups when known at plan), or undefined outside a VPC. */
+function placementOf(fn: PlannedResource): { subnets: string[]; groups?: string[] } | undefined {
+  const config = (fn.values.vpc_config as Array<{ subnet_ids?: unknown; security_group_ids?: unknown }> | undefined)?.[0];
+  const subnets = Array.isArray(config?.subnet_ids) ? (config.subnet_ids as string[]) : [];
+  if (subnets.length === 0) return undefined;
+  const groups = Array.isArray(config?.security_group_ids) ? [...(config.security_group_ids as string[])].sort() : undefined;
+  return { subnets: [...subnets].sort(), groups };
+}

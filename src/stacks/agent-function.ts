@@ -222,11 +222,7 @@ export class AgentFunction extends Construct {
       }),
       'agent',
     );
-    // In a VPC only: a dynamic block, so an empty vpc_id plans no vpc_config at all.
-    this.function.addOverride('dynamic.vpc_config', {
-      for_each: onlyIf(this.vpc.inVpc),
-      content: { subnet_ids: vars.list('vpc_subnet_ids'), security_group_ids: [this.vpc.functionSecurityGroupId] },
-    });
+    this.vpc.place(this.function);
 
     warm.attach(this.function.functionName, this.function.version);
 

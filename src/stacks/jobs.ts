@@ -5,7 +5,8 @@
  * and least-privilege role, `sqs:SendMessage` on the queue for the agent,
  * the EventBridge Scheduler schedules of `schedules` with a role that may
  * only send to the queue, and `events:PutEvents` on the default bus with
- * `job_events_enabled`. With jobs off, nothing here exists.
+ * `job_events_enabled`. In a VPC the worker is placed where the agent is.
+ * With jobs off, nothing here exists.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -30,7 +31,8 @@ import {
 } from './jobs-shape';
 import type { StackContext } from './stack-context';
 import { stateActionsExpression } from './state-table';
-import { countIf, isEmpty, isNotEmpty, named, orNull, splat } from './terraform-helpers';
+import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
+import { VPC_ACCESS_POLICY } from './vpc-access';
 import type { StackVariables } from './variables';
 
 export interface JobsProps {
@@ -210,6 +212,14 @@ export class Jobs extends Construct {
         'jobs_worker_state_kms',
       ),
     );
+    // Lambda creates the worker's network interfaces with its own role, as it does the agent's.
+    const eniCount = countIf(Op.and(this.enabled, agent.vpc.inVpc));
+    policies.push(
+      named(
+        new IamRolePolicy(this, 'worker-vpc', { count: eniCount, role: roleName, name: VPC_ACCESS_POLICY, policy: agent.vpc.eniPolicyJson }),
+        'jobs_worker_vpc_access',
+      ),
+    );
     const eventsCount = countIf(eventsOn);
     policies.push(
       named(
@@ -258,18 +268,11 @@ export class Jobs extends Construct {
         kmsKeyArn: orNull(kmsKeyArn),
         tags: context.tags(),
         dependsOn: [logGroup, ...policies, agent.state.policy],
-        lifecycle: {
-          precondition: [
-            {
-              condition: isEmpty(vars.str('vpc_id')),
-              errorMessage:
-                'async_jobs_enabled does not run in a VPC yet (vpc_id is set): the worker would need VPC endpoints for SQS and EventBridge. Turn jobs off, or deploy without vpc_id.',
-            },
-          ],
-        },
       }),
       'jobs_worker',
     );
+    // In a VPC, where the agent runs: same subnets and security group (so the same endpoints and egress).
+    agent.vpc.place(worker);
     this.workerNames = local('jobs_worker_names', '${[for fn in aws_lambda_function.jobs_worker : fn.function_name]}').asList;
 
     named(

@@ -71,7 +71,7 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     type: 'bool',
     default: true,
     description:
-      'Create the interface endpoints the function needs in the VPC (secretsmanager for anthropic, bedrock-runtime for bedrock, logs, sts), with private DNS.',
+      'Create the interface endpoints the functions need in the VPC (secretsmanager for anthropic, bedrock-runtime for bedrock, sqs with jobs, events with job events, logs, sts), with private DNS.',
   },
   {
     name: 'vpc_endpoint_ids',
@@ -79,13 +79,13 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     type: 'map(string)',
     default: {},
     description:
-      'Existing interface endpoints to use instead of creating them, by service: keys among "secretsmanager", "bedrock-runtime", "logs", "sts"; values like "vpce-0123456789abcdef0".',
+      'Existing interface endpoints to use instead of creating them, by service: keys among "secretsmanager", "bedrock-runtime", "sqs", "events", "logs", "sts"; values like "vpce-0123456789abcdef0".',
     validation: [
       {
         condition:
-          '${alltrue([for k, v in var.vpc_endpoint_ids : contains(["secretsmanager", "bedrock-runtime", "logs", "sts"], k) && can(regex("^vpce-[0-9a-f]{8,17}$", v))])}',
+          '${alltrue([for k, v in var.vpc_endpoint_ids : contains(["secretsmanager", "bedrock-runtime", "sqs", "events", "logs", "sts"], k) && can(regex("^vpce-[0-9a-f]{8,17}$", v))])}',
         errorMessage:
-          'vpc_endpoint_ids keys must be "secretsmanager", "bedrock-runtime", "logs" or "sts", and values endpoint ids such as "vpce-0123456789abcdef0".',
+          'vpc_endpoint_ids keys must be "secretsmanager", "bedrock-runtime", "sqs", "events", "logs" or "sts", and values endpoint ids such as "vpce-0123456789abcdef0".',
       },
     ],
   },

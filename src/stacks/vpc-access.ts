@@ -1,11 +1,15 @@
 /**
  * Optional VPC placement: the function's security group, the interface
  * endpoints it needs (guarded by a security group that admits HTTPS from the
- * function only), and the ENI permissions Lambda needs in a VPC. Everything
- * is counted on `vpc_id`, so an empty `vpc_id` leaves the stack as it was.
+ * function only), and the ENI permissions Lambda needs in a VPC. The jobs
+ * worker runs the same agent, so it is placed the same way: the same subnets
+ * and security group, the same ENI policy on its own role, and the endpoints
+ * jobs add (sqs to queue a job, events for job events). Everything is counted
+ * on `vpc_id`, so an empty `vpc_id` leaves the stack as it was.
  */
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -13,7 +17,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { conditional, Fn, Op, TerraformIterator, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { StackContext } from './stack-context';
-import { countIf, first, isNotEmpty, named, splat } from './terraform-helpers';
+import { countIf, first, isNotEmpty, named, onlyIf, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
 
 export interface VpcAccessProps {
@@ -26,6 +30,8 @@ export interface VpcAccessProps {
 }
 
 const HTTPS = 443;
+/** The ENI policy's name on each role placed in the VPC. */
+export const VPC_ACCESS_POLICY = 'vpc-access';
 
 export class VpcAccess extends Construct {
   /** The ENI policy: the function must not be created in a VPC before it exists. */
@@ -36,6 +42,9 @@ export class VpcAccess extends Construct {
   readonly functionSecurityGroupIdOrEmpty: string;
   /** Whether the function is placed in a VPC. */
   readonly inVpc: IResolvable;
+  private readonly subnetIds: string[];
+  /** The ENI policy document's JSON (in a VPC only), for another function placed the same way. */
+  readonly eniPolicyJson: string;
 
   constructor(scope: Construct, id: string, props: VpcAccessProps) {
     super(scope, id);
@@ -57,6 +66,9 @@ export class VpcAccess extends Construct {
                   Fn.concat([
                     Token.asList(conditional(Op.eq(provider, 'anthropic'), ['secretsmanager'], [])),
                     Token.asList(conditional(Op.eq(provider, 'bedrock'), ['bedrock-runtime'], [])),
+                    // POST /jobs sends to the queue; the worker puts job events on the default bus.
+                    Token.asList(conditional(vars.bool('async_jobs_enabled'), ['sqs'], [])),
+                    Token.asList(conditional(Op.and(vars.bool('async_jobs_enabled'), vars.bool('job_events_enabled')), ['events'], [])),
                     ['logs', 'sts'],
                   ]),
                 ),
@@ -88,7 +100,7 @@ export class VpcAccess extends Construct {
             {
               condition: Op.or(Op.or(Op.not(props.stateNeeded), dynamodbReachable), natEgress),
               errorMessage:
-                'The state table (sessions_enabled, caller_daily_token_budget or daily_cost_budget_usd) must be reachable from the VPC: set vpc_route_table_ids to the route tables of vpc_subnet_ids (a DynamoDB gateway endpoint is created on them), or vpc_dynamodb_prefix_list_id when they already have one, or, with llm_provider "anthropic", route through NAT with nat_egress_enabled = true.',
+                'The state table (sessions_enabled, caller_daily_token_budget, daily_cost_budget_usd or async_jobs_enabled) must be reachable from the VPC: set vpc_route_table_ids to the route tables of vpc_subnet_ids (a DynamoDB gateway endpoint is created on them), or vpc_dynamodb_prefix_list_id when they already have one, or, with llm_provider "anthropic", route through NAT with nat_egress_enabled = true.',
             },
           ],
         },
@@ -202,18 +214,27 @@ export class VpcAccess extends Construct {
       'agent',
     );
 
+    this.eniPolicyJson = Token.asString(Fn.one(splat(eniPolicyDocument(this, vars, context, inVpc), 'json')));
     this.policy = named(
-      new IamRolePolicy(this, 'eni-policy', {
-        count: countIf(inVpc),
-        role: props.roleName,
-        name: 'vpc-access',
-        policy: Token.asString(Fn.one(splat(eniPolicyDocument(this, vars, context, inVpc), 'json'))),
-      }),
+      new IamRolePolicy(this, 'eni-policy', { count: countIf(inVpc), role: props.roleName, name: VPC_ACCESS_POLICY, policy: this.eniPolicyJson }),
       'vpc_access',
     );
     this.functionSecurityGroupId = functionSgId;
+    this.subnetIds = vars.list('vpc_subnet_ids');
     this.functionSecurityGroupIdOrEmpty = Fn.join('', splat(functionSg, 'id'));
     this.inVpc = inVpc;
+  }
+
+  /**
+   * Places `fn` in the VPC when `vpc_id` is set: the configured subnets and the
+   * function security group. A dynamic block, so an empty `vpc_id` plans no
+   * `vpc_config` at all.
+   */
+  place(fn: LambdaFunction): void {
+    fn.addOverride('dynamic.vpc_config', {
+      for_each: onlyIf(this.inVpc),
+      content: { subnet_ids: this.subnetIds, security_group_ids: [this.functionSecurityGroupId] },
+    });
   }
 }
 

@@ -487,6 +487,23 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
       find(p, 'aws_scheduler_schedule.jobs["nightly"]').values.target[0].role_arn = 'arn:aws:iam::123456789012:role/ops-scheduler';
     },
   ],
+  [
+    'AGENT-JOBS-006',
+    'the agent in a VPC and its worker outside it',
+    (p) => {
+      find(p, 'aws_lambda_function.agent').values.vpc_config = [{ subnet_ids: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] }];
+    },
+  ],
+  [
+    'AGENT-JOBS-006',
+    'the worker in other subnets than the agent',
+    (p) => {
+      find(p, 'aws_lambda_function.agent').values.vpc_config = [{ subnet_ids: ['subnet-0aaaaaaaaaaaaaaaa'], security_group_ids: ['sg-0aaaaaaaaaaaaaaaa'] }];
+      find(p, 'aws_lambda_function.jobs_worker[0]').values.vpc_config = [
+        { subnet_ids: ['subnet-0cccccccccccccccc'], security_group_ids: ['sg-0aaaaaaaaaaaaaaaa'] },
+      ];
+    },
+  ],
 ];
 
 describe('policy rules', () => {

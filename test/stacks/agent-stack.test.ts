@@ -225,6 +225,17 @@ describe('AgentStack', () => {
     expect(json.resource.aws_lambda_function.agent.depends_on).toContain('aws_iam_role_policy.vpc_access');
   });
 
+  test('the jobs worker is placed by the same vpc_config block as the agent, and waits for its own ENI permissions', () => {
+    const worker = json.resource.aws_lambda_function.jobs_worker;
+    expect(worker.dynamic).toEqual(json.resource.aws_lambda_function.agent.dynamic);
+    expect(worker.depends_on).toContain('aws_iam_role_policy.jobs_worker_vpc_access');
+    expect(json.resource.aws_iam_role_policy.jobs_worker_vpc_access).toMatchObject({
+      count: '${(local.jobs_enabled && (length(var.vpc_id) >= 1)) ? 1 : 0}',
+      name: 'vpc-access',
+      policy: json.resource.aws_iam_role_policy.vpc_access.policy,
+    });
+  });
+
   test('the default backend is local state at a relative path', () => {
     expect(json.terraform.backend).toEqual({ local: { path: '../../../terraform.agent.tfstate' } });
   });

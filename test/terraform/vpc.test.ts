@@ -11,6 +11,7 @@ import { plannedResources, planEach, planned, rejected as rejectedRun, statement
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const VPC = ['vpc_id = "vpc-0123456789abcdef0"', 'vpc_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]'];
 const tfvars = (...lines: string[]) => lines.join('\n');
+const JOBS = ['async_jobs_enabled = true', 'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", request = "{\\"input\\":\\"Report.\\"}" } }'];
 
 describe('VPC placement', () => {
   const plans: Record<string, PlanJson> = {};
@@ -28,6 +29,17 @@ describe('VPC placement', () => {
         'vpc_endpoint_ids = { logs = "vpce-0123456789abcdef0" }',
         'vpc_endpoint_security_group_ids = ["sg-0fedcba9876543210"]',
       ),
+      jobs: tfvars(...VPC, 'llm_provider = "bedrock"', ...JOBS, 'job_events_enabled = true', 'vpc_route_table_ids = ["rtb-0123456789abcdef0"]'),
+      jobsExistingSqs: tfvars(
+        ...VPC,
+        `anthropic_api_key_secret_arn = "${SECRET_ARN}"`,
+        'nat_egress_enabled = true',
+        ...JOBS,
+        'vpc_endpoint_ids = { sqs = "vpce-0123456789abcdef1" }',
+        'vpc_endpoint_security_group_ids = ["sg-0fedcba9876543210"]',
+      ),
+      // Refused by a precondition, so planned as the stack: the worker keeps its jobs in the state table.
+      jobsWithoutDynamoDB: tfvars(...VPC, 'llm_provider = "bedrock"', ...JOBS),
     };
     const invalid = {
       streamingInVpc: tfvars(...VPC, 'llm_provider = "bedrock"', 'invoke_mode = "RESPONSE_STREAM"'),
@@ -35,12 +47,16 @@ describe('VPC placement', () => {
       vpcWithoutSubnets: tfvars('vpc_id = "vpc-0123456789abcdef0"', 'llm_provider = "bedrock"'),
     };
     const [good, bad] = await Promise.all([planEach('vpc', valid), planEach('vpc', invalid, 'variables')]);
-    for (const [name, outcome] of Object.entries(good)) plans[name] = planned(outcome, name);
+    const { jobsWithoutDynamoDB, ...plannable } = good;
+    rejected.jobsWithoutDynamoDB = rejectedRun(jobsWithoutDynamoDB, 'jobsWithoutDynamoDB');
+    for (const [name, outcome] of Object.entries(plannable)) plans[name] = planned(outcome, name);
     for (const [name, outcome] of Object.entries(bad)) rejected[name] = rejectedRun(outcome, name);
   }, 300_000);
 
+  /** The services of the interface endpoints (gateway endpoints are asserted on their own). */
   const endpoints = (plan: PlanJson) =>
     plannedResources(plan, 'aws_vpc_endpoint')
+      .filter((e) => e.values.vpc_endpoint_type === 'Interface')
       .map((e) => String(e.values.service_name).split('.').pop())
       .sort();
 
@@ -173,9 +189,57 @@ describe('VPC placement', () => {
     expect(plannedResources(plans.noVpc, 'aws_iam_role_policy').map((p) => p.values.name)).not.toContain('vpc-access');
   });
 
-  test.each([['noVpc'], ['anthropic'], ['bedrock'], ['bedrockNoEndpoints'], ['existingEndpoints']])('the policy rules of `npm run check` pass (%s)', (name) => {
-    expect(evaluatePlan(plans[name])).toEqual({ violations: [], unevaluated: [] });
+  describe('with jobs', () => {
+    const worker = (plan: PlanJson) => plannedResources(plan, 'aws_lambda_function').find((f) => f.address === 'aws_lambda_function.jobs_worker[0]')!;
+    const eniPolicies = (plan: PlanJson) => plannedResources(plan, 'aws_iam_role_policy').filter((p) => p.values.name === 'vpc-access');
+
+    test('the queue and the default event bus get interface endpoints: sqs for POST /jobs, events for job events', () => {
+      expect(endpoints(plans.jobs)).toEqual(['bedrock-runtime', 'events', 'logs', 'sqs', 'sts']);
+    });
+
+    test('an existing sqs endpoint is used instead of created, and without job events there is no events endpoint', () => {
+      expect(endpoints(plans.jobsExistingSqs)).toEqual(['logs', 'secretsmanager', 'sts']);
+    });
+
+    test('the worker runs in the same subnets, with the security group created for the agent (known after apply)', () => {
+      expect(worker(plans.jobs).values.vpc_config).toEqual([expect.objectContaining({ subnet_ids: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'] })]);
+      const change = plans.jobs.resource_changes!.find((c) => c.address === 'aws_lambda_function.jobs_worker[0]')!;
+      expect((change.change.after_unknown!.vpc_config as Array<Record<string, unknown>>)[0].security_group_ids).toBe(true);
+      expect(plannedResources(plans.jobs, 'aws_security_group').map((g) => g.address)).toEqual([
+        'aws_security_group.endpoints[0]',
+        'aws_security_group.function[0]',
+      ]);
+    });
+
+    test('the worker role gets the same ENI policy as the agent role, and no other role gets one', () => {
+      const policies = eniPolicies(plans.jobs);
+      expect(policies.map((p) => p.values.role).sort()).toEqual(['claude-agent-jobs-role', 'claude-agent-role']);
+      expect(statements(policies[0].values.policy)).toEqual(statements(policies[1].values.policy));
+    });
+
+    test('the state table the jobs live in is reached through a DynamoDB gateway endpoint', () => {
+      const gateways = plannedResources(plans.jobs, 'aws_vpc_endpoint').filter((e) => e.values.vpc_endpoint_type === 'Gateway');
+      expect(gateways.map((e) => e.values.service_name)).toEqual(['com.amazonaws.us-east-1.dynamodb']);
+      expect(gateways[0].values.route_table_ids).toEqual(['rtb-0123456789abcdef0']);
+    });
+
+    test('jobs in a VPC with no way to DynamoDB are refused, naming async_jobs_enabled and the fixes', () => {
+      expect(rejected.jobsWithoutDynamoDB.status).toBe(1);
+      expect(rejected.jobsWithoutDynamoDB.stderr).toMatch(/async_jobs_enabled\) must be reachable from the VPC: set vpc_route_table_ids/);
+    });
+
+    test('off, in a VPC: no worker, no sqs or events endpoint, one ENI policy', () => {
+      expect(plannedResources(plans.bedrock, 'aws_lambda_function').map((f) => f.address)).toEqual(['aws_lambda_function.agent']);
+      expect(eniPolicies(plans.bedrock).map((p) => p.values.role)).toEqual(['claude-agent-role']);
+    });
   });
+
+  test.each([['noVpc'], ['anthropic'], ['bedrock'], ['bedrockNoEndpoints'], ['existingEndpoints'], ['jobs'], ['jobsExistingSqs']])(
+    'the policy rules of `npm run check` pass (%s)',
+    (name) => {
+      expect(evaluatePlan(plans[name])).toEqual({ violations: [], unevaluated: [] });
+    },
+  );
 
   test('streaming in a VPC is refused at plan, saying why', () => {
     expect(rejected.streamingInVpc.status).toBe(1);
