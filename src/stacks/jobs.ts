@@ -345,7 +345,8 @@ export class Jobs extends Construct {
     named(
       new SchedulerSchedule(this, 'schedule', {
         forEach: each,
-        name: Token.asString('${substr(format("%s-%s", var.function_name, each.key), 0, 64)}'),
+        // At most 64 characters: the schedules variable's validation says so at plan.
+        name: Token.asString('${format("%s-%s", var.function_name, each.key)}'),
         description: 'Claude agent schedule ${each.key}: enqueues a job as the caller schedule:${each.key}.',
         scheduleExpression: Token.asString(each.getString('schedule_expression')),
         scheduleExpressionTimezone: Token.asString(each.getString('timezone')),

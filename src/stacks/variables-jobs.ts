@@ -37,9 +37,20 @@ export const JOB_VARIABLES: readonly VariableSpec[] = [
         errorMessage: 'schedules: each schedule_expression must be "rate(...)", "cron(...)" or "at(...)", e.g. "rate(1 day)" or "cron(0 7 * * ? *)".',
       },
       {
-        condition: '${alltrue([for s in values(var.schedules) : can(tostring(jsondecode(s.request).input))])}',
+        condition: '${alltrue([for name in keys(var.schedules) : length(format("%s-%s", var.function_name, name)) <= 64])}',
         errorMessage:
-          'schedules: each request must be the POST /agent body as JSON with an "input" string, e.g. jsonencode({ input = "Write the daily report." }).',
+          'schedules: "<function_name>-<name>" names the EventBridge schedule, which allows 64 characters: shorten the schedule names (or function_name).',
+      },
+      {
+        condition: '${alltrue([for s in values(var.schedules) : can(regex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", s.timezone))])}',
+        errorMessage: 'schedules: each timezone must be an IANA time zone name such as "UTC", "Europe/Paris" or "America/Argentina/Buenos_Aires".',
+      },
+      {
+        // Terraform's == converts no types: a number or an object is not equal to its tostring().
+        condition:
+          '${alltrue([for s in values(var.schedules) : try(jsondecode(s.request).input == tostring(jsondecode(s.request).input) && length(jsondecode(s.request).input) > 0, false)])}',
+        errorMessage:
+          'schedules: each request must be the POST /agent body as JSON with an "input" string that is not empty, e.g. jsonencode({ input = "Write the daily report." }).',
       },
       {
         condition: '${length(var.schedules) == 0 || var.async_jobs_enabled}',

@@ -226,15 +226,29 @@ describe('jobs', () => {
     expect(sqs.bodies(QUEUE)).toHaveLength(2);
   });
 
-  test('a queued job that is cancelled never runs', async () => {
+  test('a queued job that is cancelled never runs; its delivery logs it and announces it once', async () => {
+    await ctx.useEnv({ JOB_EVENTS_ENABLED: 'true' });
     const id = await submitted();
+    const [message] = sqs.bodies(QUEUE);
     const cancelled = await ctx.invoke(jobRoute('DELETE', id));
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json).toMatchObject({ job_id: id, status: 'cancelled', started_at: null, finished_at: expect.any(String) });
     const delivery = await esm.deliver(worker());
     expect(delivery?.returned).toBe(false);
     expect(ctx.api.requests).toHaveLength(0);
-    expect((await view(id)).json.status).toBe('cancelled');
+    expect((await view(id)).json).toEqual(cancelled.json);
+    const [line] = jobLines();
+    expect(line).toMatchObject({ job_id: id, status: 'cancelled', attempt: 0, iterations: 0, cost_usd: 0, unrun: 'cancelled while queued' });
+    expect(line.queue_delay_ms).toBeUndefined();
+    expect(metricValue(line, 'JobsCancelled', ['FunctionName'])).toBe(1);
+    expect(events.events.map((e) => e.detail)).toEqual([
+      expect.objectContaining({ job_id: id, status: 'cancelled', attempts: 0, usage: null, cost_usd: 0, finished_at: cancelled.json.finished_at }),
+    ]);
+
+    await esm.send(message); // delivered again: nothing more is logged or announced
+    expect((await esm.deliver(worker()))?.returned).toBe(false);
+    expect(jobLines()).toHaveLength(1);
+    expect(events.events).toHaveLength(1);
     expect(ctx.fn.jsonLines().find((l) => l.message === 'job delivery skipped')).toMatchObject({ job_id: id, why: 'the job is already cancelled' });
   });
 
@@ -332,6 +346,85 @@ describe('jobs', () => {
     } finally {
       await once.close();
     }
+  });
+
+  test('a running job asked to cancel whose attempt then dies is not run again: it reads as cancelled, and the next delivery settles it', async () => {
+    await ctx.useEnv({ JOB_EVENTS_ENABLED: 'true' });
+    ctx.api.enqueue({ kind: 'hang' }, text('never asked'));
+    const id = await submitted();
+    const attempt = esm.deliver(worker(), { remainingMs: WORKER_TIMEOUT_MS });
+    await modelCallOf(attempt);
+    expect((await ctx.invoke(jobRoute('DELETE', id))).json).toMatchObject({ status: 'running', cancel_requested: true });
+    ctx.fn.kill('jobs');
+    expect((await attempt)?.outcome.kind).toBe('crash');
+    await endLease(id);
+    const read = (await view(id)).json;
+    expect(read).toMatchObject({ status: 'cancelled', attempts: 1, finished_at: expect.any(String) });
+    expect(read.cancel_requested).toBeUndefined();
+
+    await sleep(1_100); // the visibility timeout
+    expect((await esm.deliver(worker()))?.returned).toBe(false);
+    expect(ctx.api.requests).toHaveLength(1);
+    expect((await view(id)).json).toMatchObject({ status: 'cancelled', attempts: 1 });
+    expect(jobLines()).toEqual([
+      expect.objectContaining({
+        job_id: id,
+        status: 'cancelled',
+        attempt: 1,
+        cost_usd: null,
+        unrun: 'its attempt ended without finishing after the cancel was asked',
+      }),
+    ]);
+    expect(events.events.map((e) => e.detail)).toEqual([expect.objectContaining({ job_id: id, status: 'cancelled', attempts: 1, cost_usd: null })]);
+  });
+
+  test('job_max_iterations gives a job more model calls than max_iterations gives POST /agent', async () => {
+    await ctx.useEnv({ MAX_ITERATIONS: '1', JOB_MAX_ITERATIONS: '3' });
+    const toolTurn = (n: number): Reply => ({
+      kind: 'message',
+      content: [{ type: 'tool_use', id: `toolu_${n}`, name: 'calculator', input: { expression: `${n}+${n}` } }],
+      stop_reason: 'tool_use',
+    });
+    ctx.api.enqueue(toolTurn(1), toolTurn(2), text('Two sums done.'), toolTurn(3));
+    const id = await submitted();
+    await esm.deliver(worker());
+    expect((await view(id)).json.result).toMatchObject({ output: 'Two sums done.', iterations: 3, stop_reason: 'end_turn' });
+    const direct = await ctx.invoke(asCaller(agentEvent({ input: 'Summarise the report.' }), ALICE));
+    expect(direct.json).toMatchObject({ iterations: 1, stop_reason: 'max_iterations' });
+    expect(ctx.api.requests).toHaveLength(4);
+  });
+
+  test('a job with a session_id continues that session, as POST /agent would', async () => {
+    await ctx.useEnv({ SESSIONS_ENABLED: 'true' });
+    const session = 'report-thread-1';
+    ctx.api.enqueue(text('Noted: the figure is 42.'), text('You told me 42.'));
+    const id = await submitted({ input: 'Remember the figure 42.', session_id: session });
+    await esm.deliver(worker());
+    expect((await view(id)).json.result).toMatchObject({ session_id: session, session_updated: true, output: 'Noted: the figure is 42.' });
+    const next = await ctx.invoke(asCaller(agentEvent({ input: 'Which figure?', session_id: session }), ALICE));
+    expect(next.json.output).toBe('You told me 42.');
+    expect(ctx.api.requests[1].body.messages).toEqual([
+      { role: 'user', content: 'Remember the figure 42.' },
+      { role: 'assistant', content: 'Noted: the figure is 42.' },
+      { role: 'user', content: 'Which figure?' },
+    ]);
+  });
+
+  test('after job_retention_hours a job is gone (404), and its Idempotency-Key makes a new job', async () => {
+    const key = { 'idempotency-key': 'monthly-close-2026-11' };
+    const first = await ctx.invoke(submit({ input: 'Close the month.' }, ALICE, key));
+    const id = first.json.job_id as string;
+    const item = await ctx.dynamodb.item(`CALLER#iam:${ALICE}`, `JOB#${id}`);
+    expect(Number(item?.expires_at?.N)).toBeGreaterThan(Date.now() / 1000 + 167 * 3600); // 168 h by default
+    // What DynamoDB's TTL may not have deleted yet is gone all the same.
+    await ctx.dynamodb.put({ ...item!, expires_at: { N: String(Math.floor(Date.now() / 1000) - 1) } });
+    expect((await view(id)).statusCode).toBe(404);
+    expect((await ctx.invoke(jobRoute('DELETE', id))).statusCode).toBe(404);
+    const again = await ctx.invoke(submit({ input: 'Close the month.' }, ALICE, key));
+    expect(again.statusCode).toBe(202);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect((await view(again.json.job_id)).json).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(sqs.bodies(QUEUE)).toHaveLength(2);
   });
 
   test("another caller's job is a 404 for GET and DELETE, exactly as a job that does not exist", async () => {

@@ -28,6 +28,7 @@ describe('jobs', () => {
   let schedulesWithoutJobs: TfRun;
   let oneConcurrency: TfRun;
   let badSchedule: TfRun;
+  let subtlyBadSchedule: TfRun;
 
   beforeAll(async () => {
     const plans = await planEach('jobs', {
@@ -52,6 +53,8 @@ describe('jobs', () => {
         schedulesWithoutJobs: SCHEDULES,
         oneConcurrency: 'async_jobs_enabled = true\njob_concurrency = 1',
         badSchedule: 'async_jobs_enabled = true\nschedules = { "bad name" = { schedule_expression = "every day", request = "hello" } }',
+        subtlyBadSchedule:
+          'async_jobs_enabled = true\nschedules = { "nightly-report-for-the-finance-team-in-every-region-of-europe" = { schedule_expression = "rate(1 day)", timezone = "+02:00", request = "{\\"input\\":42}" } }',
       },
       'variables',
     );
@@ -61,10 +64,25 @@ describe('jobs', () => {
     schedulesWithoutJobs = rejected(invalid.schedulesWithoutJobs, 'schedulesWithoutJobs');
     oneConcurrency = rejected(invalid.oneConcurrency, 'oneConcurrency');
     badSchedule = rejected(invalid.badSchedule, 'badSchedule');
+    subtlyBadSchedule = rejected(invalid.subtlyBadSchedule, 'subtlyBadSchedule');
   }, 300_000);
 
   test('off (the default): no queue, worker, mapping, schedule or SQS permission, and nothing of jobs in the environment', () => {
     for (const type of JOB_TYPES) expect(plannedResources(off, type)).toEqual([]);
+    // Exactly the default deployment from before jobs: the function, its role, policies, log group and URL, and the dashboard.
+    expect(plannedResources(off).map((r) => r.address)).toEqual([
+      'aws_cloudwatch_dashboard.agent[0]',
+      'aws_cloudwatch_log_group.agent',
+      'aws_cloudwatch_query_definition.cost_by_caller_per_day[0]',
+      'aws_cloudwatch_query_definition.errors_by_type[0]',
+      'aws_cloudwatch_query_definition.slowest_requests[0]',
+      'aws_cloudwatch_query_definition.tool_usage[0]',
+      'aws_iam_role.agent',
+      'aws_iam_role_policy.anthropic_api_key[0]',
+      'aws_iam_role_policy.logs',
+      'aws_lambda_function.agent',
+      'aws_lambda_function_url.agent',
+    ]);
     expect(plannedResources(off, 'aws_lambda_function').map((f) => f.name)).toEqual(['agent']);
     expect(plannedResources(off, 'aws_iam_role_policy').map((p) => p.name)).not.toContain('jobs_send');
     const env = (byName(off, 'aws_lambda_function', 'agent')?.environment as Array<{ variables: Record<string, string> }>)[0].variables;
@@ -215,5 +233,13 @@ describe('jobs', () => {
     expect(text(badSchedule)).toContain('each name must be 1 to 64 letters');
     expect(text(badSchedule)).toContain('each schedule_expression must be');
     expect(text(badSchedule)).toContain('with an "input" string');
+  });
+
+  test('a schedule name too long with function_name, a time zone that is an offset and a number as input are refused at plan', () => {
+    const text = subtlyBadSchedule.stderr.replace(/[\s│]+/g, ' ');
+    expect(text).toContain('"<function_name>-<name>" names the EventBridge schedule, which allows 64 characters');
+    expect(text).toContain('each timezone must be an IANA time zone name');
+    expect(text).toContain('with an "input" string that is not empty');
+    expect(text).not.toContain('each name must be 1 to 64 letters');
   });
 });

@@ -30,10 +30,12 @@ export interface JobLog {
   readonly tool_errors: number;
   readonly usage?: Usage;
   readonly cost_usd: number | null;
-  /** From submission to this attempt's start. @unit ms */
-  readonly queue_delay_ms: number;
+  /** From submission to this attempt's start; absent for a job that ended without an attempt. @unit ms */
+  readonly queue_delay_ms?: number;
   readonly duration_ms: number;
   readonly stop_reason?: string;
+  /** Why a job ended with no attempt of its own (cancelled while queued, or its attempt died after the cancel). */
+  readonly unrun?: string;
   /** The outcome could not be stored: another attempt holds the job now. */
   readonly superseded?: boolean;
   readonly input?: string;

@@ -9,7 +9,9 @@
  * A running attempt holds a lease until its worker's deadline. A delivery
  * that finds an expired lease retries the job (its attempt died: a timeout,
  * a crash); once the last allowed attempt's lease has expired the job reads
- * as failed (`attempts_exhausted`), so no job stays running forever.
+ * as failed (`attempts_exhausted`), so no job stays running forever. A job
+ * whose attempt died after a cancel was asked is not run again: it reads as
+ * cancelled, and the next delivery settles it so (`settle`).
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -76,6 +78,7 @@ const A = {
   finalAttempt: 'final_attempt',
   cancelRequested: 'cancel_requested',
   outcome: 'outcome_gz',
+  settled: 'settled',
 } as const;
 
 const keyOf = (callerId: string, jobId: string): Key => ({ pk: callerPartition(callerId), sk: jobSort(jobId) });
@@ -203,8 +206,9 @@ export class Jobs {
 
   /**
    * Starts an attempt: a queued job, or a running one whose last attempt's
-   * lease has expired (that attempt died). Returns undefined when the job
-   * must not run now: missing, finished, cancelled, or held by a live attempt.
+   * lease has expired (that attempt died) and that nobody asked to cancel.
+   * Returns undefined when the job must not run now: missing, finished,
+   * cancelled or asked to be, or held by a live attempt.
    */
   async start(
     callerId: string,
@@ -218,7 +222,7 @@ export class Jobs {
         keyOf(callerId, jobId),
         {
           expression: `SET #status = :running, ${A.startedAt} = if_not_exists(${A.startedAt}, :at), ${A.attempts} = ${A.attempts} + :one, ${A.leaseOwner} = :owner, ${A.leaseUntil} = :until, ${A.finalAttempt} = :final`,
-          condition: `#ttl >= :nowSec AND (#status = :queued OR (#status = :running AND ${A.leaseUntil} < :at))`,
+          condition: `#ttl >= :nowSec AND (#status = :queued OR (#status = :running AND ${A.leaseUntil} < :at AND attribute_not_exists(${A.cancelRequested})))`,
           names: { '#status': A.status, '#ttl': TTL_ATTRIBUTE },
           values: {
             ':running': str('running'),
@@ -237,6 +241,43 @@ export class Jobs {
       const request = readBin(item, A.request);
       if (!request) throw new Error(`job ${jobId} has no stored request`);
       return { body: gunzipSync(request), attempt: readNum(item, A.attempts) ?? 1, createdAtMs: readNum(item, A.createdAt) ?? now };
+    } catch (error) {
+      if (error instanceof ConditionFailed) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Ends, once, a job that ended with no attempt left to say so: a running job
+   * whose attempt died after a cancel was asked becomes cancelled, and a job
+   * cancelled while queued is marked as reported. Returns the ended job when
+   * this call settled it, for the worker to log and announce; undefined when
+   * there is nothing to settle (or another delivery settled it first).
+   */
+  async settle(callerId: string, jobId: string, signal?: AbortSignal): Promise<{ view: JobView; createdAtMs: number } | undefined> {
+    const now = this.now();
+    try {
+      const item = await this.store.update(
+        keyOf(callerId, jobId),
+        {
+          expression: `SET #status = :cancelled, ${A.finishedAt} = if_not_exists(${A.finishedAt}, :at), ${A.settled} = :yes REMOVE ${A.request}, ${A.leaseOwner}, ${A.leaseUntil}`,
+          condition:
+            `#ttl >= :nowSec AND attribute_not_exists(${A.settled}) AND (` +
+            `(#status = :running AND ${A.leaseUntil} < :at AND ${A.cancelRequested} = :yes) OR (#status = :cancelled AND attribute_not_exists(${A.startedAt})))`,
+          names: { '#status': A.status, '#ttl': TTL_ATTRIBUTE },
+          values: {
+            ':cancelled': str('cancelled'),
+            ':running': str('running'),
+            ':at': num(now),
+            ':nowSec': num(epochSeconds(now)),
+            ':yes': bool(true),
+          },
+          returnNew: true,
+        },
+        signal,
+      );
+      if (!item) throw new Error(`job ${jobId}: the settled item was not returned`);
+      return { view: viewOf(jobId, item, now), createdAtMs: readNum(item, A.createdAt) ?? now };
     } catch (error) {
       if (error instanceof ConditionFailed) return undefined;
       throw error;
@@ -297,8 +338,12 @@ function viewOf(jobId: string, item: Item, now: number): JobView {
   const attempts = readNum(item, A.attempts) ?? 0;
   const leaseExpired = (readNum(item, A.leaseUntil) ?? Infinity) < now;
   let outcome: Partial<JobView> = {};
+  let finishedAt = readNum(item, A.finishedAt);
   if (status === 'running' && leaseExpired) {
-    if (readBool(item, A.finalAttempt)) {
+    if (readBool(item, A.cancelRequested)) {
+      status = 'cancelled'; // its attempt died after the cancel; it is not run again
+      finishedAt = readNum(item, A.leaseUntil);
+    } else if (readBool(item, A.finalAttempt)) {
       status = 'failed';
       outcome = {
         error: {
@@ -322,7 +367,7 @@ function viewOf(jobId: string, item: Item, now: number): JobView {
     status,
     created_at: iso(readNum(item, A.createdAt)) ?? new Date(now).toISOString(),
     started_at: iso(readNum(item, A.startedAt)),
-    finished_at: iso(readNum(item, A.finishedAt)),
+    finished_at: iso(finishedAt),
     attempts,
     ...(status === 'running' && readBool(item, A.cancelRequested) ? { cancel_requested: true as const } : {}),
     ...outcome,

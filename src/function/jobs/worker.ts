@@ -27,7 +27,7 @@ import { putJobFinished } from './completion-event';
 import { scheduledJobId } from './ids';
 import { logJob, type JobLog } from './job-log';
 import { decodeJobMessage, scheduleCaller } from './messages';
-import { isTerminal, type JobOutcome } from './store';
+import { isTerminal, type JobOutcome, type JobView } from './store';
 
 /** An SQS record as Lambda's event source mapping delivers it (the fields the worker reads). */
 export interface SqsRecord {
@@ -88,6 +88,11 @@ async function handleRecord(record: SqsRecord, context: LambdaContext): Promise<
     const final = receiveCount >= jobs.config.maxReceiveCount;
     const started = await deadline.abortable((signal) => jobs.store.start(caller, jobId, { owner, leaseUntilMs, final }, signal));
     if (!started) {
+      const settled = await deadline.abortable((signal) => jobs.store.settle(caller, jobId, signal));
+      if (settled) {
+        await endedUnrun(runtime, jobId, caller, owner, receiveCount, settled, startedAt);
+        return true;
+      }
       const done = await notStarted(runtime, caller, jobId, record, deadline);
       if (!done) retried(record, receiveCount, 'another attempt is running the job');
       return done;
@@ -125,6 +130,47 @@ function retried(record: SqsRecord, receiveCount: number, why: string, error?: u
     { message_id: record.messageId, receive_count: receiveCount, why, ...(error ? { error: reportError(error) } : {}) },
     [{ dimensionSets: LINE_DIMENSION_SETS, values: { JobRetries: 1 } }],
   );
+}
+
+/**
+ * A job that ended cancelled with no attempt to report it (cancelled while
+ * queued, or its attempt died after the cancel): logged and announced once,
+ * as a finished attempt is. It spent nothing that was recorded.
+ */
+async function endedUnrun(
+  runtime: Runtime,
+  jobId: string,
+  caller: string,
+  requestId: string,
+  receiveCount: number,
+  settled: { view: JobView; createdAtMs: number },
+  startedAt: number,
+): Promise<void> {
+  const { view, createdAtMs } = settled;
+  const ran = view.started_at !== null;
+  const log: JobRunLog = {
+    model: runtime.provider.model,
+    provider: runtime.provider.name,
+    iterations: 0,
+    tool_calls: 0,
+    tool_errors: 0,
+    // Never started: nothing spent. Died after the cancel: what it spent died with it.
+    cost_usd: ran ? null : 0,
+  };
+  logJob({
+    ...log,
+    job_id: jobId,
+    caller,
+    request_id: requestId,
+    status: view.status,
+    attempt: view.attempts,
+    receive_count: receiveCount,
+    duration_ms: Date.now() - startedAt,
+    unrun: ran ? 'its attempt ended without finishing after the cancel was asked' : 'cancelled while queued',
+  });
+  const source = runtime.jobs!.config.eventSource;
+  const finishedAt = view.finished_at === null ? Date.now() : Date.parse(view.finished_at);
+  if (source) await announce(runtime, source, jobId, caller, { attempt: view.attempts, createdAtMs }, { status: 'cancelled' }, log, finishedAt);
 }
 
 /** A delivery that may not start the job: done with, unless a live attempt holds it. */
