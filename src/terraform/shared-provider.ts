@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { goRuntimeEnv } from './go-runtime';
 
 /** Longest wait for the provider to say where it listens. @unit ms */
 const START_TIMEOUT_MS = 30_000;
@@ -46,7 +47,7 @@ export class SharedProvider {
     const binary = installedProvider(dir);
     if (!configuredBy || !binary) return undefined;
     // stderr ignored: an unread pipe would fill up and stall the provider.
-    const child = spawn(binary, ['-debug'], { env: { ...env, ...QUIET }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(binary, ['-debug'], { env: { ...goRuntimeEnv(env), ...QUIET }, stdio: ['ignore', 'pipe', 'ignore'] });
     const stop = () => child.kill('SIGINT');
     process.once('exit', stop);
     child.once('exit', () => process.removeListener('exit', stop));

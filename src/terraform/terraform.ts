@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { goRuntimeEnv } from './go-runtime';
 import { SharedProvider } from './shared-provider';
 
 /** Version the provider bindings were generated for; the mirror must hold it. */
@@ -166,7 +167,7 @@ export class TerraformWorkdir {
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, [...args], {
         cwd: this.dir,
-        env: { ...this.env, ...extraEnv, TF_CLI_CONFIG_FILE: this.cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+        env: { ...goRuntimeEnv(this.env), ...extraEnv, TF_CLI_CONFIG_FILE: this.cliConfig, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
       });
       let stdout = '';
       let stderr = '';
