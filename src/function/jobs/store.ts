@@ -83,6 +83,9 @@ const A = {
 
 const keyOf = (callerId: string, jobId: string): Key => ({ pk: callerPartition(callerId), sk: jobSort(jobId) });
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+/** The names every status change uses, and its clock: `:at` (ms) for leases and times, `:nowSec` for retention. */
+const STATUS_NAMES = { '#status': A.status, '#ttl': TTL_ATTRIBUTE };
+const clockAt = (now: number): Item => ({ ':at': num(now), ':nowSec': num(epochSeconds(now)) });
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
 
@@ -223,12 +226,11 @@ export class Jobs {
         {
           expression: `SET #status = :running, ${A.startedAt} = if_not_exists(${A.startedAt}, :at), ${A.attempts} = ${A.attempts} + :one, ${A.leaseOwner} = :owner, ${A.leaseUntil} = :until, ${A.finalAttempt} = :final`,
           condition: `#ttl >= :nowSec AND (#status = :queued OR (#status = :running AND ${A.leaseUntil} < :at AND attribute_not_exists(${A.cancelRequested})))`,
-          names: { '#status': A.status, '#ttl': TTL_ATTRIBUTE },
+          names: STATUS_NAMES,
           values: {
+            ...clockAt(now),
             ':running': str('running'),
             ':queued': str('queued'),
-            ':at': num(now),
-            ':nowSec': num(epochSeconds(now)),
             ':one': num(1),
             ':owner': str(attempt.owner),
             ':until': num(attempt.leaseUntilMs),
@@ -264,14 +266,8 @@ export class Jobs {
           condition:
             `#ttl >= :nowSec AND attribute_not_exists(${A.settled}) AND (` +
             `(#status = :running AND ${A.leaseUntil} < :at AND ${A.cancelRequested} = :yes) OR (#status = :cancelled AND attribute_not_exists(${A.startedAt})))`,
-          names: { '#status': A.status, '#ttl': TTL_ATTRIBUTE },
-          values: {
-            ':cancelled': str('cancelled'),
-            ':running': str('running'),
-            ':at': num(now),
-            ':nowSec': num(epochSeconds(now)),
-            ':yes': bool(true),
-          },
+          names: STATUS_NAMES,
+          values: { ...clockAt(now), ':cancelled': str('cancelled'), ':running': str('running'), ':yes': bool(true) },
           returnNew: true,
         },
         signal,
