@@ -117,7 +117,12 @@ describe('npm run dev', () => {
     }
     expect(job).toMatchObject({ status: 'succeeded', result: { output: 'The nightly report is done.' } });
     expect(api.requests).toHaveLength(1);
-    expect(streaming.output()).toMatch(/jobs \| delivered message [0-9a-f-]{36}: response, deleted/);
+    // The job reads as ended as soon as the worker stores it; the delivery (and its line) ends after the worker returns.
+    const delivered = /jobs \| delivered message [0-9a-f-]{36}: response, deleted/;
+    for (const end = Date.now() + 10_000; !delivered.test(streaming.output());) {
+      if (Date.now() > end) throw new Error(`no "delivered … deleted" line 10 s after job ${id} ended:\n${streaming.output().slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 
   test('POST /agent answers JSON in buffered mode', async () => {
