@@ -116,12 +116,15 @@ async function main(argv: string[]): Promise<number> {
     modelAccess: env.modelAccess,
   });
   const server = await startDevServer({ port, invokeMode, timeoutSeconds, authType, target: () => current.fn, page: () => page });
-  process.stdout.write(`dev server listening on ${server.url} (${invokeMode}), serving dist/function.zip sha256 ${current.sha256.slice(0, 12)}\n`);
-  process.stdout.write(`chat page: ${server.url}/ (open it in a browser)\n`);
-  process.stdout.write(`runtime: aws-lambda-ric on ${node.label} ${node.version}, up to ${concurrency} execution environments (--concurrency), 429 beyond\n`);
-  process.stdout.write(`model access: ${env.modelAccess}\n`);
-  if (mock) process.stdout.write('mock model: every answer is CANNED; start without --mock-model for a real model\n');
-  if (env.stateAccess) process.stdout.write(`state: ${env.stateAccess}\n`);
+  // The banner is one write, so whoever reads the first line (a test, a script) has the whole of it.
+  const banner = [
+    `dev server listening on ${server.url} (${invokeMode}), serving dist/function.zip sha256 ${current.sha256.slice(0, 12)}`,
+    `chat page: ${server.url}/ (open it in a browser)`,
+    `runtime: aws-lambda-ric on ${node.label} ${node.version}, up to ${concurrency} execution environments (--concurrency), 429 beyond`,
+    `model access: ${env.modelAccess}`,
+  ];
+  if (mock) banner.push('mock model: every answer is CANNED; start without --mock-model for a real model');
+  if (env.stateAccess) banner.push(`state: ${env.stateAccess}`);
   let mapping: EventSourceMapping | undefined;
   if (env.jobs) {
     mapping = new EventSourceMapping({ endpoint: env.jobs.endpoint, queueUrl: env.jobs.queueUrl, queueArn: env.jobs.queueArn, region: env.region });
@@ -133,9 +136,10 @@ async function main(argv: string[]): Promise<number> {
         ),
       onError: (error) => process.stderr.write(`jobs | polling the local queue failed: ${error instanceof Error ? error.message : String(error)}\n`),
     });
-    process.stdout.write(`jobs: ${env.jobs.describe}\n`);
+    banner.push(`jobs: ${env.jobs.describe}`);
   }
-  if (authType === 'AWS_IAM') process.stdout.write('auth: AWS_IAM; locally every request counts as signed by the local account (signatures are not checked)\n');
+  if (authType === 'AWS_IAM') banner.push('auth: AWS_IAM; locally every request counts as signed by the local account (signatures are not checked)');
+  process.stdout.write(`${banner.join('\n')}\n`);
 
   const rebuild = async () => {
     try {

@@ -37,10 +37,12 @@ describe('npm run load', () => {
   }, 60_000);
 
   test('on a streaming server, the first byte comes long before the whole answer', async () => {
-    const report = await load(command(['-c', '1', '-n', '2', '--invoke-mode', 'RESPONSE_STREAM']), quiet);
-    expect(report.statusCounts).toEqual({ '200': 2 });
+    const report = await load(command(['-c', '1', '-n', '3', '--invoke-mode', 'RESPONSE_STREAM']), quiet);
+    expect(report.statusCounts).toEqual({ '200': 3 });
     // The mock streams a word every 30 ms over two model calls: the answer's end is hundreds of ms after its start.
-    expect(report.firstByteMs.max).toBeLessThan(report.latencyMs.min);
+    // The median, not the slowest: the first request's first byte also waits for the environment's cold start,
+    // which on a loaded machine took longer than a whole warm answer (886 ms against 803 in one CI run).
+    expect(report.firstByteMs.p50).toBeLessThan(report.latencyMs.min);
   }, 60_000);
 
   describe('per-request credentials, seen by a recording server', () => {
