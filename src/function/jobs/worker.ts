@@ -88,12 +88,14 @@ async function handleRecord(record: SqsRecord, context: LambdaContext): Promise<
     const final = receiveCount >= jobs.config.maxReceiveCount;
     const started = await deadline.abortable((signal) => jobs.store.start(caller, jobId, { owner, leaseUntilMs, final }, signal));
     if (!started) {
-      const settled = await deadline.abortable((signal) => jobs.store.settle(caller, jobId, signal));
+      const view = await deadline.abortable((signal) => jobs.store.read(caller, jobId, signal));
+      // Only a cancelled job can need settling: every other delivery that may not start costs one read, no write.
+      const settled = view?.status === 'cancelled' ? await deadline.abortable((signal) => jobs.store.settle(caller, jobId, signal)) : undefined;
       if (settled) {
         await endedUnrun(runtime, jobId, caller, owner, receiveCount, settled, startedAt);
         return true;
       }
-      const done = await notStarted(runtime, caller, jobId, record, deadline);
+      const done = notStarted(view, caller, jobId, record);
       if (!done) retried(record, receiveCount, 'another attempt is running the job');
       return done;
     }
@@ -173,9 +175,8 @@ async function endedUnrun(
   if (source) await announce(runtime, source, jobId, caller, { attempt: view.attempts, createdAtMs }, { status: 'cancelled' }, log, finishedAt);
 }
 
-/** A delivery that may not start the job: done with, unless a live attempt holds it. */
-async function notStarted(runtime: Runtime, caller: string, jobId: string, record: SqsRecord, deadline: Deadline): Promise<boolean> {
-  const view = await deadline.abortable((signal) => runtime.jobs!.store.read(caller, jobId, signal));
+/** A delivery that may not start the job (`view` as it reads now): done with, unless a live attempt holds it. */
+function notStarted(view: JobView | undefined, caller: string, jobId: string, record: SqsRecord): boolean {
   const why = !view
     ? 'no such job (expired, or never stored)'
     : isTerminal(view.status)
