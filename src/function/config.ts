@@ -4,6 +4,7 @@
  * there; this module only shapes the parsed values for the code that uses them.
  */
 import { priceOf } from './agent/pricing';
+import { TOKEN_ID_CHARS } from './auth/caller-id';
 import { ConfigError } from './errors';
 import { modelsOf, type ModelChoice } from './model-tiers';
 import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from './models';
@@ -235,6 +236,23 @@ function authMode(s: Pick<Settings, (typeof AUTH_SETTINGS)[number]>): AuthMode {
         local: issuer === s.AUTH_JWT_LOCAL_ISSUER,
       }
     : undefined;
+  checkTokenIds(s.AUTH_TOKEN_SHA256);
   if (s.AUTH_TOKEN_SHA256.length > 0 || jwt) return { kind: 'token', digests: s.AUTH_TOKEN_SHA256.map((d) => Buffer.from(d, 'hex')), ...(jwt ? { jwt } : {}) };
   return { kind: 'open' };
+}
+
+/** A token's caller id is its digest's first TOKEN_ID_CHARS hex: two different digests that share them would be one caller. */
+function checkTokenIds(digests: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const digest of digests.map((d) => d.toLowerCase())) {
+    const id = digest.slice(0, TOKEN_ID_CHARS);
+    const other = seen.get(id);
+    if (other !== undefined && other !== digest) {
+      throw new ConfigError(
+        `AUTH_TOKEN_SHA256 has two different digests that start with the same ${TOKEN_ID_CHARS} hex characters (${id}…), so their callers would share sessions and budgets: replace one of the two tokens.`,
+        'AUTH_TOKEN_SHA256',
+      );
+    }
+    seen.set(id, digest);
+  }
 }

@@ -52,6 +52,8 @@ export interface PartialResult {
   readonly tool_calls: readonly ToolCallRecord[];
   readonly usage: Usage;
   readonly cost_usd: number | null;
+  /** Part of `usage` is an estimate: a model call failed before the provider reported what it spent. */
+  readonly usage_estimated?: true;
 }
 
 export interface AgentErrorOptions {

@@ -17,7 +17,7 @@ export interface RequestLog {
   readonly method: string;
   readonly path: string;
   readonly status: number;
-  /** Who asked: `iam:<user ARN>`, `token:<id of the matching digest>` or `anonymous` (see auth/verify-request). */
+  /** Who asked: `iam:<user ARN>`, `token:<id of the matching digest>`, `jwt:<iss>#<sub>` or `anonymous`, exactly (see auth/caller-id) (see auth/verify-request). */
   readonly caller?: string;
   readonly outcome: 'ok' | 'error';
   readonly error_type?: string;
@@ -40,6 +40,8 @@ export interface RequestLog {
   /** Tokens spent, also by a request that failed after some model calls. */
   readonly usage?: Usage;
   readonly cost_usd?: number | null;
+  /** Part of `usage` is an estimate: a model call failed before the provider reported what it spent. */
+  readonly usage_estimated?: boolean;
   readonly duration_ms: number;
   /** Streaming: from the event to the first text sent. @unit ms */
   readonly time_to_first_token_ms?: number;

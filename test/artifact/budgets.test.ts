@@ -6,6 +6,7 @@
 import { emfProblems, metricValue } from '../helpers/emf';
 import { agentEvent, asCaller, type FunctionUrlEventFixture } from '../helpers/events';
 import { stateEnv, withZipRuntime } from '../helpers/zip-runtime';
+import { startFaultProxy } from '../fixtures/servers/fault-proxy';
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const BOB = 'arn:aws:iam::123456789012:user/bob';
@@ -141,5 +142,78 @@ describe('daily_cost_budget_usd', () => {
     expect(response.statusCode).toBe(500);
     const [line] = await ctx.fn.requestLogs();
     expect(line.error_message).toMatch(/DAILY_COST_BUDGET_USD is set, but the model claude-unpriced-model-1 has no list price/);
+  });
+});
+
+describe('every model call is paid for, also one that fails', () => {
+  const LIMITS = { CALLER_DAILY_TOKEN_BUDGET: '100000000', DAILY_COST_BUDGET_USD: '1000' };
+  const ctx = withZipRuntime((services) => stateEnv(services, LIMITS), { state: true });
+  const today = () => utcDay(Date.now());
+  const callerTokens = async () => Number((await ctx.dynamodb.item(`CALLER#iam:${ALICE}`, `USAGE#${today()}`))?.tokens?.N ?? 0);
+  const deploymentMicroUsd = async () => Number((await ctx.dynamodb.item('DEPLOYMENT', `USAGE#${today()}`))?.cost_micro_usd?.N ?? 0);
+
+  test('a stream that fails after message_start is charged the input it reported, and the caller keeps the partial text', async () => {
+    ctx.api.enqueue({ kind: 'stream-error', textBefore: 'ab', errorType: 'overloaded_error', usage: { input_tokens: 90_000 } });
+    const streamed = await ctx.stream(ask());
+    expect(streamed.events.find((e) => e.event === 'error')?.data.error.type).toBe('overloaded');
+    expect(streamed.body).toContain('ab');
+    // 90,000 input tokens reported in message_start, 1 output token
+    expect(await callerTokens()).toBe(90_001);
+    expect(await deploymentMicroUsd()).toBe(270_015); // claude-sonnet-5-5: $3 and $15 per million
+    const [line] = await ctx.fn.requestLogs();
+    expect(line).toMatchObject({ input_tokens: 90_000, output_tokens: 1, cost_usd: 0.270015 });
+    expect(line.usage_estimated).toBeUndefined();
+    expect(metricValue(line, 'CostUSD', ['FunctionName'])).toBe(0.270015);
+  });
+
+  test('a call cut off by the deadline mid-stream is charged what it reported', async () => {
+    ctx.api.enqueue({ ...text('a b c d'), usage: { input_tokens: 50_000, output_tokens: 40 }, tokenDelayMs: 20_000 });
+    const response = await ctx.invoke(ask(), { remainingMs: 3_500 });
+    expect(response.statusCode).toBe(504);
+    expect(response.json.partial.usage).toMatchObject({ input_tokens: 50_000, output_tokens: 1 });
+    expect(await callerTokens()).toBe(50_001);
+  });
+
+  test('a call that failed before the provider reported anything is charged an estimate of its input, and the log says so', async () => {
+    ctx.api.enqueue({ kind: 'hang' });
+    const response = await ctx.invoke(ask(ALICE, 'x'.repeat(3_000)), { remainingMs: 3_500 });
+    expect(response.statusCode).toBe(504);
+    const [line] = await ctx.fn.requestLogs();
+    expect(line.usage_estimated).toBe(true);
+    // The input alone is 3,000 characters: at least 1,000 tokens at three characters a token.
+    expect(line.input_tokens).toBeGreaterThanOrEqual(1_000);
+    expect(await callerTokens()).toBe(line.input_tokens);
+    expect(await deploymentMicroUsd()).toBeGreaterThan(0);
+  });
+
+  test('a call the provider refused with an HTTP status ran nothing and is not charged', async () => {
+    ctx.api.enqueue({ kind: 'error', status: 400, errorType: 'invalid_request_error', message: 'bad' });
+    expect((await ctx.invoke(ask())).statusCode).toBe(502);
+    expect(await callerTokens()).toBe(0);
+    const [line] = await ctx.fn.requestLogs();
+    expect(line.usage_estimated).toBeUndefined();
+  });
+
+  test('a usage write that fails after a successful call keeps the answer, and logs and counts what it could not record', async () => {
+    // Given: every budget write fails, while the check before the call reads the table as usual
+    const proxy = await startFaultProxy(ctx.dynamodb.url);
+    try {
+      proxy.inject({ when: (r) => r.target.endsWith('.UpdateItem') && r.body.includes('ADD tokens'), error: { status: 500, type: 'InternalServerError' } });
+      await ctx.useEnv({ ...LIMITS, AWS_ENDPOINT_URL_DYNAMODB: proxy.url });
+      ctx.api.enqueue(text('the answer'));
+      // When
+      const response = await ctx.invoke(ask());
+      // Then
+      expect(response.statusCode).toBe(200);
+      expect(response.json.output).toBe('the answer');
+      const missed = ctx.fn.jsonLines().find((l) => l.message === 'usage not recorded');
+      expect(missed).toMatchObject({ caller: `iam:${ALICE}`, tokens: TOKENS_PER_CALL, usage_estimated: false });
+      expect(metricValue(missed!, 'UsageNotRecorded', ['FunctionName'])).toBe(1);
+      const [line] = await ctx.fn.requestLogs();
+      expect(line).toMatchObject({ status: 200, input_tokens: 25, output_tokens: 12 });
+      expect(proxy.faulted.length).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
   });
 });

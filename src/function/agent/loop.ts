@@ -20,6 +20,7 @@ import { VALIDATION_BUDGET_MS } from './output-schema/limits';
 import { SUBMIT_TOOL_NAME, submitTool } from './structured-output';
 import { runToolCalls } from './tool-runner';
 import { addUsage, budgetTokens, emptyUsage, type Usage } from './usage';
+import { CallUsage } from './call-usage';
 
 export interface AgentResult {
   request_id: string;
@@ -32,6 +33,8 @@ export interface AgentResult {
   tool_calls: ToolCallRecord[];
   usage: Usage;
   cost_usd: number | null;
+  /** Part of `usage` is an estimate: a model call failed before the provider reported what it spent. */
+  usage_estimated?: true;
   result?: unknown;
   /** The session the request continued (sessions on, the request named one). */
   session_id?: string;
@@ -50,12 +53,13 @@ export type SessionNotUpdated = 'incomplete_answer' | 'session_gone' | 'state_un
 
 /**
  * Metering around each model call (the daily budgets). `beforeModelCall`
- * throws to refuse the call; `afterModelCall` gets that call's tokens and
- * estimated cost (null for an unpriced model).
+ * throws to refuse the call; `afterModelCall` gets what that call spent,
+ * also when it failed (tokens and estimated cost, null for an unpriced
+ * model; `estimated` when the provider never said), and never throws.
  */
 export interface ModelCallMeter {
   beforeModelCall(): Promise<void>;
-  afterModelCall(tokens: number, costUsd: number | null): Promise<void>;
+  afterModelCall(tokens: number, costUsd: number | null, estimated: boolean): Promise<void>;
 }
 
 export interface AgentRun {
@@ -104,7 +108,12 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       await run.checkpoint?.();
       await run.meter?.beforeModelCall();
       state.iterations += 1;
-      const message = await callModel(provider, deadline, events, {
+      const charge = async (call: Usage, estimated: boolean): Promise<void> => {
+        addUsage(state.usage, call);
+        if (estimated) state.usage_estimated = true;
+        await run.meter?.afterModelCall(budgetTokens(call), estimateCostUsd(request.model, call), estimated);
+      };
+      const message = await callModel(provider, deadline, events, charge, {
         model: request.model,
         max_tokens: Math.max(1, Math.min(request.maxTokens, limits.tokenBudget - spent)),
         system: [{ type: 'text', text: config.systemPrompt, cache_control: { type: 'ephemeral' } }],
@@ -112,12 +121,9 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         ...(outputSchema ? { tool_choice: forceSubmit ? { type: 'tool', name: SUBMIT_TOOL_NAME } : { type: 'any' } } : {}),
         messages,
       });
-      addUsage(state.usage, message.usage);
-      if (run.meter) {
-        const call = emptyUsage();
-        addUsage(call, message.usage);
-        await run.meter.afterModelCall(budgetTokens(call), estimateCostUsd(request.model, call));
-      }
+      const call = emptyUsage();
+      addUsage(call, message.usage);
+      await charge(call, false);
       messages.push({ role: 'assistant', content: message.content });
       const text = message.content
         .filter((b): b is Anthropic.TextBlock => b.type === 'text')
@@ -188,6 +194,7 @@ function partialOf(state: AgentResult): PartialResult {
     tool_calls: state.tool_calls,
     usage: state.usage,
     cost_usd: estimateCostUsd(state.model, state.usage),
+    ...(state.usage_estimated ? { usage_estimated: true as const } : {}),
   };
 }
 
@@ -208,17 +215,28 @@ function toolDefinitions(outputSchema: Record<string, unknown> | undefined): Ant
  * the call made once more; a retryable failure (429, 5xx, a lost connection)
  * is tried again after the wait the provider asks for, but only when that
  * wait and a useful call fit before the deadline, and never once text has
- * reached the caller. Every failure leaves as a ProviderError or DeadlineError.
+ * reached the caller. Every attempt that failed after the provider started
+ * on it is charged (see call-usage). Every failure leaves as a ProviderError
+ * or DeadlineError.
  */
-async function callModel(provider: ModelProvider, deadline: Deadline, events: AgentEvents, body: Anthropic.MessageStreamParams): Promise<Anthropic.Message> {
+async function callModel(
+  provider: ModelProvider,
+  deadline: Deadline,
+  events: AgentEvents,
+  charge: (usage: Usage, estimated: boolean) => Promise<void>,
+  body: Anthropic.MessageStreamParams,
+): Promise<Anthropic.Message> {
   let refreshed = false;
   for (let attempt = 1; ; attempt += 1) {
     let streamed = false;
+    let spent: CallUsage | undefined;
     try {
       // Reading the key (Secrets Manager) counts against the deadline too.
       const client: MessagesClient = await deadline.abortable((signal) => provider.client(signal));
+      const usage = (spent = new CallUsage());
       return await deadline.abortable((signal) => {
         const stream = client.messages.stream(body, { signal, timeout: Math.max(1, deadline.remainingMs()), maxRetries: 0 });
+        stream.on('streamEvent', (event, snapshot) => usage.observe(event, snapshot));
         stream.on('text', (delta) => {
           streamed = true;
           events.onText?.(delta);
@@ -226,6 +244,9 @@ async function callModel(provider: ModelProvider, deadline: Deadline, events: Ag
         return stream.finalMessage();
       });
     } catch (error) {
+      // Only a call that was sent can have cost anything (not a failure to get the key).
+      const failed = spent?.afterFailure(error, body);
+      if (failed) await charge(failed.usage, failed.estimated);
       if (!refreshed && isAuthError(error) && (await deadline.abortable((signal) => provider.refreshCredentials(signal)))) {
         refreshed = true;
         continue;

@@ -9,7 +9,7 @@
  */
 import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import type { JwtConfig } from '../config';
-import { printable } from '../text';
+import { jwtCallerId } from './caller-id';
 import { jwtFailure, unauthorized, type Jose } from './jwt-failures';
 import { discoverJwksUri } from './oidc-discovery';
 
@@ -19,8 +19,6 @@ export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 export const CLOCK_TOLERANCE_SECONDS = 60;
 /** Longest a fetch of the issuer's keys may take. @unit ms */
 const KEYS_TIMEOUT_MS = 5000;
-/** Longest a `sub` is kept in the caller id. @unit characters */
-const MAX_SUBJECT_CHARS = 200;
 
 export interface JwtVerifier {
   /** The caller id `jwt:<iss>#<sub>` of a valid token; RequestError 401 naming what is wrong, or IssuerUnavailableError. */
@@ -56,7 +54,7 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
       }
       checkAudience(payload, config.audiences);
       checkScopes(payload, config.scopes);
-      return `jwt:${config.issuer}#${printable(String(payload.sub), MAX_SUBJECT_CHARS)}`;
+      return jwtCallerId(config.issuer, payload.sub);
     },
   };
 }

@@ -9,7 +9,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthMode, JwtConfig } from '../config';
 import type { DecodedRequest } from '../http/event';
-import { printable } from '../text';
+import { iamCallerId, tokenCallerId } from './caller-id';
 import { unauthorized } from './jwt-failures';
 import type { JwtVerifier } from './jwt-verifier';
 
@@ -19,11 +19,6 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 /** Query parameters that carry tokens in other APIs: refused, since URLs end up in logs and browser history. */
 const QUERY_TOKEN = /(?:^|&)(?:access_token|id_token|token|jwt)=/i;
 
-/** Longest IAM caller kept in the caller id. @unit characters */
-const MAX_IAM_CALLER_CHARS = 256;
-/** Hex characters of a token's digest that name its caller. */
-const TOKEN_ID_CHARS = 12;
-
 /** The caller id of every request when the URL serves callers without authentication. */
 export const ANONYMOUS_CALLER = 'anonymous';
 
@@ -31,15 +26,16 @@ export type AuthenticatedRequest = Pick<DecodedRequest, 'headers' | 'iamAuthoriz
 
 /**
  * Authenticates the request and returns the caller id, stable across
- * requests: `iam:<signed caller ARN>`, `token:<first 12 hex of the matching
- * digest>` (the digest, never the token), `jwt:<iss>#<sub>`, or `anonymous`.
- * Sessions, jobs, budgets and the log line use it.
+ * requests and exact (see caller-id): `iam:<signed caller ARN>`,
+ * `token:<first 12 hex of the matching digest>` (the digest, never the token;
+ * the configuration refuses two digests that share them), `jwt:<iss>#<sub>`,
+ * or `anonymous`. Sessions, jobs, budgets and the log line use it.
  */
 export async function verifyRequest(mode: AuthMode, request: AuthenticatedRequest): Promise<string> {
   // Lambda answers unsigned AWS_IAM calls itself; an event without the IAM authorizer did not come through the URL.
   if (mode.kind === 'iam') {
     if (!request.iamAuthorized) throw unauthorized('This function URL requires AWS_IAM (SigV4-signed) requests.');
-    return `iam:${printable(request.iamCaller ?? 'unknown', MAX_IAM_CALLER_CHARS)}`;
+    return iamCallerId(request.iamCaller);
   }
   if (mode.kind === 'open') return ANONYMOUS_CALLER;
   if (QUERY_TOKEN.test(request.query)) {
@@ -51,7 +47,7 @@ export async function verifyRequest(mode: AuthMode, request: AuthenticatedReques
   if (!match) throw unauthorized('Send `Authorization: Bearer <token>`.');
   const token = match[1];
   const digest = matchingDigest(mode.digests, token);
-  if (digest) return `token:${digest.toString('hex').slice(0, TOKEN_ID_CHARS)}`;
+  if (digest) return tokenCallerId(digest);
   // A static token is anything; a JWT has its shape. With both configured, a token of neither kind is simply not valid.
   if (mode.jwt && (mode.digests.length === 0 || JWT_SHAPE.test(token))) return (await jwtVerifier(mode.jwt)).verify(token);
   throw unauthorized('The bearer token is not valid.');

@@ -67,6 +67,7 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
       tool_errors: spent?.tool_calls.filter((t) => t.is_error).length,
       usage: spent?.usage,
       cost_usd: spent?.cost_usd,
+      ...(spent?.usage_estimated ? { usage_estimated: true } : {}),
       stop_reason: result?.stop_reason,
       session_id: outcome.prepared?.kind === 'agent' ? outcome.prepared.request.sessionId : undefined,
       session_updated: result?.session_updated,

@@ -10,6 +10,10 @@ import { Deadline } from '../agent/deadline';
 import type { AgentEvents } from '../agent/events';
 import { runAgent, type AgentResult, type SessionNotUpdated } from '../agent/loop';
 import { COMPILE_BUDGET_MS, compileOutputSchema } from '../agent/output-schema';
+import { reportError } from '../error-report';
+import { writeLogLine } from '../logging';
+import { LINE_DIMENSION_SETS } from '../metrics/definitions';
+import type { Budgets } from '../state/budgets';
 import type { HeldSession, Sessions } from '../state/sessions';
 import type { Limits } from '../config';
 import type { LambdaContext } from './event';
@@ -60,7 +64,7 @@ export async function runPrepared(
         ? {
             meter: {
               beforeModelCall: () => deadline.abortable((signal) => budgets.check(caller, signal)),
-              afterModelCall: (tokens, costUsd) => deadline.abortable((signal) => budgets.record(caller, tokens, costUsd, signal)),
+              afterModelCall: (tokens, costUsd, estimated) => recordUsage(budgets, caller, requestId, { tokens, costUsd, estimated }, deadline),
             },
           }
         : {}),
@@ -72,6 +76,34 @@ export async function runPrepared(
     return { ...result, session_id: session.id, session_updated: outcome === 'updated', ...(outcome === 'updated' ? {} : { session_not_updated: outcome }) };
   } finally {
     if (held && sessions) await sessions.release(caller, held);
+  }
+}
+
+/** What the usage write may take when the work deadline has passed (it comes out of the response reserve). @unit ms */
+const USAGE_WRITE_MS = 500;
+
+/**
+ * Adds a model call's spend to the daily counters. The call is made and paid
+ * for whatever happens here: a failed write is logged with what it could not
+ * record (the request log line still carries the spend for CostUSD and the
+ * alarms), never turned into an error that would hide the answer.
+ */
+async function recordUsage(
+  budgets: Budgets,
+  caller: string,
+  requestId: string,
+  spent: { tokens: number; costUsd: number | null; estimated: boolean },
+  deadline: Deadline,
+): Promise<void> {
+  try {
+    await budgets.record(caller, spent.tokens, spent.costUsd, AbortSignal.timeout(Math.max(USAGE_WRITE_MS, deadline.remainingMs())));
+  } catch (error) {
+    writeLogLine(
+      'ERROR',
+      'usage not recorded',
+      { request_id: requestId, caller, tokens: spent.tokens, cost_usd: spent.costUsd, usage_estimated: spent.estimated, error: reportError(error) },
+      [{ dimensionSets: LINE_DIMENSION_SETS, values: { UsageNotRecorded: 1 } }],
+    );
   }
 }
 

@@ -30,6 +30,8 @@ export interface JobLog {
   readonly tool_errors: number;
   readonly usage?: Usage;
   readonly cost_usd: number | null;
+  /** Part of `usage` is an estimate: a model call failed before the provider reported what it spent. */
+  readonly usage_estimated?: boolean;
   /** From submission to this attempt's start; absent for a job that ended without an attempt. @unit ms */
   readonly queue_delay_ms?: number;
   readonly duration_ms: number;

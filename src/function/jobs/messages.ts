@@ -16,8 +16,13 @@ const SCHEDULE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** The caller id of a scheduled job. */
 export const scheduleCaller = (name: string): string => `schedule:${name}`;
 
+/**
+ * The message body, in ASCII: a caller id is the caller's exact name, and SQS
+ * refuses some characters JSON would carry as they are (U+FFFE, U+FFFF), so
+ * everything past ASCII travels as a JSON escape, which decodes to the same id.
+ */
 export function encodeJobMessage(jobId: string, caller: string): string {
-  return JSON.stringify({ job_id: jobId, caller });
+  return JSON.stringify({ job_id: jobId, caller }).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The message, or a sentence saying why it is not one of ours (the worker logs it and drops the message). */

@@ -199,6 +199,7 @@ type JobRunLog = Pick<
   | 'tool_errors'
   | 'usage'
   | 'cost_usd'
+  | 'usage_estimated'
   | 'stop_reason'
   | 'error_type'
   | 'error_code'
@@ -253,8 +254,11 @@ async function runJob(
   }
 }
 
-function spentBy(run: AgentResult | PartialResult | undefined): Pick<JobLog, 'iterations' | 'tool_calls' | 'tool_errors' | 'usage' | 'cost_usd'> {
+function spentBy(
+  run: AgentResult | PartialResult | undefined,
+): Pick<JobLog, 'iterations' | 'tool_calls' | 'tool_errors' | 'usage' | 'cost_usd' | 'usage_estimated'> {
   return {
+    ...(run?.usage_estimated ? { usage_estimated: true } : {}),
     iterations: run?.iterations ?? 0,
     tool_calls: run?.tool_calls.length ?? 0,
     tool_errors: run?.tool_calls.filter((t) => t.is_error).length ?? 0,

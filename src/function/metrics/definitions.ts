@@ -71,6 +71,11 @@ export const LINE_METRICS = {
   JobEventFailures: { unit: 'Count', description: 'Jobs worker: an "Agent Job Finished" event EventBridge did not accept.' },
   JobDeliveriesSkipped: { unit: 'Count', description: 'Jobs worker: a delivery of a job that had ended, expired, or that another attempt was running.' },
   JobRetries: { unit: 'Count', description: 'Jobs worker: a message handed back to the queue (the state table failed, or another attempt was running).' },
+  UsageNotRecorded: {
+    unit: 'Count',
+    description:
+      "A model call's spend the daily budgets could not record (the state table failed after the call); its request line still counts it in CostUSD.",
+  },
 } as const satisfies Readonly<Record<string, MetricDefinition>>;
 
 export type RequestMetricName = keyof typeof REQUEST_METRICS;
