@@ -96,8 +96,12 @@ export class AgentError extends Error {
 
 /** The request is wrong: the caller can fix it. */
 export class RequestError extends AgentError {
-  constructor(code: 'invalid_request' | 'payload_too_large' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'conflict', message: string) {
-    super(code, message);
+  constructor(
+    code: 'invalid_request' | 'payload_too_large' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'conflict',
+    message: string,
+    options: Pick<AgentErrorOptions, 'retryAfter'> = {},
+  ) {
+    super(code, message, options);
     this.name = 'RequestError';
   }
 }
@@ -111,9 +115,18 @@ export class InvalidRequestError extends RequestError {
 
 /** The request collides with another one in flight (the same session). */
 export class ConflictError extends RequestError {
-  constructor(message: string) {
-    super('conflict', message);
+  /** @param retryAfterSeconds when the other request should have finished: sent as `retry-after`. */
+  constructor(message: string, retryAfterSeconds?: number) {
+    super('conflict', message, retryAfterSeconds === undefined ? {} : { retryAfter: String(retryAfterSeconds) });
     this.name = 'ConflictError';
+  }
+}
+
+/** The session a request names is held by another request: a reason to retry later (a job waits for it, then retries). */
+export class SessionBusyError extends ConflictError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionBusyError';
   }
 }
 

@@ -14,6 +14,7 @@ import { stateEnv, withZipRuntime, type BufferedResult } from '../helpers/zip-ru
 import { startEventBridge, type EventBridgeServer } from '../fixtures/servers/eventbridge';
 import { localQueueArn, startSqs, type SqsServer } from '../../src/dev/stand-ins/sqs';
 import type { Reply } from '../../src/dev/stand-ins/messages-api';
+import { startFaultProxy } from '../fixtures/servers/fault-proxy';
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const BOB = 'arn:aws:iam::123456789012:user/bob';
@@ -226,6 +227,54 @@ describe('jobs', () => {
     expect(sqs.bodies(QUEUE)).toHaveLength(2);
   });
 
+  test('a replay of an Idempotency-Key while the first request is still sending is a 409 with retry-after, never a job that then vanishes', async () => {
+    // Given: a queue whose sends are slow and then fail
+    const proxy = await startFaultProxy(sqs.url);
+    try {
+      proxy.inject({ when: (r) => r.target === 'AmazonSQS.SendMessage', delayMs: 1_500, error: { status: 500, type: 'InternalError' } });
+      // The SQS client sends to the queue URL's host: both name the proxy.
+      await ctx.useEnv({ AWS_ENDPOINT_URL_SQS: proxy.url, JOBS_QUEUE_URL: queueUrl.replace(sqs.url, proxy.url) });
+      const key = { 'idempotency-key': 'refund-5c2e8b90' };
+      const body = { input: 'Refund order 5c2e.' };
+      // When: the first request is sending, and the client retries with the same key (the other export: its own environment)
+      const first = ctx.invoke(submit(body, ALICE, key));
+      await until('the first request to store its job', async () => (await ctx.dynamodb.items()).some((i) => i.sk?.S?.startsWith('JOB#')));
+      const replay = await ctx.stream(submit(body, ALICE, key));
+      // Then: the replay is told to come back, with no job id; the first fails and leaves nothing behind
+      expect(replay.prelude.statusCode).toBe(409);
+      expect(proxy.faulted).toContain('AmazonSQS.SendMessage');
+      expect(Number(replay.prelude.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(replay.body).error.message).toContain('still submitting its job');
+      expect((await first).statusCode).toBe(503);
+      expect((await ctx.dynamodb.items()).filter((i) => i.sk?.S?.startsWith('JOB#'))).toEqual([]);
+      // And once the queue is back, the same key makes a job that is really queued
+      proxy.heal();
+      const retried = await ctx.invoke(submit(body, ALICE, key));
+      expect(retried.statusCode).toBe(202);
+      expect(sqs.bodies(QUEUE).map((b) => JSON.parse(b).job_id)).toEqual([retried.json.job_id]);
+      expect((await ctx.invoke(submit(body, ALICE, key))).headers['idempotent-replayed']).toBe('true');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a replay after the first request died before sending sends the job itself', async () => {
+    // Given: a job stored by a request that died before its send (its submission window is over)
+    const key = { 'idempotency-key': 'report-77aa01bc' };
+    const body = { input: 'Write the report.' };
+    const first = await ctx.invoke(submit(body, ALICE, key));
+    const stored = (await ctx.dynamodb.items()).find((i) => i.sk?.S === `JOB#${first.json.job_id}`)!;
+    sqs.purge();
+    await ctx.dynamodb.put({ ...stored, submit_until: { N: String(Date.now() - 1) } });
+    // When: the client retries
+    const replay = await ctx.invoke(submit(body, ALICE, key));
+    // Then: the same job, now on the queue
+    expect(replay.statusCode).toBe(202);
+    expect(replay.json.job_id).toBe(first.json.job_id);
+    expect(sqs.bodies(QUEUE).map((b) => JSON.parse(b).job_id)).toEqual([first.json.job_id]);
+    expect((await ctx.dynamodb.item(`CALLER#iam:${ALICE}`, `JOB#${first.json.job_id}`))?.submit_until).toBeUndefined();
+  });
+
   test('a queued job that is cancelled never runs; its delivery logs it and announces it once', async () => {
     await ctx.useEnv({ JOB_EVENTS_ENABLED: 'true' });
     const id = await submitted();
@@ -293,6 +342,10 @@ describe('jobs', () => {
     expect(duplicate?.returned).toBe(false);
     expect(ctx.api.requests).toHaveLength(1);
     expect((await view(id)).json).toEqual(before);
+    const refused = await ctx.invoke(jobRoute('DELETE', id));
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json.error.message).toContain('has already ended (succeeded)');
+    expect((await view(id)).json).toEqual(before);
   });
 
   test("a job whose attempt died is retried, not while the dead attempt's lease lasts, and then succeeds", async () => {
@@ -340,6 +393,14 @@ describe('jobs', () => {
       const failed = (await view(id)).json;
       expect(failed.status).toBe('failed');
       expect(failed.error).toMatchObject({ type: 'attempts_exhausted', message: expect.stringContaining('will not be retried') });
+      // An ended job is immutable: DELETE is a 409 naming its status, and the job reads as before
+      const refused = await ctx.invoke(jobRoute('DELETE', id));
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json.error).toMatchObject({
+        type: 'conflict',
+        message: `Job ${id} has already ended (failed); an ended job cannot be cancelled, and stays as it ended.`,
+      });
+      expect((await view(id)).json).toEqual(failed);
       await sleep(1_100);
       expect(await once.receive()).toBeUndefined();
       expect(sqs.bodies(DLQ).map((b) => JSON.parse(b).job_id)).toEqual([id]);
@@ -408,6 +469,51 @@ describe('jobs', () => {
       { role: 'assistant', content: 'Noted: the figure is 42.' },
       { role: 'user', content: 'Which figure?' },
     ]);
+  });
+
+  test('a job whose session a request holds waits for it, then continues the session', async () => {
+    // Given: a job on a session, and a POST /agent on the same session that holds it while the model is slow
+    await ctx.useEnv({ SESSIONS_ENABLED: 'true' });
+    const session = 'shared-thread-1';
+    ctx.api.enqueue(text('Noted: 42.', { firstByteDelayMs: 1_500 }), text('The job saw 42.'));
+    const id = await submitted({ input: 'What was the figure?', session_id: session });
+    const holding = ctx.stream(asCaller(agentEvent({ input: 'The figure is 42.', session_id: session }), ALICE));
+    await until(
+      'the request to hold the session',
+      async () => (await ctx.dynamodb.item(`CALLER#iam:${ALICE}`, `SESSION#${session}`))?.lock_owner !== undefined,
+    );
+    // When: the job is delivered meanwhile
+    const delivery = await esm.deliver(worker());
+    // Then: it waited, ran after the request, and saw its exchange
+    expect((await holding).prelude.statusCode).toBe(200);
+    expect(delivery?.returned).toBe(false);
+    expect((await view(id)).json).toMatchObject({ status: 'succeeded', result: { output: 'The job saw 42.', session_updated: true } });
+    expect(ctx.api.requests[1].body.messages).toEqual([
+      { role: 'user', content: 'The figure is 42.' },
+      { role: 'assistant', content: 'Noted: 42.' },
+      { role: 'user', content: 'What was the figure?' },
+    ]);
+  });
+
+  test('a job whose session stays held longer than it can wait goes back to queued and runs on a later delivery', async () => {
+    await ctx.useEnv({ SESSIONS_ENABLED: 'true' });
+    const session = 'shared-thread-2';
+    const key = { pk: { S: `CALLER#iam:${ALICE}` }, sk: { S: `SESSION#${session}` } };
+    await ctx.dynamodb.put({ ...key, lock_owner: { S: 'a-long-request' }, lock_expires_at: { N: String(Date.now() + 60_000) } });
+    const id = await submitted({ input: 'Go on.', session_id: session });
+    // A worker with 4 s: it waits about half of it for the session, then hands the job back
+    const first = await esm.deliver(worker(), { remainingMs: 4_000 });
+    expect(first?.returned).toBe(true);
+    expect(ctx.api.requests).toHaveLength(0);
+    expect((await view(id)).json.status).toBe('queued');
+    expect(ctx.fn.jsonLines().find((l) => l.message === 'job message returned to the queue')?.why).toContain('its session is held by another request');
+    expect(jobLines()).toEqual([]);
+    // Once the session is free, the next delivery runs it
+    await ctx.dynamodb.put(key);
+    ctx.api.enqueue(text('Went on.'));
+    await sleep(1_100); // the test queue's visibility timeout
+    expect((await esm.deliver(worker()))?.returned).toBe(false);
+    expect((await view(id)).json).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
   test('after job_retention_hours a job is gone (404), and its Idempotency-Key makes a new job', async () => {

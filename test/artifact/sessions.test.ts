@@ -4,6 +4,7 @@
  */
 import { agentEvent, asCaller, eventFixture, withRoute, type FunctionUrlEventFixture } from '../helpers/events';
 import { stateEnv, withZipRuntime } from '../helpers/zip-runtime';
+import { startFaultProxy } from '../fixtures/servers/fault-proxy';
 
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const BOB = 'arn:aws:iam::123456789012:user/bob';
@@ -197,6 +198,35 @@ describe('sessions', () => {
     ctx.api.enqueue({ kind: 'error', status: 400, errorType: 'invalid_request_error', message: 'bad' });
     expect((await ctx.invoke(ask({ input: 'fails', session_id: SESSION }))).statusCode).toBe(502);
     expect((await ctx.invoke(sessionRoute('GET', SESSION))).statusCode).toBe(404);
+  });
+
+  test('an expired conversation does not come back when the write that empties it fails', async () => {
+    // Given: an expired conversation DynamoDB has not removed yet, and a table that fails the write emptying it
+    const past = Math.floor(Date.now() / 1000) - 60;
+    const turns = JSON.stringify([
+      { role: 'user', content: 'old question', at: '2026-11-01T00:00:00.000Z' },
+      { role: 'assistant', content: 'old answer', at: '2026-11-01T00:00:00.000Z' },
+    ]);
+    await ctx.dynamodb.put({ pk: { S: `CALLER#iam:${ALICE}` }, sk: { S: `SESSION#${SESSION}` }, turns: { S: turns }, expires_at: { N: String(past) } });
+    const proxy = await startFaultProxy(ctx.dynamodb.url);
+    try {
+      proxy.inject({ when: (r) => r.target.endsWith('.UpdateItem') && r.body.includes('REMOVE turns'), error: { status: 500, type: 'InternalServerError' } });
+      await ctx.useEnv({ SESSIONS_ENABLED: 'true', AWS_ENDPOINT_URL_DYNAMODB: proxy.url });
+      // When: a request continues the session
+      const failed = await ctx.invoke(ask({ input: 'continue', session_id: SESSION }));
+      // Then: 503, nothing reached the model, and the conversation stays expired
+      expect(failed.statusCode).toBe(503);
+      expect(ctx.api.requests).toHaveLength(0);
+      expect(proxy.faulted.length).toBeGreaterThan(0);
+      expect((await ctx.invoke(sessionRoute('GET', SESSION))).statusCode).toBe(404);
+      // And once the table is back, the next request starts the session empty
+      proxy.heal();
+      ctx.api.enqueue(text('fresh'));
+      expect((await ctx.invoke(ask({ input: 'again', session_id: SESSION }))).statusCode).toBe(200);
+      expect(sentTo(ctx.api.requests, 0)).toEqual([{ role: 'user', content: 'again' }]);
+    } finally {
+      await proxy.close();
+    }
   });
 
   test('a failed request leaves the session as it was and free for the next one', async () => {

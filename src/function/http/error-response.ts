@@ -69,7 +69,8 @@ export function toHttpFailure(thrown: unknown): HttpFailure {
   const headers: Record<string, string> = {};
   if (error.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
   if (error instanceof MethodNotAllowedError) headers.allow = error.allow;
-  if (error.retryAfter !== undefined && status === 429) headers['retry-after'] = error.retryAfter;
+  // A 429 (rate or budget) or a 409 (a request in progress) says when to come back.
+  if (error.retryAfter !== undefined && (status === 429 || status === 409)) headers['retry-after'] = error.retryAfter;
   // A misconfigured function tells the caller no more than that: the log line names the setting.
   const message = error.code === 'misconfigured' ? 'The agent is misconfigured; its log says which setting to fix.' : error.message;
   return { status, type, message, headers, ...(error.partial !== undefined ? { partial: error.partial } : {}), error };

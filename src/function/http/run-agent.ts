@@ -11,6 +11,7 @@ import type { AgentEvents } from '../agent/events';
 import { runAgent, type AgentResult, type SessionNotUpdated } from '../agent/loop';
 import { COMPILE_BUDGET_MS, compileOutputSchema } from '../agent/output-schema';
 import { reportError } from '../error-report';
+import { SessionBusyError } from '../errors';
 import { writeLogLine } from '../logging';
 import { LINE_DIMENSION_SETS } from '../metrics/definitions';
 import type { Budgets } from '../state/budgets';
@@ -27,11 +28,19 @@ export function deadlineOf(context: Partial<LambdaContext> | undefined): Deadlin
   return new Deadline(remainingTime(context));
 }
 
-/** What a job changes in a run: its own caps, and a check for a cancel before each model call and tool run. */
+/** What a job changes in a run: its own caps, a check for a cancel before each model call and tool run, and patience with a held session. */
 export interface RunOptions {
   readonly limits?: Limits;
   readonly checkpoint?: () => Promise<void>;
+  /**
+   * How long to wait for a session another request holds, instead of a 409 at once.
+   * @default 0 @unit ms
+   */
+  readonly sessionWaitMs?: number;
 }
+
+/** How often a waiting run tries a held session again. @unit ms */
+const SESSION_RETRY_MS = 250;
 
 export async function runPrepared(
   prepared: Extract<Prepared, { kind: 'agent' }>,
@@ -48,7 +57,7 @@ export async function runPrepared(
   const sessionId = prepared.request.sessionId;
   let held: HeldSession | undefined;
   if (sessionId !== undefined && sessions) {
-    held = await deadline.abortable((signal) => sessions.hold(caller, sessionId, requestId, deadline.endsAtMs(), signal));
+    held = await holdSession(sessions, caller, sessionId, requestId, deadline, options.sessionWaitMs ?? 0);
   }
   try {
     const result = await runAgent({
@@ -76,6 +85,19 @@ export async function runPrepared(
     return { ...result, session_id: session.id, session_updated: outcome === 'updated', ...(outcome === 'updated' ? {} : { session_not_updated: outcome }) };
   } finally {
     if (held && sessions) await sessions.release(caller, held);
+  }
+}
+
+/** Holds the session, trying again while `waitMs` lasts when another request holds it (SessionBusyError after that). */
+async function holdSession(sessions: Sessions, caller: string, sessionId: string, owner: string, deadline: Deadline, waitMs: number): Promise<HeldSession> {
+  const giveUpAt = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await deadline.abortable((signal) => sessions.hold(caller, sessionId, owner, deadline.endsAtMs(), signal));
+    } catch (error) {
+      if (!(error instanceof SessionBusyError) || Date.now() + SESSION_RETRY_MS > giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SESSION_RETRY_MS));
+    }
   }
 }
 

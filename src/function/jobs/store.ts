@@ -52,6 +52,13 @@ export interface JobView {
   readonly partial?: PartialResult;
 }
 
+/** What `create` did: stored a new job, or found the one an Idempotency-Key names (`unsentUntilMs`: still being submitted until then). */
+export interface Created {
+  readonly view: JobView;
+  readonly created: boolean;
+  readonly unsentUntilMs?: number;
+}
+
 /** A job as the worker starts it: its request body and the attempt it is on. */
 export interface StartedJob {
   readonly body: Buffer;
@@ -79,6 +86,7 @@ const A = {
   cancelRequested: 'cancel_requested',
   outcome: 'outcome_gz',
   settled: 'settled',
+  submitUntil: 'submit_until',
 } as const;
 
 const keyOf = (callerId: string, jobId: string): Key => ({ pk: callerPartition(callerId), sk: jobSort(jobId) });
@@ -100,14 +108,17 @@ export class Jobs {
    * Stores a new queued job. With an idempotency key the id is derived from
    * it: when that job already exists (and has not expired) it is returned
    * as it is, `created: false`; the same key with another body is a 409.
+   * With `submitUntilMs` the job is marked as being submitted until then
+   * (`markSent` ends it): a replay meanwhile is a 409 with `retry-after`,
+   * never a job that may yet be discarded (see claimSubmission).
    */
   async create(
     callerId: string,
     jobId: string,
     body: Buffer,
-    options: { idempotent: boolean },
+    options: { idempotent: boolean; submitUntilMs?: number },
     signal?: AbortSignal,
-  ): Promise<{ view: JobView; created: boolean }> {
+  ): Promise<Created> {
     const request = gzipSync(body);
     if (request.byteLength > MAX_STORED_BYTES) {
       throw new RequestError(
@@ -125,6 +136,7 @@ export class Jobs {
       [A.requestHash]: str(sha256(body)),
       [A.attempts]: num(0),
       [TTL_ATTRIBUTE]: num(epochSeconds(now) + this.retentionHours * 3600),
+      ...(options.submitUntilMs !== undefined ? { [A.submitUntil]: num(options.submitUntilMs) } : {}),
     };
     try {
       // A job whose retention has passed is gone, even before DynamoDB's TTL deletes it.
@@ -143,13 +155,43 @@ export class Jobs {
     }
     const existing = await this.store.get(keyOf(callerId, jobId), signal);
     if (!existing || this.expired(existing))
-      throw new ConflictError('The job of this Idempotency-Key changed while it was being submitted; send the request again.');
+      throw new ConflictError('The job of this Idempotency-Key changed while it was being submitted; send the request again.', 1);
     if (readStr(existing, A.requestHash) !== sha256(body)) {
       throw new ConflictError(
         `This Idempotency-Key was already used for a different request within the last ${this.retentionHours} hours (job_retention_hours). Use a new key for a new request.`,
       );
     }
+    const submitting = readNum(existing, A.submitUntil);
+    if (submitting !== undefined) return { view: viewOf(jobId, existing, this.now()), created: false, unsentUntilMs: submitting };
     return { view: viewOf(jobId, existing, this.now()), created: false };
+  }
+
+  /** The job's message is on the queue: a replay of its Idempotency-Key may now return it. Best effort. */
+  async markSent(callerId: string, jobId: string, signal?: AbortSignal): Promise<void> {
+    await this.store.update(keyOf(callerId, jobId), { expression: `REMOVE ${A.submitUntil}`, condition: `attribute_exists(${A.submitUntil})` }, signal);
+  }
+
+  /**
+   * Takes over the submission of a job whose first submitter's time ran out
+   * before it marked the job sent (it died, or its send failed and so did
+   * the discard): true when this request is now the one to send it.
+   */
+  async claimSubmission(callerId: string, jobId: string, seenUntilMs: number, submitUntilMs: number, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.store.update(
+        keyOf(callerId, jobId),
+        {
+          expression: `SET ${A.submitUntil} = :until`,
+          condition: `${A.submitUntil} = :seen AND ${A.submitUntil} < :at`,
+          values: { ':until': num(submitUntilMs), ':seen': num(seenUntilMs), ':at': num(this.now()) },
+        },
+        signal,
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionFailed) return false;
+      throw error;
+    }
   }
 
   /** The job, or undefined when there is none (or it has expired). */
@@ -169,40 +211,49 @@ export class Jobs {
 
   /**
    * Cancels: a queued job becomes cancelled at once and never runs; a
-   * running one is asked to stop (`cancel_requested`); a finished one stays
-   * as it is. Returns the job as it is after, or undefined when there is none.
+   * running one is asked to stop (`cancel_requested`). A job that has ended
+   * (including one whose last attempt died) is immutable: ConflictError
+   * naming its status. Returns the job as it is after, or undefined when
+   * there is none.
    */
   async cancel(callerId: string, jobId: string, signal?: AbortSignal): Promise<JobView | undefined> {
     const key = keyOf(callerId, jobId);
     const now = this.now();
-    const values = { ':now': num(epochSeconds(now)) };
+    const values = clockAt(now);
     try {
       await this.store.update(
         key,
         {
           expression: `SET #status = :cancelled, ${A.finishedAt} = :at REMOVE ${A.request}`,
-          condition: '#status = :queued AND #ttl >= :now',
-          names: { '#status': A.status, '#ttl': TTL_ATTRIBUTE },
-          values: { ...values, ':cancelled': str('cancelled'), ':queued': str('queued'), ':at': num(now) },
+          condition: '#status = :queued AND #ttl >= :nowSec',
+          names: STATUS_NAMES,
+          values: { ...values, ':cancelled': str('cancelled'), ':queued': str('queued') },
+        },
+        signal,
+      );
+      return this.read(callerId, jobId, signal);
+    } catch (error) {
+      if (!(error instanceof ConditionFailed)) throw error;
+    }
+    try {
+      // Not a running job whose last allowed attempt died: that one has ended (failed, attempts_exhausted).
+      await this.store.update(
+        key,
+        {
+          expression: `SET ${A.cancelRequested} = :yes`,
+          condition: `#status = :running AND #ttl >= :nowSec AND NOT (${A.finalAttempt} = :yes AND ${A.leaseUntil} < :at)`,
+          names: STATUS_NAMES,
+          values: { ...values, ':yes': bool(true), ':running': str('running') },
         },
         signal,
       );
     } catch (error) {
       if (!(error instanceof ConditionFailed)) throw error;
-      try {
-        await this.store.update(
-          key,
-          {
-            expression: `SET ${A.cancelRequested} = :yes`,
-            condition: '#status = :running AND #ttl >= :now',
-            names: { '#status': A.status, '#ttl': TTL_ATTRIBUTE },
-            values: { ...values, ':yes': bool(true), ':running': str('running') },
-          },
-          signal,
-        );
-      } catch (again) {
-        if (!(again instanceof ConditionFailed)) throw again;
+      const view = await this.read(callerId, jobId, signal);
+      if (view && isTerminal(view.status)) {
+        throw new ConflictError(`Job ${jobId} has already ended (${view.status}); an ended job cannot be cancelled, and stays as it ended.`);
       }
+      return view;
     }
     return this.read(callerId, jobId, signal);
   }
@@ -245,6 +296,31 @@ export class Jobs {
       return { body: gunzipSync(request), attempt: readNum(item, A.attempts) ?? 1, createdAtMs: readNum(item, A.createdAt) ?? now };
     } catch (error) {
       if (error instanceof ConditionFailed) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Hands the job `owner` started back to the queue (its session was held by
+   * another request the whole time it could wait): queued again, to run on a
+   * later delivery. False when it may not be: a cancel was asked meanwhile,
+   * or the attempt no longer holds the job.
+   */
+  async yieldAttempt(callerId: string, jobId: string, owner: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.store.update(
+        keyOf(callerId, jobId),
+        {
+          expression: `SET #status = :queued REMOVE ${A.leaseOwner}, ${A.leaseUntil}, ${A.finalAttempt}`,
+          condition: `${A.leaseOwner} = :owner AND attribute_not_exists(${A.cancelRequested})`,
+          names: { '#status': A.status },
+          values: { ':queued': str('queued'), ':owner': str(owner) },
+        },
+        signal,
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionFailed) return false;
       throw error;
     }
   }

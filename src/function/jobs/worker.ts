@@ -8,14 +8,16 @@
  * At-least-once delivery: a message for a job that already ended, was
  * cancelled or expired does nothing; a job whose earlier attempt died is
  * run again; a job a live attempt is running is left to it (the message
- * comes back after the visibility timeout). Only a failure to reach the
- * state table reports the record as failed, so SQS delivers it again.
+ * comes back after the visibility timeout). A failure to reach the state
+ * table, or a session held by another request for as long as the job could
+ * wait (the job goes back to queued), reports the record as failed, so SQS
+ * delivers it again.
  */
 import { RESPONSE_RESERVE_MS, type Deadline } from '../agent/deadline';
 import type { AgentResult } from '../agent/loop';
 import { emptyUsage } from '../agent/usage';
 import { reportError } from '../error-report';
-import { AgentError, ConfigError, JobCancelledError, type PartialResult } from '../errors';
+import { AgentError, ConfigError, JobCancelledError, SessionBusyError, type PartialResult } from '../errors';
 import { parseAgentRequest } from '../http/agent-request';
 import { toHttpFailure } from '../http/error-response';
 import type { LambdaContext } from '../http/event';
@@ -100,7 +102,15 @@ async function handleRecord(record: SqsRecord, context: LambdaContext): Promise<
       return done;
     }
 
-    const outcome = await runJob(runtime, caller, jobId, started.body, owner, deadline);
+    let outcome = await runJob(runtime, caller, jobId, started.body, owner, deadline, final);
+    if ('sessionBusy' in outcome) {
+      if (await deadline.abortable((signal) => jobs.store.yieldAttempt(caller, jobId, owner, signal))) {
+        retried(record, receiveCount, outcome.sessionBusy);
+        return false;
+      }
+      // A cancel was asked while it waited: it ends cancelled, having spent nothing.
+      outcome = { outcome: { status: 'cancelled' }, log: { model: runtime.provider.model, provider: runtime.provider.name, ...spentBy(undefined) } };
+    }
     const { stored, outcome: kept } = await jobs.store.finish(caller, jobId, owner, outcome.outcome);
     const finishedAt = Date.now();
     logJob({
@@ -209,7 +219,15 @@ type JobRunLog = Pick<
   | 'output'
 >;
 
-/** Runs the job's request as POST /agent would, and says how it ended. Never throws for the request's own failures. */
+/** Of a job's time, the share it may spend waiting for a session another request holds. */
+const SESSION_WAIT_SHARE = 0.5;
+
+/**
+ * Runs the job's request as POST /agent would, and says how it ended. Never
+ * throws for the request's own failures. A session another request holds is
+ * waited for (up to half the job's time); if it is still held, and this is
+ * not the last attempt, the run says so (`sessionBusy`) instead of failing.
+ */
 async function runJob(
   runtime: Runtime,
   caller: string,
@@ -217,7 +235,8 @@ async function runJob(
   body: Buffer,
   requestId: string,
   deadline: Deadline,
-): Promise<{ outcome: JobOutcome; log: JobRunLog }> {
+  final: boolean,
+): Promise<{ outcome: JobOutcome; log: JobRunLog } | { sessionBusy: string }> {
   const jobs = runtime.jobs!;
   let base = { model: runtime.provider.model, provider: runtime.provider.name };
   const content = runtime.config.logContent;
@@ -228,6 +247,7 @@ async function runJob(
     base = { ...base, model: request.model };
     const result: AgentResult = await runPrepared({ kind: 'agent', runtime, caller, request }, requestId, deadline, undefined, {
       limits: jobs.config.limits,
+      sessionWaitMs: Math.floor(deadline.remainingMs() * SESSION_WAIT_SHARE),
       checkpoint: async () => {
         if (await deadline.abortable((signal) => jobs.store.cancelRequested(caller, jobId, signal))) {
           throw new JobCancelledError('The job was cancelled (DELETE /jobs/{id}) while it ran; what it produced so far is attached.');
@@ -239,6 +259,7 @@ async function runJob(
       log: { ...base, ...spentBy(result), stop_reason: result.stop_reason, ...(content ? { input, output: result.output } : {}) },
     };
   } catch (error) {
+    if (error instanceof SessionBusyError && !final) return { sessionBusy: 'its session is held by another request; it runs on a later delivery' };
     const failure = toHttpFailure(error);
     const partial = failure.error.partial;
     const spent = { ...base, ...spentBy(partial), error_type: failure.type, error_code: failure.error.code, ...(content && input ? { input } : {}) };

@@ -6,10 +6,12 @@
  * A request holds the session while it runs: a conditional write takes a
  * lock that lasts until the request's deadline, so a second request on the
  * same session gets 409 at once instead of racing; the answer is stored and
- * the lock released in one conditional write. Stored turns are bounded in
+ * the lock released in one conditional write. An expired conversation is
+ * emptied before it is held, never after: a failure in between leaves it
+ * expired, so its turns cannot come back. Stored turns are bounded in
  * number and in bytes, so the item stays under DynamoDB's 400 KB.
  */
-import { ConflictError, RequestError } from '../errors';
+import { ConflictError, RequestError, SessionBusyError } from '../errors';
 import { callerPartition, sessionSort, TTL_ATTRIBUTE } from './keys';
 import { ConditionFailed, num, readNum, readStr, str, type Item, type Key, type StateStore } from './store';
 
@@ -62,42 +64,72 @@ export class Sessions {
    * session starts empty. Throws ConflictError when another request holds it.
    */
   async hold(callerId: string, sessionId: string, owner: string, lockUntilMs: number, signal?: AbortSignal): Promise<HeldSession> {
+    // At most one clean-up of an expired conversation, then the hold itself.
+    for (let cleaned = false; ; cleaned = true) {
+      const now = this.now();
+      let old: Item | undefined;
+      try {
+        old = await this.store.update(
+          keyOf(callerId, sessionId),
+          {
+            // Holding is a use: the expiry moves on at once, so TTL cannot remove the item while it is held. An expired
+            // conversation is never held (its expiry would move on with it): it is emptied first, below.
+            expression: 'SET lock_owner = :owner, lock_expires_at = :until, #ttl = :ttl',
+            condition:
+              '(attribute_not_exists(lock_owner) OR lock_expires_at < :now) AND (attribute_not_exists(turns) OR attribute_not_exists(#ttl) OR #ttl > :nowSec)',
+            names: { '#ttl': TTL_ATTRIBUTE },
+            values: {
+              ':owner': str(owner),
+              ':until': num(lockUntilMs),
+              ':now': num(now),
+              ':nowSec': num(epochSeconds(now)),
+              ':ttl': num(epochSeconds(now) + this.limits.ttlHours * 3600),
+            },
+            returnOld: true,
+          },
+          signal,
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionFailed)) throw error;
+        if (cleaned || !(await this.forgetExpired(callerId, sessionId, signal))) {
+          throw new SessionBusyError(`Session ${sessionId} is in use by another request; retry when that one has finished.`);
+        }
+        continue;
+      }
+      const live = old !== undefined && readStr(old, 'turns') !== undefined;
+      return {
+        id: sessionId,
+        turns: live ? parseTurns(readStr(old, 'turns')) : [],
+        createdAt: (live && readStr(old, 'created_at')) || new Date(now).toISOString(),
+        owner,
+      };
+    }
+  }
+
+  /**
+   * Empties an expired conversation DynamoDB has not removed yet, unless a
+   * request holds it: one conditional write that only ever loses turns, so a
+   * failure here cannot bring them back. False when there was nothing to
+   * empty (the session is held, or no longer expired).
+   */
+  private async forgetExpired(callerId: string, sessionId: string, signal?: AbortSignal): Promise<boolean> {
     const now = this.now();
-    let old: Item | undefined;
     try {
-      old = await this.store.update(
+      await this.store.update(
         keyOf(callerId, sessionId),
         {
-          // Holding is a use: the expiry moves on at once, so TTL cannot remove the item while it is held.
-          expression: 'SET lock_owner = :owner, lock_expires_at = :until, #ttl = :ttl',
-          condition: 'attribute_not_exists(lock_owner) OR lock_expires_at < :now',
+          expression: 'REMOVE turns, created_at, updated_at',
+          condition: 'attribute_exists(turns) AND #ttl <= :nowSec AND (attribute_not_exists(lock_owner) OR lock_expires_at < :now)',
           names: { '#ttl': TTL_ATTRIBUTE },
-          values: { ':owner': str(owner), ':until': num(lockUntilMs), ':now': num(now), ':ttl': num(epochSeconds(now) + this.limits.ttlHours * 3600) },
-          returnOld: true,
+          values: { ':now': num(now), ':nowSec': num(epochSeconds(now)) },
         },
         signal,
       );
+      return true;
     } catch (error) {
-      if (error instanceof ConditionFailed) {
-        throw new ConflictError(`Session ${sessionId} is in use by another request; retry when that one has finished.`);
-      }
+      if (error instanceof ConditionFailed) return false;
       throw error;
     }
-    const live = old !== undefined && !isExpired(old, now) && readStr(old, 'turns') !== undefined;
-    if (old !== undefined && !live && readStr(old, 'turns') !== undefined) {
-      // An expired conversation DynamoDB has not removed yet: it must not come back with the new expiry.
-      await this.store.update(
-        keyOf(callerId, sessionId),
-        { expression: 'REMOVE turns, created_at, updated_at', condition: 'lock_owner = :owner', values: { ':owner': str(owner) } },
-        signal,
-      );
-    }
-    return {
-      id: sessionId,
-      turns: live ? parseTurns(readStr(old, 'turns')) : [],
-      createdAt: (live && readStr(old, 'created_at')) || new Date(now).toISOString(),
-      owner,
-    };
   }
 
   /** Stores the exchange and releases the session; false when the session was deleted (or taken over) meanwhile. */
