@@ -2,12 +2,14 @@
  * The local Function URL: an HTTP server on 127.0.0.1 that turns each request
  * into a payload-v2 event, invokes the function (the zip under Lambda's
  * runtime client) with the function timeout as its deadline, and answers as a
- * Function URL would, streaming included.
+ * Function URL would, streaming included. Requests from other web pages are
+ * refused (local-origin.ts).
  */
 import * as http from 'node:http';
 import { toFunctionUrlEvent } from './event';
 import { ThrottledError, type Invoker } from './lambda/function-pool';
 import { throttledResponse } from './lambda/function-url';
+import { foreignRequestProblem } from './local-origin';
 import { listenOnLoopback } from './loopback';
 import { StreamForwarder, writeOutcome } from './response';
 
@@ -48,10 +50,19 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const timeoutMs = (options.timeoutSeconds ?? 120) * 1000;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
+  let port = 0; // known once listening; no request arrives before
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const started = Date.now();
     // A client that hangs up mid-stream must not take the server down.
     res.on('error', () => undefined);
+    const refused = foreignRequestProblem(req.headers, port);
+    if (refused) {
+      res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
+      res.end(JSON.stringify({ Message: refused }));
+      req.resume();
+      log(`${req.method} ${req.url} 403 (refused: ${refused})`);
+      return;
+    }
     if (options.page && req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return void res.end(options.page());
@@ -91,5 +102,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
   const server = http.createServer((req, res) => void handle(req, res));
   const listening = await listenOnLoopback(server, options.port ?? 3000, options.host ?? '127.0.0.1');
+  port = Number(new URL(listening.url).port);
   return { url: listening.url, close: listening.close };
 }

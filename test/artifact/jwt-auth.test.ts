@@ -192,6 +192,29 @@ describe('JWT sign-in (NONE-auth URL, local OIDC issuer)', () => {
     );
   });
 
+  test.each([
+    ['its discovery document', ['discovery'] as const],
+    ['its keys', ['jwks'] as const],
+  ])('an issuer that never sends %s is a 503 at the request deadline, with a log line, not a Lambda timeout', async (_, stalled) => {
+    // Given: a new environment (no keys cached) and an issuer that hangs; the function has 3 s, the issuer's own timeouts 5 s
+    const slow = await startOidcIssuer();
+    try {
+      slow.stall(stalled);
+      await ctx.useEnv({ AUTH_JWT_LOCAL_ISSUER: slow.url });
+      // When
+      const response = await ctx.invoke(withToken(await slow.sign(VALID)), { remainingMs: 3_000 });
+      // Then
+      expect(response.outcome.kind).not.toBe('timeout');
+      expect(response.statusCode).toBe(503);
+      const [line] = await ctx.fn.requestLogs();
+      expect(line).toMatchObject({ status: 503, error_code: 'issuer_unavailable' });
+      expect(line.error_message).toBe(`The sign-in issuer (${slow.url}) did not answer before the request's deadline, so the token could not be checked.`);
+      expect(ctx.api.requests).toHaveLength(0);
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('GET /health needs a token too', async () => {
     expect((await ctx.invoke(eventFixture('get-health'))).statusCode).toBe(401);
     expect((await ctx.invoke(withAuthorization(eventFixture('get-health'), `Bearer ${await issuer.sign(VALID)}`))).statusCode).toBe(200);

@@ -137,6 +137,53 @@ describe('npm run dev', () => {
     expect(api.requests[0].headers.authorization).toBe('Bearer sk-ant-dev');
   });
 
+  describe('requests from other web pages', () => {
+    /** A POST /agent as a page would send it: text/plain needs no CORS preflight. */
+    const post = (headers: Record<string, string>): Promise<{ status: number; body: string }> =>
+      new Promise((resolve, reject) => {
+        const url = new URL(`${buffered.url}/agent`);
+        const req = http.request(
+          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'text/plain', ...headers } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          },
+        );
+        req.on('error', reject);
+        req.end('{"input":"spend the key"}');
+      });
+    const port = () => new URL(buffered.url).port;
+
+    test.each([
+      [
+        'a Host that is another name (DNS rebinding)',
+        () => ({ host: `attacker.example:${port()}` }),
+        /Host header "attacker\.example:\d+" is not this server's address/,
+      ],
+      ['a Host on another port', () => ({ host: '127.0.0.1:1' }), /is not this server's address/],
+      [
+        'an Origin of another site',
+        () => ({ host: `127.0.0.1:${port()}`, origin: 'https://attacker.example' }),
+        /comes from the web page at "https:\/\/attacker\.example"/,
+      ],
+      ['the Origin "null" (a sandboxed page)', () => ({ host: `127.0.0.1:${port()}`, origin: 'null' }), /comes from the web page at "null"/],
+    ])('%s is refused with 403, and the model is never called', async (_, headers, message) => {
+      const response = await post(headers());
+      expect(response.status).toBe(403);
+      expect(JSON.parse(response.body).Message).toMatch(message);
+      expect(api.requests).toHaveLength(0);
+    });
+
+    test.each([
+      ['the chat page itself (its own Origin)', () => ({ host: `127.0.0.1:${port()}`, origin: buffered.url })],
+      ['localhost', () => ({ host: `localhost:${port()}`, origin: `http://localhost:${port()}` })],
+    ])('%s is served', async (_, headers) => {
+      api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'ok' }] });
+      expect((await post(headers())).status).toBe(200);
+    });
+  });
+
   test('in streaming mode the first event arrives before the mock has produced its last token', async () => {
     // Given a model that emits eight tokens, 60 ms apart
     api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'a b c d e f g h' }], tokenDelayMs: 60 });

@@ -42,6 +42,8 @@ export interface OidcIssuer {
   removeKey(kid: string): void;
   /** The public key of `kid` as a JWK (to forge tokens with it in tests). */
   publicJwk(kid: string): Record<string, unknown>;
+  /** Leaves requests for these documents unanswered (an issuer that hangs), or answers them again with `[]`. */
+  stall(documents: ReadonlyArray<'discovery' | 'jwks'>): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
     const kid = `${alg.toLowerCase()}-${randomUUID().slice(0, 8)}`;
     return { kid, alg, privateKey, publicJwk: { ...(await jose.exportJWK(publicKey)), kid, alg, use: 'sig' } };
   };
+  let stalled: ReadonlyArray<string> = [];
   const server = http.createServer((req, res) => {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -65,10 +68,12 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
     };
     if (req.url === '/.well-known/openid-configuration') {
       fetches.discovery += 1;
+      if (stalled.includes('discovery')) return; // never answered; close() ends the connection
       return reply(200, { issuer, jwks_uri: `${issuer}/jwks.json`, id_token_signing_alg_values_supported: ['RS256', 'ES256'] });
     }
     if (req.url === '/jwks.json') {
       fetches.jwks += 1;
+      if (stalled.includes('jwks')) return;
       return reply(200, { keys: keys.map((k) => k.publicJwk) });
     }
     reply(404, { error: 'not_found' });
@@ -113,6 +118,7 @@ export async function startOidcIssuer(): Promise<OidcIssuer> {
     },
     removeKey: (kid) => void keys.splice(keys.indexOf(keyOf(kid)), 1),
     publicJwk: (kid) => keyOf(kid).publicJwk,
+    stall: (documents) => void (stalled = documents),
     close: listening.close,
   };
 }

@@ -10,6 +10,7 @@
 import type { JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 import type { JwtConfig } from '../config';
 import { jwtCallerId } from './caller-id';
+import { IssuerUnavailableError } from '../errors';
 import { jwtFailure, unauthorized, type Jose } from './jwt-failures';
 import { discoverJwksUri } from './oidc-discovery';
 
@@ -21,8 +22,12 @@ export const CLOCK_TOLERANCE_SECONDS = 60;
 const KEYS_TIMEOUT_MS = 5000;
 
 export interface JwtVerifier {
-  /** The caller id `jwt:<iss>#<sub>` of a valid token; RequestError 401 naming what is wrong, or IssuerUnavailableError. */
-  verify(token: string): Promise<string>;
+  /**
+   * The caller id `jwt:<iss>#<sub>` of a valid token; RequestError 401 naming
+   * what is wrong, or IssuerUnavailableError, also when `signal` (the
+   * request's deadline) ends the wait for the issuer's document or keys.
+   */
+  verify(token: string, signal?: AbortSignal): Promise<string>;
 }
 
 export function createJwtVerifier(config: JwtConfig): JwtVerifier {
@@ -38,18 +43,24 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
     return found;
   };
   return {
-    async verify(token) {
+    async verify(token, signal) {
       const jose = await import('./jose.mjs');
-      const jwks = await keySet(jose);
+      // The discovery and the key fetch are shared by concurrent requests, so each request stops waiting at its own deadline instead of aborting them.
+      const jwks = await untilAborted(keySet(jose), signal, config.issuer);
       let payload: JWTPayload;
       try {
-        ({ payload } = await jose.jwtVerify(token, jwks, {
-          issuer: config.issuer,
-          algorithms: JWT_ALGORITHMS,
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
-          requiredClaims: ['exp', 'sub'],
-        }));
+        ({ payload } = await untilAborted(
+          jose.jwtVerify(token, jwks, {
+            issuer: config.issuer,
+            algorithms: JWT_ALGORITHMS,
+            clockTolerance: CLOCK_TOLERANCE_SECONDS,
+            requiredClaims: ['exp', 'sub'],
+          }),
+          signal,
+          config.issuer,
+        ));
       } catch (error) {
+        if (error instanceof IssuerUnavailableError) throw error;
         throw jwtFailure(jose, error, token, JWT_ALGORITHMS);
       }
       checkAudience(payload, config.audiences);
@@ -57,6 +68,20 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
       return jwtCallerId(config.issuer, payload.sub);
     },
   };
+}
+
+/** `work`, or IssuerUnavailableError as soon as `signal` aborts (the work goes on for whoever else waits for it). */
+async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, issuer: string): Promise<T> {
+  if (!signal) return work;
+  const late = () =>
+    new IssuerUnavailableError(`The sign-in issuer (${issuer}) did not answer before the request's deadline, so the token could not be checked.`);
+  if (signal.aborted) throw late();
+  let onAbort: (() => void) | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(late())), { once: true }))]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /** `aud` among the audiences, or, for a Cognito access token (which has no `aud`), its `client_id`. */

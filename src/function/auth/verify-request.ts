@@ -31,7 +31,7 @@ export type AuthenticatedRequest = Pick<DecodedRequest, 'headers' | 'iamAuthoriz
  * the configuration refuses two digests that share them), `jwt:<iss>#<sub>`,
  * or `anonymous`. Sessions, jobs, budgets and the log line use it.
  */
-export async function verifyRequest(mode: AuthMode, request: AuthenticatedRequest): Promise<string> {
+export async function verifyRequest(mode: AuthMode, request: AuthenticatedRequest, signal?: AbortSignal): Promise<string> {
   // Lambda answers unsigned AWS_IAM calls itself; an event without the IAM authorizer did not come through the URL.
   if (mode.kind === 'iam') {
     if (!request.iamAuthorized) throw unauthorized('This function URL requires AWS_IAM (SigV4-signed) requests.');
@@ -49,7 +49,7 @@ export async function verifyRequest(mode: AuthMode, request: AuthenticatedReques
   const digest = matchingDigest(mode.digests, token);
   if (digest) return tokenCallerId(digest);
   // A static token is anything; a JWT has its shape. With both configured, a token of neither kind is simply not valid.
-  if (mode.jwt && (mode.digests.length === 0 || JWT_SHAPE.test(token))) return (await jwtVerifier(mode.jwt)).verify(token);
+  if (mode.jwt && (mode.digests.length === 0 || JWT_SHAPE.test(token))) return (await jwtVerifier(mode.jwt)).verify(token, signal);
   throw unauthorized('The bearer token is not valid.');
 }
 

@@ -13,7 +13,7 @@ export async function bufferedHandler(event: unknown, context: LambdaContext): P
   let prepared: Prepared | undefined;
   let caller: string | undefined;
   try {
-    caller = await authenticate(request);
+    caller = await authenticate(request, deadline);
     prepared = await prepare(request, caller, deadline);
     if (prepared.kind === 'reply') {
       logOutcome(request, startedAt, false, { status: prepared.status, prepared, caller });

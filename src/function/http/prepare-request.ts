@@ -34,9 +34,10 @@ export type Prepared =
  * First of all: an unauthenticated caller learns nothing, neither the routes
  * nor that a setting is broken. Returns the caller id (see auth/verify-request).
  */
-export async function authenticate(request: DecodedRequest): Promise<string> {
+export async function authenticate(request: DecodedRequest, deadline: Deadline): Promise<string> {
   if (request.malformed) throw new InvalidRequestError(request.malformed);
-  return verifyRequest(getAuth(), request);
+  // Fetching a sign-in issuer's keys counts against the deadline: a slow issuer is a 503 with a log line, not Lambda's timeout.
+  return deadline.abortable((signal) => verifyRequest(getAuth(), request, signal));
 }
 
 /** What GET /health says about tiers, when there are any: each tier's model, and the default tier. */

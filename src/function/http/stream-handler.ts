@@ -49,7 +49,7 @@ export async function streamingHandler(event: unknown, responseStream: ResponseS
   let finalStream: ResponseStream;
   const deadline = deadlineOf(context);
   try {
-    caller = await authenticate(request);
+    caller = await authenticate(request, deadline);
     prepared = await prepare(request, caller, deadline);
     if (prepared.kind === 'reply') {
       finalStream = prepared.body === undefined ? sendEmpty(prepared.status) : sendJson(prepared.status, prepared.body, { ...prepared.headers });
