@@ -3,7 +3,7 @@
  * the settings table (settings/table.ts): every name, default and limit lives
  * there; this module only shapes the parsed values for the code that uses them.
  */
-import { priceOf } from './agent/pricing';
+import { priceOf, type PriceTable } from './agent/pricing';
 import { TOKEN_ID_CHARS } from './auth/caller-id';
 import { ConfigError } from './errors';
 import { modelsOf, type ModelChoice } from './model-tiers';
@@ -86,6 +86,8 @@ export interface RuntimeConfig {
   readonly model: string;
   /** The default model and the tiers callers may pick. */
   readonly models: ModelChoice;
+  /** The deployment's own model prices (`model_prices`), over the built-in list prices. */
+  readonly prices: PriceTable;
   /** Secrets Manager secret holding the Anthropic API key: the only place the key is read from. */
   readonly apiKeySecretArn?: string;
   readonly anthropicBaseUrl?: string;
@@ -110,6 +112,7 @@ export function resolveConfig(env: Env): RuntimeConfig {
   const s = readSettings(env);
   const models = modelChoice(s);
   const model = models.defaultModel;
+  checkPriced(models, s.MODEL_PRICES);
   const limits: Limits = {
     maxRequestBytes: s.MAX_REQUEST_BYTES,
     maxInputChars: s.MAX_INPUT_CHARS,
@@ -125,6 +128,7 @@ export function resolveConfig(env: Env): RuntimeConfig {
     provider: s.LLM_PROVIDER,
     model,
     models,
+    prices: s.MODEL_PRICES,
     apiKeySecretArn: s.ANTHROPIC_API_KEY_SECRET_ARN || undefined,
     anthropicBaseUrl: s.ANTHROPIC_BASE_URL || undefined,
     bedrockBaseUrl: s.ANTHROPIC_BEDROCK_BASE_URL || undefined,
@@ -132,7 +136,7 @@ export function resolveConfig(env: Env): RuntimeConfig {
     systemPrompt: s.SYSTEM_PROMPT || DEFAULT_SYSTEM_PROMPT.trim(),
     logContent: s.LOG_CONTENT,
     limits,
-    ...stateConfig(s, models),
+    ...stateConfig(s),
     ...jobsConfig(s, limits),
   };
 }
@@ -142,6 +146,20 @@ function modelChoice(s: Settings): ModelChoice {
   const tiers = s.MODEL_TIERS;
   if (Object.keys(tiers).length === 0) return { defaultModel: s.MODEL_ID || DEFAULT_MODELS[s.LLM_PROVIDER], tiers };
   return { defaultModel: tiers[s.DEFAULT_MODEL_TIER], tiers, defaultTier: s.DEFAULT_MODEL_TIER };
+}
+
+/**
+ * Every model the deployment may call has a price, so its spend reaches the
+ * budgets, CostUSD, the cost alarm and the kill switch (the plan refuses the
+ * same configurations; this holds for environments set by hand).
+ */
+function checkPriced(models: ModelChoice, prices: PriceTable): void {
+  const unpriced = modelsOf(models).filter((model) => priceOf(model, prices) === undefined);
+  if (unpriced.length === 0) return;
+  throw new ConfigError(
+    `The model${unpriced.length > 1 ? 's' : ''} ${unpriced.join(', ')} (MODEL_ID or MODEL_TIERS) ${unpriced.length > 1 ? 'have' : 'has'} no price, so ${unpriced.length > 1 ? 'their' : 'its'} spend could not be metered: add ${unpriced.length > 1 ? 'them' : 'it'} to MODEL_PRICES (model_prices = { "${unpriced[0]}" = { input_usd_per_mtok = …, output_usd_per_mtok = … } }).`,
+    'MODEL_PRICES',
+  );
 }
 
 /** The events' source: the stack sets it with job_events_enabled. */
@@ -181,20 +199,13 @@ function jobsConfig(s: Settings, limits: Limits): { jobs?: JobsConfig } {
 }
 
 /** The state table's features, refusing a combination that cannot be served safely. */
-function stateConfig(s: Settings, models: ModelChoice): { state?: StateConfig } {
+function stateConfig(s: Settings): { state?: StateConfig } {
   if (!holds(STATE_TABLE_NEEDED, s)) return {};
   const budgets = { callerDailyTokens: s.CALLER_DAILY_TOKEN_BUDGET, dailyCostUsd: s.DAILY_COST_BUDGET_USD };
   if (!s.STATE_TABLE_NAME) {
     throw new ConfigError(
       `A feature that needs the state table is on (${STATE_FEATURE_SETTINGS.join(', ')}), but STATE_TABLE_NAME is not set: the stack sets it when it creates the state table. Deploy with the stack, or set STATE_TABLE_NAME.`,
       'STATE_TABLE_NAME',
-    );
-  }
-  const unpriced = modelsOf(models).find((model) => priceOf(model) === undefined);
-  if (budgets.dailyCostUsd > 0 && unpriced !== undefined) {
-    throw new ConfigError(
-      `DAILY_COST_BUDGET_USD is set, but the model ${unpriced} has no list price in src/function/agent/pricing.ts, so its cost cannot be metered. Add its price, or use caller_daily_token_budget.`,
-      'DAILY_COST_BUDGET_USD',
     );
   }
   return {

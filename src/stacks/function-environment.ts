@@ -73,6 +73,7 @@ function valueOf(name: SettingName, setting: Setting): string {
     case 'list':
       return `join(",", ${source})`;
     case 'map':
+    case 'prices':
       return `jsonencode(${source})`;
     case 'enum':
     case 'string':
@@ -87,7 +88,8 @@ function conditionsOf(name: SettingName, setting: Setting): string[] {
   if (delivery.fromLocal && delivery.presentWhen) conditions.push(`local.${delivery.presentWhen}`);
   // A value computed by a stack local is always passed: an emptiness test could make the whole map unknown at plan.
   if (!delivery.fromLocal && setting.type === 'string') conditions.push(`var.${delivery.variable} != ""`);
-  if (!delivery.fromLocal && (setting.type === 'list' || setting.type === 'map')) conditions.push(`length(var.${delivery.variable}) > 0`);
+  if (!delivery.fromLocal && (setting.type === 'list' || setting.type === 'map' || setting.type === 'prices'))
+    conditions.push(`length(var.${delivery.variable}) > 0`);
   return conditions;
 }
 

@@ -5,7 +5,8 @@
  * belong to. Conditions are rendered to HCL from the table's typed form.
  */
 import { SETTINGS, SETTING_RULES, type SettingName } from '../function/settings/table';
-import type { Condition, Setting } from '../function/settings/types';
+import { BUILT_IN_PRICES } from '../function/agent/pricing';
+import type { Condition, PricesSetting, Setting } from '../function/settings/types';
 import type { VariableSpec, VariableValidation } from './variable-types';
 
 type VariableDelivery = Extract<Setting['delivery'], { by: 'variable' }>;
@@ -56,6 +57,8 @@ const TERRAFORM_TYPES: Readonly<Record<Setting['type'], string>> = {
   string: 'string',
   list: 'list(string)',
   map: 'map(string)',
+  prices:
+    'map(object({ input_usd_per_mtok = number, output_usd_per_mtok = number, cache_write_usd_per_mtok = optional(number), cache_read_usd_per_mtok = optional(number) }))',
 };
 
 function validationsOf(variable: string, setting: Setting): VariableValidation[] {
@@ -125,9 +128,46 @@ function validationsOf(variable: string, setting: Setting): VariableValidation[]
           errorMessage: `${variable} must have values that are ${setting.valuePattern.expected}.`,
         },
       ];
+    case 'prices':
+      return priceValidations(variable, setting);
     case 'bool':
       return [];
   }
+}
+
+/**
+ * A price table's shape, and that every model the deployment may call has a
+ * price (built in, or in the table): a model without one would spend where
+ * budgets, CostUSD and the cost alarms cannot see. The message names the models.
+ */
+function priceValidations(variable: string, setting: PricesSetting): VariableValidation[] {
+  const v = `var.${variable}`;
+  const within = (x: string) => `${x} >= 0 && ${x} <= ${setting.maxUsdPerMtok}`;
+  const models = `concat(${setting.pricedModels
+    .map((name) => {
+      const named: Setting = SETTINGS[name as SettingName];
+      return named.type === 'map' ? `values(${variableRef(name)})` : `${variableRef(name)} == "" ? [] : [${variableRef(name)}]`;
+    })
+    .map((list) => `(${list})`)
+    .join(', ')})`;
+  const priced = (m: string) =>
+    `(contains(keys(${v}), ${m}) || anytrue([for pattern in ${JSON.stringify(BUILT_IN_PRICES.map((p) => p.pattern))} : can(regex(pattern, ${m}))]))`;
+  const namers = setting.pricedModels.map((name) => variableDelivery(name as SettingName).variable).join(' or ');
+  return [
+    { condition: `\${length(${v}) <= ${setting.maxEntries}}`, errorMessage: `${variable} must have at most ${setting.maxEntries} entries.` },
+    {
+      condition: `\${alltrue([for key in keys(${v}) : can(regex(${JSON.stringify(setting.keyPattern.regex)}, key))])}`,
+      errorMessage: `${variable} must have names that are each ${setting.keyPattern.expected}.`,
+    },
+    {
+      condition: `\${alltrue([for price in values(${v}) : ${within('price.input_usd_per_mtok')} && ${within('price.output_usd_per_mtok')} && ${within('coalesce(price.cache_write_usd_per_mtok, 0)')} && ${within('coalesce(price.cache_read_usd_per_mtok, 0)')}])}`,
+      errorMessage: `${variable} must have prices from 0 to ${setting.maxUsdPerMtok} US dollars per million tokens.`,
+    },
+    {
+      condition: `\${alltrue([for model in ${models} : ${priced('model')}])}`,
+      errorMessage: `\${join(", ", distinct([for model in ${models} : model if !${priced('model')}]))}: ${namers} names a model with no price, so its spend would escape the budgets, CostUSD and the cost alarms. Add it to ${variable}, e.g. ${variable} = { "model-id" = { input_usd_per_mtok = 1, output_usd_per_mtok = 5 } }.`,
+    },
+  ];
 }
 
 /** A table condition as an HCL expression over the variables. */
@@ -136,7 +176,7 @@ export function renderCondition(condition: Condition): string {
     const setting: Setting = SETTINGS[name as SettingName];
     // No variable sets a local setting: in Terraform it is always empty.
     if (setting.delivery.by === 'local') return 'true';
-    return ['list', 'map'].includes(setting.type) ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`;
+    return ['list', 'map', 'prices'].includes(setting.type) ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`;
   };
   if ('equals' in condition) return `${variableRef(condition.equals[0])} == ${JSON.stringify(condition.equals[1])}`;
   if ('differs' in condition) return `${variableRef(condition.differs[0])} != ${JSON.stringify(condition.differs[1])}`;

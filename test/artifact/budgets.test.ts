@@ -136,12 +136,27 @@ describe('daily_cost_budget_usd', () => {
     expect(ctx.api.requests).toHaveLength(1);
   });
 
-  test('a model without a list price cannot be metered: the function refuses to serve and the log names the setting', async () => {
+  test('a model without a price cannot be metered: the function refuses to serve and the log names the setting', async () => {
     await ctx.useEnv({ DAILY_COST_BUDGET_USD: '5', MODEL_ID: 'claude-unpriced-model-1' });
     const response = await ctx.invoke(ask());
     expect(response.statusCode).toBe(500);
     const [line] = await ctx.fn.requestLogs();
-    expect(line.error_message).toMatch(/DAILY_COST_BUDGET_USD is set, but the model claude-unpriced-model-1 has no list price/);
+    expect(line.error_message).toMatch(/The model claude-unpriced-model-1 \(MODEL_ID or MODEL_TIERS\) has no price.*MODEL_PRICES/);
+  });
+
+  test('a tier whose model has a price of the deployment’s own is metered at that price', async () => {
+    const prices = { 'claude-haiku-5': { input_usd_per_mtok: 1, output_usd_per_mtok: 5 } };
+    await ctx.useEnv({
+      DAILY_COST_BUDGET_USD: '0.01',
+      MODEL_ID: '',
+      MODEL_TIERS: '{"next":"claude-haiku-5"}',
+      DEFAULT_MODEL_TIER: 'next',
+      MODEL_PRICES: JSON.stringify(prices),
+    });
+    ctx.api.enqueue(text('priced', { input_tokens: 10_000, output_tokens: 10 }));
+    expect((await ctx.invoke(ask())).json.cost_usd).toBe(0.01005);
+    expect(Number((await ctx.dynamodb.item('DEPLOYMENT', `USAGE#${utcDay(Date.now())}`))?.cost_micro_usd?.N)).toBe(10_050);
+    expect((await ctx.invoke(ask())).statusCode).toBe(429);
   });
 });
 

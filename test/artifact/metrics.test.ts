@@ -141,14 +141,25 @@ describe('metrics in the log lines', () => {
     expect(metricValue(line, 'TimeToFirstToken', BY_FUNCTION)).toBeGreaterThanOrEqual(0);
   });
 
-  test('a model without a list price publishes its tokens but no CostUSD (never a made-up 0)', async () => {
+  test('a model with no price is never served: the function refuses it and its log names MODEL_PRICES', async () => {
     await ctx.useEnv({ MODEL_ID: 'claude-unpriced-test-model' });
-    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'ok' }] });
-    const { json } = await ctx.invoke(agentEvent({ input: 'hi' }));
-    expect(json.cost_usd).toBeNull();
+    const response = await ctx.invoke(agentEvent({ input: 'hi' }));
+    expect(response.statusCode).toBe(500);
+    expect(ctx.api.requests).toHaveLength(0);
     const line = await requestLine();
-    expect(metricValue(line, 'CostUSD', BY_FUNCTION)).toBeUndefined();
-    expect(metricValue(line, 'OutputTokens', BY_MODEL)).toBe(json.usage.output_tokens);
+    expect(line.error_message).toMatch(/^The model claude-unpriced-test-model \(MODEL_ID or MODEL_TIERS\) has no price, .* add it to MODEL_PRICES/);
+  });
+
+  test('MODEL_PRICES prices a model the built-in list does not know: cost_usd and CostUSD use it', async () => {
+    const prices = {
+      'claude-unpriced-test-model': { input_usd_per_mtok: 2, output_usd_per_mtok: 10, cache_write_usd_per_mtok: null, cache_read_usd_per_mtok: null },
+    };
+    await ctx.useEnv({ MODEL_ID: 'claude-unpriced-test-model', MODEL_PRICES: JSON.stringify(prices) });
+    ctx.api.enqueue({ kind: 'message', content: [{ type: 'text', text: 'ok' }], usage: { input_tokens: 1_000, output_tokens: 100 } });
+    const { json } = await ctx.invoke(agentEvent({ input: 'hi' }));
+    expect(json.cost_usd).toBe(0.003); // 1,000 × $2 + 100 × $10, per million
+    const line = await requestLine();
+    expect(metricValue(line, 'CostUSD', BY_FUNCTION)).toBe(0.003);
     expect(line.Model).toBe('claude-unpriced-test-model');
   });
 

@@ -93,15 +93,27 @@ describe('settings', () => {
     expect(config.models).toEqual({ defaultModel: 'claude-opus-4-5', defaultTier: 'deep', tiers: { fast: 'claude-haiku-4-5', deep: 'claude-opus-4-5' } });
   });
 
-  test('a daily cost budget refuses a tier whose model has no list price, naming that model', () => {
-    const env = {
-      MODEL_TIERS: '{"fast":"claude-haiku-4-5","house":"my-fine-tuned-model"}',
-      DEFAULT_MODEL_TIER: 'fast',
-      DAILY_COST_BUDGET_USD: '10',
-      STATE_TABLE_NAME: 'agent-state',
-    };
-    expect(() => resolveConfig(env)).toThrow('DAILY_COST_BUDGET_USD is set, but the model my-fine-tuned-model has no list price');
-    expect(resolveConfig({ ...env, MODEL_TIERS: '{"fast":"claude-haiku-4-5"}' }).state?.budgets.dailyCostUsd).toBe(10);
+  test('a tier whose model has no price is refused, budget or not, naming the model and MODEL_PRICES', () => {
+    const env = { MODEL_TIERS: '{"fast":"claude-haiku-4-5","house":"my-fine-tuned-model"}', DEFAULT_MODEL_TIER: 'fast' };
+    expect(() => resolveConfig(env)).toThrow(/^The model my-fine-tuned-model \(MODEL_ID or MODEL_TIERS\) has no price, .* add it to MODEL_PRICES/);
+    const priced = resolveConfig({
+      ...env,
+      MODEL_PRICES: '{"my-fine-tuned-model":{"input_usd_per_mtok":2,"output_usd_per_mtok":8,"cache_write_usd_per_mtok":null}}',
+    });
+    expect(priced.prices['my-fine-tuned-model']).toMatchObject({ input_usd_per_mtok: 2, output_usd_per_mtok: 8 });
+  });
+
+  test.each([
+    ['not JSON', 'x'],
+    ['a list', '[]'],
+    ['a price that is a string', '{"m":{"input_usd_per_mtok":"1","output_usd_per_mtok":5}}'],
+    ['a negative price', '{"m":{"input_usd_per_mtok":-1,"output_usd_per_mtok":5}}'],
+    ['a missing output price', '{"m":{"input_usd_per_mtok":1}}'],
+    ['an unknown field', '{"m":{"input_usd_per_mtok":1,"output_usd_per_mtok":5,"per_request":1}}'],
+  ])('MODEL_PRICES that is %s is refused, saying what it must be', (_, value) => {
+    expect(() => resolveConfig({ MODEL_PRICES: value })).toThrow(
+      /^Environment variable MODEL_PRICES must be a JSON object of model ids to \{"input_usd_per_mtok":n,"output_usd_per_mtok":n\}/,
+    );
   });
 
   test('every environment variable the configuration reads is in the table', () => {

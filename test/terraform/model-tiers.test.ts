@@ -40,6 +40,21 @@ const INVALID: Array<[label: string, tfvars: string, message: RegExp]> = [
     'model_tiers = { fast = "claude-haiku-4-5" }\ndefault_model_tier = "fast"\nmodel_id = "claude-opus-4-5"',
     /model_id and model_tiers are both set: with tiers, the default model is the one default_model_tier names/,
   ],
+  [
+    'a model_id with no price',
+    'model_id = "claude-haiku-5"',
+    /claude-haiku-5: model_id or model_tiers names a model with no price, so its spend would\s+escape the budgets/,
+  ],
+  [
+    'tiers with models that have no price',
+    'model_tiers = { fast = "claude-haiku-5", deep = "claude-opus-5", odd = "claude-mystery-1" }\ndefault_model_tier = "fast"',
+    /claude-haiku-5, claude-mystery-1: model_id or model_tiers names a model with no price[\s\S]*Add it to model_prices/,
+  ],
+  [
+    'a negative price',
+    'model_id = "claude-haiku-5"\nmodel_prices = { "claude-haiku-5" = { input_usd_per_mtok = -1, output_usd_per_mtok = 5 } }',
+    /model_prices must have prices from 0 to 1000 US dollars per million tokens/,
+  ],
 ];
 
 describe('model tiers (offline plans)', () => {
@@ -115,7 +130,14 @@ describe('model tiers (offline plans)', () => {
 
   test('on the Anthropic API tiers grant nothing in IAM: there is no Bedrock policy', () => {
     expect(plannedResources(anthropic, 'aws_iam_role_policy').map((p) => p.values.name)).not.toContain('bedrock-invoke');
-    expect(JSON.parse(agentEnvironment(anthropic).MODEL_TIERS)).toEqual({ fast: 'claude-haiku-4-5', deep: 'claude-opus-4-5' });
+    expect(JSON.parse(agentEnvironment(anthropic).MODEL_TIERS)).toEqual({ fast: 'claude-haiku-4-5', deep: 'claude-opus-4-5', next: 'claude-haiku-5' });
+  });
+
+  test('model_prices reach the function as JSON (unset prices as null), and only when set', () => {
+    expect(JSON.parse(agentEnvironment(anthropic).MODEL_PRICES)).toEqual({
+      'claude-haiku-5': { input_usd_per_mtok: 1, output_usd_per_mtok: 5, cache_write_usd_per_mtok: null, cache_read_usd_per_mtok: 0.1 },
+    });
+    expect(agentEnvironment(bedrock).MODEL_PRICES).toBeUndefined();
   });
 
   test.each(INVALID.map((c, i) => [...c, i] as const))('rejects %s at plan, saying what to set', (_label, _tfvars, message, i) => {

@@ -14,7 +14,7 @@ import { retryDelayMs } from '../providers/retry-policy';
 import { findTool, TOOLS } from '../tools';
 import { MIN_MODEL_CALL_MS, MIN_TOOL_MS, type Deadline } from './deadline';
 import type { AgentEvents, ToolCallRecord } from './events';
-import { estimateCostUsd } from './pricing';
+import { estimateCostUsd, type PriceTable } from './pricing';
 import type { CompiledOutputSchema } from './output-schema';
 import { VALIDATION_BUDGET_MS } from './output-schema/limits';
 import { SUBMIT_TOOL_NAME, submitTool } from './structured-output';
@@ -100,10 +100,10 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
 
   try {
     for (;;) {
-      if (state.iterations >= limits.maxIterations) return finish(state, 'max_iterations');
+      if (state.iterations >= limits.maxIterations) return finish(state, 'max_iterations', config.prices);
       const spent = budgetTokens(state.usage);
-      if (spent >= limits.tokenBudget) return finish(state, 'token_budget');
-      if (!deadline.canStart(MIN_MODEL_CALL_MS)) throw timeout(state, 'before another model call could start');
+      if (spent >= limits.tokenBudget) return finish(state, 'token_budget', config.prices);
+      if (!deadline.canStart(MIN_MODEL_CALL_MS)) throw timeout(state, 'before another model call could start', config.prices);
 
       await run.checkpoint?.();
       await run.meter?.beforeModelCall();
@@ -111,7 +111,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       const charge = async (call: Usage, estimated: boolean): Promise<void> => {
         addUsage(state.usage, call);
         if (estimated) state.usage_estimated = true;
-        await run.meter?.afterModelCall(budgetTokens(call), estimateCostUsd(request.model, call), estimated);
+        await run.meter?.afterModelCall(budgetTokens(call), estimateCostUsd(request.model, call, config.prices), estimated);
       };
       const message = await callModel(provider, deadline, events, charge, {
         model: request.model,
@@ -139,12 +139,12 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         const problems = outputSchema.validate(submission.input, Math.min(VALIDATION_BUDGET_MS, deadline.remainingMs()));
         if (problems.length === 0) {
           state.result = submission.input;
-          return finish(state, 'result_submitted');
+          return finish(state, 'result_submitted', config.prices);
         }
         invalidSubmissions += 1;
         if (invalidSubmissions > 1) {
           throw new ProviderError('invalid_result', `The model's result does not match output_schema after a retry: ${problems.join('; ')}`, {
-            partial: partialOf(state),
+            partial: partialOf(state, config.prices),
           });
         }
         forceSubmit = true;
@@ -158,14 +158,14 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
 
       const calls = toolUses.filter((t) => t !== submission);
       if (calls.length === 0 && results.length === 0) {
-        if (!outputSchema || message.stop_reason === 'max_tokens') return finish(state, state.stop_reason);
+        if (!outputSchema || message.stop_reason === 'max_tokens') return finish(state, state.stop_reason, config.prices);
         forceSubmit = true; // answered in prose: ask for the structured result
         messages.push({ role: 'user', content: `Now call ${SUBMIT_TOOL_NAME} with the answer.` });
         continue;
       }
-      if (state.tool_calls.length + calls.length > limits.maxToolCalls) return finish(state, 'max_tool_calls');
+      if (state.tool_calls.length + calls.length > limits.maxToolCalls) return finish(state, 'max_tool_calls', config.prices);
       if (calls.length > 0) {
-        if (!deadline.canStart(MIN_TOOL_MS)) throw timeout(state, 'before the requested tools could run');
+        if (!deadline.canStart(MIN_TOOL_MS)) throw timeout(state, 'before the requested tools could run', config.prices);
         await run.checkpoint?.();
         const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events, findTool });
         state.tool_calls.push(...ran.records);
@@ -177,29 +177,29 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
     // Whatever stopped the run, the caller learns what it had produced so far.
     const produced = state.output !== '' || state.tool_calls.length > 0 || budgetTokens(state.usage) > 0;
     if (!(error instanceof AgentError) || error.partial !== undefined || !produced) throw error;
-    throw error.withPartial(partialOf(state));
+    throw error.withPartial(partialOf(state, config.prices));
   }
 }
 
-function finish(state: AgentResult, stopReason: string): AgentResult {
+function finish(state: AgentResult, stopReason: string, prices: PriceTable): AgentResult {
   state.stop_reason = stopReason;
-  state.cost_usd = estimateCostUsd(state.model, state.usage);
+  state.cost_usd = estimateCostUsd(state.model, state.usage, prices);
   return state;
 }
 
-function partialOf(state: AgentResult): PartialResult {
+function partialOf(state: AgentResult, prices: PriceTable): PartialResult {
   return {
     output: state.output,
     iterations: state.iterations,
     tool_calls: state.tool_calls,
     usage: state.usage,
-    cost_usd: estimateCostUsd(state.model, state.usage),
+    cost_usd: estimateCostUsd(state.model, state.usage, prices),
     ...(state.usage_estimated ? { usage_estimated: true as const } : {}),
   };
 }
 
-function timeout(state: AgentResult, when: string): DeadlineError {
-  return new DeadlineError(`The request ran out of time ${when}; the partial result is attached.`, { partial: partialOf(state) });
+function timeout(state: AgentResult, when: string, prices: PriceTable): DeadlineError {
+  return new DeadlineError(`The request ran out of time ${when}; the partial result is attached.`, { partial: partialOf(state, prices) });
 }
 
 /** Tool definitions, the last one marked for prompt caching (which caches all of them). */

@@ -6,7 +6,8 @@
  */
 import { ConfigError } from '../errors';
 import { SETTINGS, SETTING_RULES, type SettingName } from './table';
-import type { Condition, MapSetting, Setting, SettingRule } from './types';
+import type { PriceTable } from '../agent/pricing';
+import type { Condition, MapSetting, PricesSetting, Setting, SettingRule } from './types';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -18,9 +19,11 @@ type ValueOf<S> = S extends { type: 'int' | 'number' }
       ? readonly string[]
       : S extends { type: 'map' }
         ? Readonly<Record<string, string>>
-        : S extends { type: 'enum'; values: readonly (infer V)[] }
-          ? V
-          : string;
+        : S extends { type: 'prices' }
+          ? PriceTable
+          : S extends { type: 'enum'; values: readonly (infer V)[] }
+            ? V
+            : string;
 
 export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
 
@@ -128,7 +131,37 @@ function parse(name: string, setting: Setting, raw: string | undefined): unknown
     }
     case 'map':
       return parseMap(text, setting, fail);
+    case 'prices':
+      return parsePrices(text, setting, fail);
   }
+}
+
+const PRICE_FIELDS = ['input_usd_per_mtok', 'output_usd_per_mtok', 'cache_write_usd_per_mtok', 'cache_read_usd_per_mtok'] as const;
+const OPTIONAL_PRICE_FIELDS: ReadonlySet<string> = new Set(['cache_write_usd_per_mtok', 'cache_read_usd_per_mtok']);
+
+/** A JSON object of model ids to prices; optional prices may be null (Terraform's jsonencode writes unset optional attributes so). */
+function parsePrices(text: string, setting: PricesSetting, fail: (allowed: string) => ConfigError): PriceTable {
+  const shape = `a JSON object of model ids to {"input_usd_per_mtok":n,"output_usd_per_mtok":n} (cache_write_usd_per_mtok and cache_read_usd_per_mtok optional), each from 0 to ${setting.maxUsdPerMtok}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw fail(`must be ${shape}`);
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(json)) throw fail(`must be ${shape}`);
+  const entries = Object.entries(json);
+  if (entries.length > setting.maxEntries) throw fail(`must have at most ${setting.maxEntries} entries`);
+  for (const [model, price] of entries) {
+    if (!new RegExp(setting.keyPattern.regex).test(model)) throw fail(`must have names that are each ${setting.keyPattern.expected}`);
+    if (!isObject(price) || Object.keys(price).some((k) => !(PRICE_FIELDS as readonly string[]).includes(k))) throw fail(`must be ${shape}`);
+    for (const field of PRICE_FIELDS) {
+      const value = price[field];
+      if ((value === undefined || value === null) && OPTIONAL_PRICE_FIELDS.has(field)) continue;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > setting.maxUsdPerMtok) throw fail(`must be ${shape}`);
+    }
+  }
+  return Object.freeze(Object.fromEntries(entries)) as PriceTable;
 }
 
 /** A JSON object of strings, each name and value as the setting allows. */

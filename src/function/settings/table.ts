@@ -48,8 +48,19 @@ export const SETTINGS = {
     valuePattern: TIER_MODEL_PATTERN,
     maxEntries: 10,
     description:
-      'Models callers may choose by tier name with the request field `model`, e.g. { fast = "claude-haiku-5", deep = "claude-opus-5" }: at most 10, never a raw model id from the caller. Empty: model_id serves every request. On bedrock the role may invoke exactly these models.',
+      'Models callers may choose by tier name with the request field `model`, e.g. { fast = "claude-haiku-4-5", deep = "claude-opus-5" }: at most 10, never a raw model id from the caller. Empty: model_id serves every request. On bedrock the role may invoke exactly these models.',
     delivery: { by: 'variable', variable: 'model_tiers', group: 'Model' },
+  },
+  MODEL_PRICES: {
+    type: 'prices',
+    default: {},
+    keyPattern: TIER_MODEL_PATTERN,
+    maxEntries: 20,
+    maxUsdPerMtok: 1000,
+    pricedModels: ['MODEL_ID', 'MODEL_TIERS'],
+    description:
+      'Prices of models the built-in list does not know, by exact model id, in US dollars per million tokens, e.g. { "claude-haiku-5" = { input_usd_per_mtok = 1, output_usd_per_mtok = 5 } } (cache_write_usd_per_mtok and cache_read_usd_per_mtok default to 1.25 and 0.1 times input): every model of model_id and model_tiers must have a price, so its spend reaches the budgets, CostUSD and the cost alarms.',
+    delivery: { by: 'variable', variable: 'model_prices', group: 'Model' },
   },
   DEFAULT_MODEL_TIER: {
     type: 'string',

@@ -123,7 +123,25 @@ export interface MapSetting extends Common {
   readonly maxEntries: number;
 }
 
-export type Setting = IntSetting | NumberSetting | BoolSetting | EnumSetting | StringSetting | ListSetting | MapSetting;
+/**
+ * Model prices: model id → `{ input_usd_per_mtok, output_usd_per_mtok,
+ * cache_write_usd_per_mtok?, cache_read_usd_per_mtok? }` (agent/pricing's
+ * ModelPrice). JSON in the environment, `map(object(...))` in Terraform (a
+ * tfvars file takes it as an object, never an encoded string); an empty map
+ * never reaches the function.
+ */
+export interface PricesSetting extends Common {
+  readonly type: 'prices';
+  readonly default: Readonly<Record<string, never>>;
+  readonly keyPattern: TextPattern;
+  readonly maxEntries: number;
+  /** Highest price accepted. @unit US dollars per million tokens */
+  readonly maxUsdPerMtok: number;
+  /** Settings (a string or a map of model ids) whose every model must have a price: built in, or in this map. */
+  readonly pricedModels: readonly string[];
+}
+
+export type Setting = IntSetting | NumberSetting | BoolSetting | EnumSetting | StringSetting | ListSetting | MapSetting | PricesSetting;
 
 /**
  * A condition over settings, written once and read two ways: evaluated by
