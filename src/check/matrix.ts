@@ -47,7 +47,7 @@ export function checkMatrix(): Combination[] {
   const jobs = [
     'async_jobs_enabled = true',
     'job_events_enabled = true',
-    'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", request = "{\\"input\\":\\"Write the nightly report.\\"}" } }',
+    'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", request = { input = "Write the nightly report." } } }',
   ];
   if (publicAnthropic)
     combos.push({ name: 'anthropic-none-novpc-state-jobs', tfvars: `${publicAnthropic.tfvars}${[...state, ...watched, ...jobs].join('\n')}\n` });

@@ -33,6 +33,7 @@ import type { StackContext } from './stack-context';
 import { stateActionsExpression } from './state-table';
 import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
 import { VPC_ACCESS_POLICY } from './vpc-access';
+import { SCHEDULE_REQUEST, SCHEDULE_TIMEZONE } from './variables-jobs';
 import type { StackVariables } from './variables';
 
 export interface JobsProps {
@@ -341,7 +342,8 @@ export class Jobs extends Construct {
       }),
       'jobs_scheduler_kms',
     );
-    const each = TerraformIterator.fromMap(Token.asAnyMap(`\${var.async_jobs_enabled ? var.schedules : {}}`));
+    // A for expression, not `cond ? var.schedules : {}`: schedules is `any`, and the two sides of a conditional must share a type.
+    const each = TerraformIterator.fromMap(Token.asAnyMap('${{ for name, s in var.schedules : name => s if var.async_jobs_enabled }}'));
     named(
       new SchedulerSchedule(this, 'schedule', {
         forEach: each,
@@ -349,12 +351,12 @@ export class Jobs extends Construct {
         name: Token.asString('${format("%s-%s", var.function_name, each.key)}'),
         description: 'Claude agent schedule ${each.key}: enqueues a job as the caller schedule:${each.key}.',
         scheduleExpression: Token.asString(each.getString('schedule_expression')),
-        scheduleExpressionTimezone: Token.asString(each.getString('timezone')),
+        scheduleExpressionTimezone: Token.asString(`\${${SCHEDULE_TIMEZONE('each.value')}}`),
         flexibleTimeWindow: { mode: 'OFF' },
         target: {
           arn: queueArn,
           roleArn: roleArn(context, schedulerRoleName),
-          input: Token.asString('${jsonencode({ schedule = each.key, request = jsondecode(each.value.request) })}'),
+          input: Token.asString(`\${jsonencode({ schedule = each.key, request = ${SCHEDULE_REQUEST('each.value')} })}`),
         },
         dependsOn: [schedulerPolicy, queue],
       }),

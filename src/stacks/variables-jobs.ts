@@ -3,6 +3,16 @@ import { intRange, type VariableSpec } from './variable-types';
 
 const GROUP = 'Jobs';
 
+/** The attributes a schedule may have. */
+const SCHEDULE_FIELDS = ['schedule_expression', 'timezone', 'request'];
+/** HCL: a schedule's time zone, UTC when it names none. */
+export const SCHEDULE_TIMEZONE = (s: string): string => `try(${s}.timezone, "UTC")`;
+/**
+ * HCL: a schedule's request as an object. A tfvars file gives an object (it
+ * cannot call jsonencode); a module caller may still pass a JSON string.
+ */
+export const SCHEDULE_REQUEST = (s: string): string => `try(jsondecode(${s}.request), ${s}.request)`;
+
 export const JOB_VARIABLES: readonly VariableSpec[] = [
   {
     name: 'job_timeout_seconds',
@@ -23,34 +33,39 @@ export const JOB_VARIABLES: readonly VariableSpec[] = [
   {
     name: 'schedules',
     group: GROUP,
-    type: 'map(object({ schedule_expression = string, timezone = optional(string, "UTC"), request = string }))',
+    // `any`, not map(object(...)): each schedule's request is an object of its own shape, which a map's single element type cannot hold.
+    type: 'any',
     default: {},
     description:
-      'EventBridge Scheduler schedules that enqueue jobs, by name: `schedule_expression` ("rate(1 day)", "cron(0 7 * * ? *)", "at(2026-12-01T09:00:00)"), optional `timezone` (IANA, default UTC), and `request`, the POST /agent body as JSON (jsonencode({ input = "..." })). A job runs as the caller `schedule:<name>`. Needs async_jobs_enabled.',
+      'EventBridge Scheduler schedules that enqueue jobs, by name: `schedule_expression` ("rate(1 day)", "cron(0 7 * * ? *)", "at(2026-12-01T09:00:00)"), optional `timezone` (IANA, default UTC), and `request`, the POST /agent body as an object ({ input = "..." }; a JSON string is accepted too). A job runs as the caller `schedule:<name>`. Needs async_jobs_enabled.',
     validation: [
       {
-        condition: '${alltrue([for name, s in var.schedules : can(regex("^[A-Za-z0-9_.-]{1,64}$", name))])}',
+        condition: `\${can(keys(var.schedules)) && alltrue([for s in try(values(var.schedules), []) : can(keys(s)) && length(setsubtract(try(keys(s), []), ${JSON.stringify(SCHEDULE_FIELDS)})) == 0])}`,
+        errorMessage:
+          'schedules must be a map of schedule names to { schedule_expression = "...", timezone = "..." (optional), request = { input = "..." } }, with no other attributes.',
+      },
+      {
+        condition: '${alltrue([for name in try(keys(var.schedules), []) : can(regex("^[A-Za-z0-9_.-]{1,64}$", name))])}',
         errorMessage: 'schedules: each name must be 1 to 64 letters, digits and "_ . -" (it becomes the caller id schedule:<name>).',
       },
       {
-        condition: '${alltrue([for s in values(var.schedules) : can(regex("^(rate|cron|at)\\\\(.+\\\\)$", s.schedule_expression))])}',
+        condition: '${alltrue([for s in try(values(var.schedules), []) : can(regex("^(rate|cron|at)\\\\(.+\\\\)$", s.schedule_expression))])}',
         errorMessage: 'schedules: each schedule_expression must be "rate(...)", "cron(...)" or "at(...)", e.g. "rate(1 day)" or "cron(0 7 * * ? *)".',
       },
       {
-        condition: '${alltrue([for name in keys(var.schedules) : length(format("%s-%s", var.function_name, name)) <= 64])}',
+        condition: '${alltrue([for name in try(keys(var.schedules), []) : length(format("%s-%s", var.function_name, name)) <= 64])}',
         errorMessage:
           'schedules: "<function_name>-<name>" names the EventBridge schedule, which allows 64 characters: shorten the schedule names (or function_name).',
       },
       {
-        condition: '${alltrue([for s in values(var.schedules) : can(regex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", s.timezone))])}',
+        condition: `\${alltrue([for s in try(values(var.schedules), []) : can(regex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", ${SCHEDULE_TIMEZONE('s')}))])}`,
         errorMessage: 'schedules: each timezone must be an IANA time zone name such as "UTC", "Europe/Paris" or "America/Argentina/Buenos_Aires".',
       },
       {
         // Terraform's == converts no types: a number or an object is not equal to its tostring().
-        condition:
-          '${alltrue([for s in values(var.schedules) : try(jsondecode(s.request).input == tostring(jsondecode(s.request).input) && length(jsondecode(s.request).input) > 0, false)])}',
+        condition: `\${alltrue([for s in try(values(var.schedules), []) : try(${SCHEDULE_REQUEST('s')}.input == tostring(${SCHEDULE_REQUEST('s')}.input) && length(${SCHEDULE_REQUEST('s')}.input) > 0, false)])}`,
         errorMessage:
-          'schedules: each request must be the POST /agent body as JSON with an "input" string that is not empty, e.g. jsonencode({ input = "Write the daily report." }).',
+          'schedules: each request must be the POST /agent body with an "input" string that is not empty, e.g. request = { input = "Write the daily report." }.',
       },
       {
         condition: '${length(var.schedules) == 0 || var.async_jobs_enabled}',

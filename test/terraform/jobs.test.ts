@@ -15,8 +15,13 @@ const BASE = `anthropic_api_key_secret_arn = "${SECRET_ARN}"`;
 const QUEUE_ARN = `arn:aws:sqs:us-east-1:${TEST_ACCOUNT_ID}:claude-agent-jobs`;
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${TEST_ACCOUNT_ID}:table/claude-agent-state`;
 const JOB_TYPES = ['aws_sqs_queue', 'aws_lambda_event_source_mapping', 'aws_scheduler_schedule'];
-const SCHEDULES =
-  'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", timezone = "Europe/Paris", request = "{\\"input\\":\\"Write the nightly report.\\"}" } }';
+/** As a tfvars file writes them: each request an object (a tfvars file cannot call jsonencode), one given as a JSON string as a module caller might. */
+const SCHEDULES = [
+  'schedules = {',
+  '  nightly = { schedule_expression = "cron(0 7 * * ? *)", timezone = "Europe/Paris", request = { input = "Write the nightly report.", max_tokens = 2000 } }',
+  '  weekly = { schedule_expression = "rate(7 days)", request = "{\\"input\\":\\"Sum up the week.\\"}" }',
+  '}',
+].join('\n');
 
 const byName = (plan: PlanJson, type: string, name: string) => plannedResources(plan, type).find((r) => r.name === name)?.values;
 const policyOf = (plan: PlanJson, name: string) => statements(byName(plan, 'aws_iam_role_policy', name)?.policy);
@@ -29,6 +34,7 @@ describe('jobs', () => {
   let oneConcurrency: TfRun;
   let badSchedule: TfRun;
   let subtlyBadSchedule: TfRun;
+  let strayAttribute: TfRun;
 
   beforeAll(async () => {
     const plans = await planEach('jobs', {
@@ -53,8 +59,9 @@ describe('jobs', () => {
         schedulesWithoutJobs: SCHEDULES,
         oneConcurrency: 'async_jobs_enabled = true\njob_concurrency = 1',
         badSchedule: 'async_jobs_enabled = true\nschedules = { "bad name" = { schedule_expression = "every day", request = "hello" } }',
+        strayAttribute: 'async_jobs_enabled = true\nschedules = { nightly = { schedule_expression = "rate(1 day)", request = { input = "x" }, timeout = 10 } }',
         subtlyBadSchedule:
-          'async_jobs_enabled = true\nschedules = { "nightly-report-for-the-finance-team-in-every-region-of-europe" = { schedule_expression = "rate(1 day)", timezone = "+02:00", request = "{\\"input\\":42}" } }',
+          'async_jobs_enabled = true\nschedules = { "nightly-report-for-the-finance-team-in-every-region-of-europe" = { schedule_expression = "rate(1 day)", timezone = "+02:00", request = { input = 42 } } }',
       },
       'variables',
     );
@@ -65,6 +72,7 @@ describe('jobs', () => {
     oneConcurrency = rejected(invalid.oneConcurrency, 'oneConcurrency');
     badSchedule = rejected(invalid.badSchedule, 'badSchedule');
     subtlyBadSchedule = rejected(invalid.subtlyBadSchedule, 'subtlyBadSchedule');
+    strayAttribute = rejected(invalid.strayAttribute, 'strayAttribute');
   }, 300_000);
 
   test('off (the default): no queue, worker, mapping, schedule or SQS permission, and nothing of jobs in the environment', () => {
@@ -154,7 +162,9 @@ describe('jobs', () => {
   });
 
   test('a schedule enqueues its request as schedule:<name>, through a role that may only send to the queue', () => {
-    const [schedule] = plannedResources(full, 'aws_scheduler_schedule');
+    const schedules = plannedResources(full, 'aws_scheduler_schedule');
+    expect(schedules.map((s) => s.values.name).sort()).toEqual(['claude-agent-nightly', 'claude-agent-weekly']);
+    const schedule = schedules.find((s) => s.values.name === 'claude-agent-nightly')!;
     expect(schedule.values).toMatchObject({
       name: 'claude-agent-nightly',
       schedule_expression: 'cron(0 7 * * ? *)',
@@ -162,7 +172,10 @@ describe('jobs', () => {
       flexible_time_window: [{ mode: 'OFF', maximum_window_in_minutes: null }],
     });
     const [target] = schedule.values.target as Array<{ input: string }>;
-    expect(JSON.parse(target.input)).toEqual({ schedule: 'nightly', request: { input: 'Write the nightly report.' } });
+    expect(JSON.parse(target.input)).toEqual({ schedule: 'nightly', request: { input: 'Write the nightly report.', max_tokens: 2000 } });
+    const weekly = schedules.find((s) => s.values.name === 'claude-agent-weekly')!;
+    expect(weekly.values.schedule_expression_timezone).toBe('UTC');
+    expect(JSON.parse((weekly.values.target as Array<{ input: string }>)[0].input)).toEqual({ schedule: 'weekly', request: { input: 'Sum up the week.' } });
     expect(policyOf(full, 'jobs_scheduler')).toEqual([{ Sid: 'SendScheduledJobs', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [QUEUE_ARN] }]);
     const trust = JSON.parse(String(byName(full, 'aws_iam_role', 'jobs_scheduler')?.assume_role_policy));
     expect(trust.Statement[0]).toMatchObject({
@@ -241,5 +254,11 @@ describe('jobs', () => {
     expect(text).toContain('each timezone must be an IANA time zone name');
     expect(text).toContain('with an "input" string that is not empty');
     expect(text).not.toContain('each name must be 1 to 64 letters');
+  });
+
+  test('a schedule with an attribute it does not know is refused, naming the shape', () => {
+    expect(strayAttribute.stderr.replace(/[\s│]+/g, ' ')).toContain(
+      'schedules must be a map of schedule names to { schedule_expression = "...", timezone = "..." (optional), request = { input = "..." } }',
+    );
   });
 });

@@ -11,7 +11,7 @@ import { plannedResources, planEach, planned, rejected as rejectedRun, statement
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const VPC = ['vpc_id = "vpc-0123456789abcdef0"', 'vpc_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]'];
 const tfvars = (...lines: string[]) => lines.join('\n');
-const JOBS = ['async_jobs_enabled = true', 'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", request = "{\\"input\\":\\"Report.\\"}" } }'];
+const JOBS = ['async_jobs_enabled = true', 'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", request = { input = "Report." } } }'];
 
 describe('VPC placement', () => {
   const plans: Record<string, PlanJson> = {};
