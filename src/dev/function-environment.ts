@@ -12,7 +12,7 @@ import { SETTINGS, type SettingName } from '../function/settings/table';
 import { JOBS_ON, SESSIONS_ON, STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from '../function/state/features';
 import { DEAD_LETTER_SUFFIX, VISIBILITY_TIMEOUT_FACTOR } from '../stacks/jobs-shape';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './lambda/execution-environment';
-import { startDynamoDb, type DynamoDbServer } from './stand-ins/dynamodb';
+import { LOCAL_STATE_CALL_TIMEOUT_MS, startDynamoDb, type DynamoDbServer } from './stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from './stand-ins/secrets-manager';
 import { localQueueArn, startSqs, type SqsServer } from './stand-ins/sqs';
 
@@ -117,6 +117,7 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: Fun
       dynamodb = await startDynamoDb();
       environment.STATE_TABLE_NAME = dynamodb.tableName;
       environment.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.url;
+      environment.STATE_CALL_TIMEOUT_MS ??= String(LOCAL_STATE_CALL_TIMEOUT_MS);
       stateAccess = `a local DynamoDB in memory (${dynamodb.url}, table ${dynamodb.tableName}): sessions and usage end with the dev server; set STATE_TABLE_NAME to use a table on AWS`;
     }
   }

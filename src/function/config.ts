@@ -60,6 +60,8 @@ export type AuthMode =
 /** What lasts across requests, in the state table. */
 export interface StateConfig {
   readonly tableName: string;
+  /** Longest one call to the table may take, retries included. @unit ms */
+  readonly callTimeoutMs: number;
   /** Server-side conversations, when on. */
   readonly sessions?: { readonly maxTurns: number; readonly ttlHours: number };
   /** Daily limits; 0 is off. */
@@ -211,6 +213,7 @@ function stateConfig(s: Settings): { state?: StateConfig } {
   return {
     state: {
       tableName: s.STATE_TABLE_NAME,
+      callTimeoutMs: s.STATE_CALL_TIMEOUT_MS,
       ...(s.SESSIONS_ENABLED ? { sessions: { maxTurns: s.MAX_SESSION_TURNS, ttlHours: s.SESSION_TTL_HOURS } } : {}),
       budgets,
     },

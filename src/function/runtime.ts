@@ -28,7 +28,7 @@ let current: Runtime | undefined;
 export function getRuntime(env: Env = process.env): Runtime {
   if (!current) {
     const config = resolveConfig(env);
-    const store = config.state ? new StateStore(config.state.tableName, config.awsRegion) : undefined;
+    const store = config.state ? new StateStore(config.state.tableName, config.awsRegion, config.state.callTimeoutMs) : undefined;
     const budgets = store && config.state ? new Budgets(store, config.state.budgets) : undefined;
     current = {
       config,

@@ -10,7 +10,7 @@ import { HTTP_INTEGRATION_CONTENT_TYPE, httpResponseOf, splitPrelude } from '../
 import type { InvocationOutcome, StreamChunk } from '../../src/dev/lambda/invocation';
 import { LocalFunction } from '../../src/dev/lambda/local-function';
 import { SseReader } from '../../src/dev/sse-reader';
-import { startDynamoDb, type DynamoDbServer } from '../../src/dev/stand-ins/dynamodb';
+import { LOCAL_STATE_CALL_TIMEOUT_MS, startDynamoDb, type DynamoDbServer } from '../../src/dev/stand-ins/dynamodb';
 import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
 import { startMessagesApi, type MessagesApiServer } from '../../src/dev/stand-ins/messages-api';
 import { emfProblems } from './emf';
@@ -215,7 +215,12 @@ export interface LocalServices {
  */
 export function stateEnv(services: LocalServices, extra: Record<string, string> = {}): Record<string, string> {
   if (!services.dynamodb) throw new Error('stateEnv needs withZipRuntime(..., { state: true }), which starts the local DynamoDB.');
-  return anthropicEnv(services, { STATE_TABLE_NAME: services.dynamodb.tableName, AWS_ENDPOINT_URL_DYNAMODB: services.dynamodb.url, ...extra });
+  return anthropicEnv(services, {
+    STATE_TABLE_NAME: services.dynamodb.tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: services.dynamodb.url,
+    STATE_CALL_TIMEOUT_MS: String(LOCAL_STATE_CALL_TIMEOUT_MS),
+    ...extra,
+  });
 }
 
 export const TEST_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:anthropic-api-key-AbCdEf';

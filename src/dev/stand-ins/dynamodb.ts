@@ -36,6 +36,12 @@ export interface DynamoDbServer {
   close(): Promise<void>;
 }
 
+/**
+ * STATE_CALL_TIMEOUT_MS for a function using this table: dynalite on a loaded
+ * machine can take seconds where DynamoDB takes milliseconds. @unit ms
+ */
+export const LOCAL_STATE_CALL_TIMEOUT_MS = 10_000;
+
 /** The table name the stack would give a function called `agent`. */
 export const LOCAL_STATE_TABLE = 'agent-state';
 

@@ -181,6 +181,16 @@ export const SETTINGS = {
     description: "Least time between two fetches of the issuer's keys for a token whose key (kid) is unknown: tests shorten it.",
     delivery: { by: 'local' },
   },
+  STATE_CALL_TIMEOUT_MS: {
+    type: 'int',
+    default: 2_000,
+    min: 100,
+    max: 60_000,
+    unit: 'milliseconds',
+    description:
+      'Longest one call to the state table may take, retries included, before the request is refused (503): DynamoDB answers in milliseconds; tests and `npm run dev` raise it for a local table on a loaded machine.',
+    delivery: { by: 'local' },
+  },
   ALLOW_UNAUTHENTICATED: {
     type: 'bool',
     default: false,

@@ -11,8 +11,6 @@ import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { lazyClient, serviceFailure, withTimeout } from '../aws-client';
 import { STATE_KEYS } from './keys';
 
-/** Longest one call to the table may take, retries included. @unit ms */
-const CALL_TIMEOUT_MS = 2_000;
 /** Attempts per call: one retry for a throttle or a dropped connection. */
 const MAX_ATTEMPTS = 2;
 
@@ -44,9 +42,11 @@ export const readBool = (item: Item | undefined, name: string): boolean => item?
 export const readBin = (item: Item | undefined, name: string): Uint8Array | undefined => item?.[name]?.B;
 
 export class StateStore {
+  /** @param callTimeoutMs longest one call may take, retries included (STATE_CALL_TIMEOUT_MS) */
   constructor(
     readonly tableName: string,
     private readonly region: string,
+    private readonly callTimeoutMs: number,
   ) {}
 
   /** The item, or only the attributes `projection` names (no reserved words). */
@@ -153,7 +153,7 @@ export class StateStore {
     signal: AbortSignal | undefined,
     work: (sdk: { sdk: Sdk; client: DynamoDBClient }, abortSignal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const abortSignal = withTimeout(signal, CALL_TIMEOUT_MS);
+    const abortSignal = withTimeout(signal, this.callTimeoutMs);
     try {
       return await work(await connect(this.region), abortSignal);
     } catch (error) {
