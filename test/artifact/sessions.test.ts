@@ -21,6 +21,16 @@ const sentTo = (requests: ReadonlyArray<{ body: Record<string, unknown> }>, n: n
 describe('sessions', () => {
   const ctx = withZipRuntime((services) => stateEnv(services, { SESSIONS_ENABLED: 'true' }), { state: true });
 
+  /** An exchange in SESSION whose expiry passed a minute ago, which DynamoDB's TTL has not removed yet. */
+  const putExpiredConversation = async () => {
+    const turns = JSON.stringify([
+      { role: 'user', content: 'old question', at: '2026-11-01T00:00:00.000Z' },
+      { role: 'assistant', content: 'old answer', at: '2026-11-01T00:00:00.000Z' },
+    ]);
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await ctx.dynamodb.put({ pk: { S: `CALLER#iam:${ALICE}` }, sk: { S: `SESSION#${SESSION}` }, turns: { S: turns }, expires_at: { N: String(past) } });
+  };
+
   test('the stored turns of a session are sent before the new input, and the exchange is appended', async () => {
     ctx.api.enqueue(text('Nice to meet you, Ada.'), text('Your name is Ada.'));
     const first = await ctx.invoke(ask({ input: 'My name is Ada.', session_id: SESSION }));
@@ -64,12 +74,7 @@ describe('sessions', () => {
   });
 
   test('an expired session is gone at once, even before DynamoDB deletes it', async () => {
-    const past = Math.floor(Date.now() / 1000) - 60;
-    const turns = JSON.stringify([
-      { role: 'user', content: 'old question', at: '2026-11-01T00:00:00.000Z' },
-      { role: 'assistant', content: 'old answer', at: '2026-11-01T00:00:00.000Z' },
-    ]);
-    await ctx.dynamodb.put({ pk: { S: `CALLER#iam:${ALICE}` }, sk: { S: `SESSION#${SESSION}` }, turns: { S: turns }, expires_at: { N: String(past) } });
+    await putExpiredConversation();
     expect((await ctx.invoke(sessionRoute('GET', SESSION))).statusCode).toBe(404);
     ctx.api.enqueue(text('fresh'));
     expect((await ctx.invoke(ask({ input: 'new question', session_id: SESSION }))).statusCode).toBe(200);
@@ -191,12 +196,7 @@ describe('sessions', () => {
   });
 
   test('an expired conversation does not come back when a request on it fails', async () => {
-    const past = Math.floor(Date.now() / 1000) - 60;
-    const turns = JSON.stringify([
-      { role: 'user', content: 'old question', at: '2026-11-01T00:00:00.000Z' },
-      { role: 'assistant', content: 'old answer', at: '2026-11-01T00:00:00.000Z' },
-    ]);
-    await ctx.dynamodb.put({ pk: { S: `CALLER#iam:${ALICE}` }, sk: { S: `SESSION#${SESSION}` }, turns: { S: turns }, expires_at: { N: String(past) } });
+    await putExpiredConversation();
     ctx.api.enqueue({ kind: 'error', status: 400, errorType: 'invalid_request_error', message: 'bad' });
     expect((await ctx.invoke(ask({ input: 'fails', session_id: SESSION }))).statusCode).toBe(502);
     expect((await ctx.invoke(sessionRoute('GET', SESSION))).statusCode).toBe(404);
@@ -204,12 +204,7 @@ describe('sessions', () => {
 
   test('an expired conversation does not come back when the write that empties it fails', async () => {
     // Given: an expired conversation DynamoDB has not removed yet, and a table that fails the write emptying it
-    const past = Math.floor(Date.now() / 1000) - 60;
-    const turns = JSON.stringify([
-      { role: 'user', content: 'old question', at: '2026-11-01T00:00:00.000Z' },
-      { role: 'assistant', content: 'old answer', at: '2026-11-01T00:00:00.000Z' },
-    ]);
-    await ctx.dynamodb.put({ pk: { S: `CALLER#iam:${ALICE}` }, sk: { S: `SESSION#${SESSION}` }, turns: { S: turns }, expires_at: { N: String(past) } });
+    await putExpiredConversation();
     const proxy = await startFaultProxy(ctx.dynamodb.url);
     try {
       proxy.inject({ when: (r) => r.target.endsWith('.UpdateItem') && r.body.includes('REMOVE turns'), error: { status: 500, type: 'InternalServerError' } });
