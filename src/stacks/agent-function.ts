@@ -17,7 +17,7 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { AssetType, conditional, Fn, Op, TerraformAsset, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
-import { functionEnvironment } from './function-environment';
+import { environmentSizeCheck, functionEnvironmentExpression } from './function-environment';
 import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, roleArn, secretPolicy, tracingPolicy } from './iam-policies';
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
@@ -45,6 +45,8 @@ export interface AgentFunctionProps {
 /** Headers a browser may send to the Function URL (SigV4 headers included). */
 const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'];
 const CORS_MAX_AGE_SECONDS = 300;
+/** The local holding the agent's environment. */
+export const AGENT_ENVIRONMENT_LOCAL = 'agent_environment';
 
 export class AgentFunction extends Construct {
   readonly role: IamRole;
@@ -166,6 +168,9 @@ export class AgentFunction extends Construct {
 
     // A module finds its zip beside its own files, wherever the caller's configuration lives.
     this.filename = props.form === 'module' ? `\${path.module}/${zip.path}` : zip.path;
+    // A local, so the size check below reads the same map the function gets.
+    named(new TerraformLocal(this, 'environment', functionEnvironmentExpression('agent')), AGENT_ENVIRONMENT_LOCAL);
+    const environmentSize = environmentSizeCheck(`local.${AGENT_ENVIRONMENT_LOCAL}`, 'agent function');
     this.function = named(
       new LambdaFunction(this, 'function', {
         functionName: name,
@@ -182,7 +187,7 @@ export class AgentFunction extends Construct {
         reservedConcurrentExecutions: vars.num('reserved_concurrency'),
         loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
         tracingConfig: { mode: Token.asString(conditional(vars.bool('tracing_enabled'), 'Active', 'PassThrough')) },
-        environment: { variables: functionEnvironment() },
+        environment: { variables: Token.asStringMap(`\${local.${AGENT_ENVIRONMENT_LOCAL}}`) },
         kmsKeyArn: orNull(kmsKeyArn),
         // A version only when capacity is provisioned on it (false is the provider's default: the plan is unchanged at 0).
         publish: warm.enabled,
@@ -212,6 +217,7 @@ export class AgentFunction extends Construct {
               errorMessage:
                 'jwt_issuer needs function_url_auth_type = "NONE": with "AWS_IAM", Lambda admits only SigV4-signed requests, which carry no sign-in token.',
             },
+            { condition: Token.asAny(environmentSize.condition), errorMessage: environmentSize.errorMessage },
             {
               condition: Op.or(Op.not(secretArnGiven), Op.not(keyGiven)),
               errorMessage:

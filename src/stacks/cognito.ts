@@ -11,6 +11,7 @@ import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { conditional, Fn, Op, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { defaultCognitoDomainPrefix } from './derived-names';
 import type { StackContext } from './stack-context';
 import { countIf, first, isNotEmpty, named, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
@@ -101,8 +102,9 @@ export class Cognito extends Construct {
       }),
       'agent',
     );
+    // The default is made valid for Cognito (lower case, no reserved word, short enough) from any function_name.
     const prefix = Token.asString(
-      conditional(isNotEmpty(vars.str('cognito_domain_prefix')), vars.str('cognito_domain_prefix'), `${name}-${context.accountId}`),
+      `\${length(var.cognito_domain_prefix) >= 1 ? var.cognito_domain_prefix : ${defaultCognitoDomainPrefix('var.function_name', 'data.aws_caller_identity.current.account_id')}}`,
     );
     const domain = named(new CognitoUserPoolDomain(this, 'domain', { count: countIf(enabled), domain: prefix, userPoolId: first(pool, 'id') }), 'agent');
 

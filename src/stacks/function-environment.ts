@@ -6,7 +6,6 @@
  * and lists are left out, so the function applies its own default. Only
  * references to secrets ever appear, never their values.
  */
-import { Token } from 'cdktf';
 import { SETTINGS, type SettingName } from '../function/settings/table';
 import type { Setting } from '../function/settings/types';
 import { renderCondition, variableDelivery, variableRef } from './setting-variables';
@@ -42,9 +41,26 @@ function conditionalEntry(name: SettingName, setting: Setting): string {
   return `${conditionsOf(name, setting).join(' && ')} ? { ${entryOf(name, setting)} } : {}`;
 }
 
-/** The environment as the function construct takes it. */
-export function functionEnvironment(target: EnvironmentTarget = 'agent'): Record<string, string> {
-  return Token.asStringMap(functionEnvironmentExpression(target));
+/** Lambda's limit on a function's environment, keys and values together. @unit bytes */
+export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** How many of the largest settings a refusal names. */
+const LARGEST_NAMED = 3;
+
+/**
+ * A precondition that refuses at plan an environment Lambda would refuse at
+ * apply (over 4 KB), naming its largest settings. It counts the environment
+ * as JSON, in UTF-8 bytes (base64 is the one Terraform function that sees
+ * bytes): a little more than Lambda's keys and values, which errs on the safe
+ * side. A value unknown until apply (a secret created in the same apply)
+ * makes the check wait for apply, where it refuses before Lambda is called.
+ */
+export function environmentSizeCheck(environment: string, functionLabel: string): { condition: string; errorMessage: string } {
+  const bytes = `ceil(length(base64encode(jsonencode(${environment}))) * 3 / 4)`;
+  const largest = `[for entry in slice(reverse(sort([for k, v in ${environment} : format("%06d %s", length(k) + ceil(length(base64encode(v)) * 3 / 4), k)])), 0, min(${LARGEST_NAMED}, length(${environment}))) : replace(entry, "/^0*([0-9]+) (.*)$/", "$2 ($1 bytes)")]`;
+  return {
+    condition: `\${${bytes} <= ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}}`,
+    errorMessage: `The ${functionLabel}'s environment would be \${${bytes}} bytes, and Lambda refuses more than ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} (4 KB). The largest settings: \${join(", ", ${largest})}. Shorten them (fewer auth_token_sha256 digests, a shorter system_prompt), or move a long system prompt into the bundled system-prompt.md.`,
+  };
 }
 
 /** The names of the settings that reach the function (or the worker) from Terraform: a variable's value or a stack local. */

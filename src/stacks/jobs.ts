@@ -18,7 +18,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { conditional, Fn, Op, TerraformIterator, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AgentFunction } from './agent-function';
-import { functionEnvironment } from './function-environment';
+import { environmentSizeCheck, functionEnvironmentExpression } from './function-environment';
 import { lambdaTrustPolicy, logGroupArn, policyDocument, roleArn } from './iam-policies';
 import {
   DEAD_LETTER_SUFFIX,
@@ -35,6 +35,9 @@ import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
 import { VPC_ACCESS_POLICY } from './vpc-access';
 import { SCHEDULE_REQUEST, SCHEDULE_TIMEZONE } from './variables-jobs';
 import type { StackVariables } from './variables';
+
+/** The local holding the jobs worker's environment. */
+export const WORKER_ENVIRONMENT_LOCAL = 'jobs_worker_environment';
 
 export interface JobsProps {
   readonly variables: StackVariables;
@@ -249,6 +252,9 @@ export class Jobs extends Construct {
       }),
       'jobs_worker',
     );
+    // A local, so the size check reads the same map the worker gets.
+    named(new TerraformLocal(this, 'environment', functionEnvironmentExpression('worker')), WORKER_ENVIRONMENT_LOCAL);
+    const environmentSize = environmentSizeCheck(`local.${WORKER_ENVIRONMENT_LOCAL}`, 'jobs worker');
     const worker = named(
       new LambdaFunction(this, 'function', {
         count: on,
@@ -265,10 +271,11 @@ export class Jobs extends Construct {
         reservedConcurrentExecutions: vars.num('job_concurrency'),
         loggingConfig: { logFormat: 'JSON', logGroup: logGroupName, applicationLogLevel: 'INFO', systemLogLevel: 'WARN' },
         tracingConfig: { mode: Token.asString(conditional(vars.bool('tracing_enabled'), 'Active', 'PassThrough')) },
-        environment: { variables: functionEnvironment('worker') },
+        environment: { variables: Token.asStringMap(`\${local.${WORKER_ENVIRONMENT_LOCAL}}`) },
         kmsKeyArn: orNull(kmsKeyArn),
         tags: context.tags(),
         dependsOn: [logGroup, ...policies, agent.state.policy],
+        lifecycle: { precondition: [{ condition: Token.asAny(environmentSize.condition), errorMessage: environmentSize.errorMessage }] },
       }),
       'jobs_worker',
     );

@@ -7,6 +7,7 @@
 import { SETTINGS, SETTING_RULES, type SettingName } from '../function/settings/table';
 import { BUILT_IN_PRICES } from '../function/agent/pricing';
 import type { Condition, PricesSetting, Setting } from '../function/settings/types';
+import { derivedNameValidations } from './derived-names';
 import type { VariableSpec, VariableValidation } from './variable-types';
 
 type VariableDelivery = Extract<Setting['delivery'], { by: 'variable' }>;
@@ -38,7 +39,7 @@ export function settingVariable(name: SettingName): VariableSpec {
     condition: `\${${renderCondition(rule.holds)}}`,
     errorMessage: rule.message((setting) => variableDelivery(setting as SettingName).variable),
   }));
-  const validation = [...validationsOf(variable, setting), ...rules];
+  const validation = [...validationsOf(variable, setting), ...rules, ...(STACK_VALIDATIONS[variable]?.() ?? [])];
   return {
     name: variable,
     group,
@@ -48,6 +49,11 @@ export function settingVariable(name: SettingName): VariableSpec {
     ...(validation.length > 0 ? { validation } : {}),
   };
 }
+
+/** Checks of what the stack builds when a setting's variable turns a feature on (the names it derives), beside the table's own. */
+const STACK_VALIDATIONS: Readonly<Record<string, () => VariableValidation[]>> = {
+  async_jobs_enabled: () => derivedNameValidations('async_jobs_enabled'),
+};
 
 const TERRAFORM_TYPES: Readonly<Record<Setting['type'], string>> = {
   int: 'number',

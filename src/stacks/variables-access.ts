@@ -1,4 +1,5 @@
 /** Who reaches the function and how: Function URL auth, streaming, CORS, and the optional VPC. */
+import { SECURITY_GROUP_NAME_VALIDATION } from './derived-names';
 import { oneOf, type VariableSpec } from './variable-types';
 
 export const ACCESS_VARIABLES: readonly VariableSpec[] = [
@@ -46,6 +47,7 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
         errorMessage:
           'llm_provider "anthropic" in a VPC needs internet egress: api.anthropic.com has no PrivateLink endpoint. Route the subnets through a NAT gateway and set nat_egress_enabled = true, or use llm_provider = "bedrock", which has one.',
       },
+      SECURITY_GROUP_NAME_VALIDATION,
     ],
   },
   {

@@ -20,8 +20,9 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
     group: 'Placement',
     type: 'string',
     default: 'claude-agent',
-    description: 'Name of the Lambda function; also names its role and log group. 1-56 letters, digits, hyphens or underscores.',
-    // 56, not 64: the role is named "<function_name>-role" and role names stop at 64.
+    description:
+      'Name of the Lambda function; also names its role, log group and the other resources. 1-56 letters, digits, hyphens or underscores, fewer with jobs (54) or the kill switch (47), whose names add longer suffixes.',
+    // 56, not 64: the role is named "<function_name>-role" and role names stop at 64; longer suffixes are checked with the features that add them.
     validation: [
       {
         condition: '${can(regex("^[A-Za-z0-9_-]{1,56}$", var.function_name))}',

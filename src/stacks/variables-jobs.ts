@@ -1,4 +1,5 @@
 /** Jobs: the worker function's size and the schedules that enqueue jobs (the settings table adds the rest of the group). */
+import { derivedNameValidations, SCHEDULE_NAME_LIMIT } from './derived-names';
 import { intRange, type VariableSpec } from './variable-types';
 
 const GROUP = 'Jobs';
@@ -53,10 +54,10 @@ export const JOB_VARIABLES: readonly VariableSpec[] = [
         errorMessage: 'schedules: each schedule_expression must be "rate(...)", "cron(...)" or "at(...)", e.g. "rate(1 day)" or "cron(0 7 * * ? *)".',
       },
       {
-        condition: '${alltrue([for name in try(keys(var.schedules), []) : length(format("%s-%s", var.function_name, name)) <= 64])}',
-        errorMessage:
-          'schedules: "<function_name>-<name>" names the EventBridge schedule, which allows 64 characters: shorten the schedule names (or function_name).',
+        condition: `\${alltrue([for name in try(keys(var.schedules), []) : length(format("%s-%s", var.function_name, name)) <= ${SCHEDULE_NAME_LIMIT}])}`,
+        errorMessage: `schedules: "<function_name>-<name>" names the EventBridge schedule, which allows ${SCHEDULE_NAME_LIMIT} characters: shorten the schedule names (or function_name).`,
       },
+      ...derivedNameValidations('schedules'),
       {
         condition: `\${alltrue([for s in try(values(var.schedules), []) : can(regex("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$", ${SCHEDULE_TIMEZONE('s')}))])}`,
         errorMessage: 'schedules: each timezone must be an IANA time zone name such as "UTC", "Europe/Paris" or "America/Argentina/Buenos_Aires".',

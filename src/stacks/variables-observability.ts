@@ -1,4 +1,5 @@
 /** Watching and capping the agent: the dashboard, the alarms and their destination, the cost kill switch. */
+import { derivedNameValidations } from './derived-names';
 import type { VariableSpec } from './variable-types';
 
 const GROUP = 'Observability';
@@ -106,6 +107,7 @@ export const OBSERVABILITY_VARIABLES: readonly VariableSpec[] = [
         condition: '${!var.cost_kill_switch_enabled || var.daily_cost_alarm_usd > 0}',
         errorMessage: 'cost_kill_switch_enabled needs the daily-cost alarm: set daily_cost_alarm_usd above 0 (the spend at which to stop).',
       },
+      ...derivedNameValidations('cost_kill_switch_enabled'),
     ],
   },
 ];

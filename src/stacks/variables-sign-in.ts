@@ -55,7 +55,7 @@ export const SIGN_IN_VARIABLES: readonly VariableSpec[] = [
     type: 'string',
     default: '',
     description:
-      'With the user pool: the hosted sign-in domain <prefix>.auth.<region>.amazoncognito.com, unique in the Region. Empty means "<function_name>-<account id>".',
+      'With the user pool: the hosted sign-in domain <prefix>.auth.<region>.amazoncognito.com, unique in the Region. Empty means "<function_name>-<account id>", made valid for Cognito (lower case, "_" as "-", without "aws", "amazon" or "cognito").',
     validation: [
       {
         condition: `\${var.cognito_domain_prefix == "" || (can(regex(${JSON.stringify(DOMAIN_PREFIX)}, var.cognito_domain_prefix)) && length(regexall("aws|amazon|cognito", var.cognito_domain_prefix)) == 0)}`,

@@ -91,15 +91,15 @@ describe('AgentStack', () => {
   });
 
   test('every setting a variable delivers is in the function’s environment, under its own name', () => {
-    const env = String(
-      json.resource.aws_lambda_function.agent.environment && (json.resource.aws_lambda_function.agent.environment as { variables: string }).variables,
-    );
+    expect((json.resource.aws_lambda_function.agent.environment as { variables: string }).variables).toBe('${local.agent_environment}');
+    const env = String(json.locals?.agent_environment);
     const keys = [...env.matchAll(/\b([A-Z][A-Z0-9_]+) = /g)].map((m) => m[1]).sort();
     expect(keys).toEqual(deployedSettings().sort());
   });
 
   test('the jobs worker gets the agent’s settings and its own, which the agent does not', () => {
-    const env = String((json.resource.aws_lambda_function.jobs_worker.environment as { variables: string }).variables);
+    expect((json.resource.aws_lambda_function.jobs_worker.environment as { variables: string }).variables).toBe('${local.jobs_worker_environment}');
+    const env = String(json.locals?.jobs_worker_environment);
     const keys = [...env.matchAll(/\b([A-Z][A-Z0-9_]+) = /g)].map((m) => m[1]).sort();
     expect(keys).toEqual(deployedSettings('worker').sort());
     const workerOnly = deployedSettings('worker').filter((name) => !deployedSettings().includes(name));
@@ -127,7 +127,7 @@ describe('AgentStack', () => {
   });
 
   test('the environment references the secret by ARN and never reads the key variable', () => {
-    const env = JSON.stringify(json.resource.aws_lambda_function.agent.environment);
+    const env = JSON.stringify(json.locals?.agent_environment);
     expect(env).toContain('ANTHROPIC_API_KEY_SECRET_ARN = local.anthropic_api_key_secret_arn');
     expect(env).not.toMatch(/var\.anthropic_api_key\b(?!_)/);
   });

@@ -4,6 +4,7 @@
  * concurrency on the alias the Function URL serves. Off, the plan is the
  * default one. Offline plans against the real provider schema.
  */
+import { createHash } from 'node:crypto';
 import { evaluatePlan } from '../../src/check/rules';
 import type { PlanJson, TfRun } from '../../src/terraform/terraform';
 import { PUBLIC_JWT_TFVARS, TEST_SECRET_ARN } from '../fixtures/tfvars';
@@ -61,6 +62,12 @@ const PRECONDITIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
     'a pool beside jwt_issuer',
     `${COGNITO}\njwt_issuer = "https://login.example.com"\njwt_audience = ["app"]`,
     /cognito_user_pool_enabled and jwt_issuer are both set/,
+  ],
+  [
+    // 60 digests: Lambda would refuse the agent's environment (and the worker's) at apply.
+    'an environment over Lambda’s 4 KB, naming its largest settings',
+    `${PUBLIC}\nasync_jobs_enabled = true\nauth_token_sha256 = [${Array.from({ length: 60 }, (_, i) => `"${createHash('sha256').update(`token-${i}`).digest('hex')}"`).join(', ')}]`,
+    /The agent function's environment would be \d{4} bytes, and Lambda refuses more than 4096 \(4 KB\)\. The largest settings: AUTH_TOKEN_SHA256 \(3\d{3} bytes\), [\s\S]*The jobs worker's environment would be/,
   ],
 ];
 
