@@ -49,13 +49,18 @@ export function derivedNameValidations(variable: DerivedName['variable']): Varia
   const mine = DERIVED_NAMES.filter((d) => d.variable === variable);
   const names = `[${mine.map((d) => `{ suffix = ${JSON.stringify(d.suffix)}, limit = ${d.limit}, what = ${JSON.stringify(d.what)}, on = ${d.when} }`).join(', ')}]`;
   const tooLong = `[for d in ${names} : d if d.on && length(var.function_name) + length(d.suffix) > d.limit]`;
-  const fits = Math.min(...mine.map((d) => d.limit - d.suffix.length));
+  const fits = longestFunctionNameWith(variable);
   return [
     {
       condition: `\${length(${tooLong}) == 0}`,
       errorMessage: `With ${variable}, \${join("; ", [for d in ${tooLong} : format("%s \\"%s%s\\" would be %d characters, and AWS allows %d", d.what, var.function_name, d.suffix, length(var.function_name) + length(d.suffix), d.limit)])}. Shorten function_name to at most ${fits} characters.`,
     },
   ];
+}
+
+/** The longest function_name whose derived names fit, with the feature `variable` turns on. @unit characters */
+export function longestFunctionNameWith(variable: DerivedName['variable']): number {
+  return Math.min(...DERIVED_NAMES.filter((d) => d.variable === variable).map((d) => d.limit - d.suffix.length));
 }
 
 /** EventBridge Scheduler's longest schedule name (`<function_name>-<schedule name>`). @unit characters */

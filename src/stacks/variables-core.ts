@@ -1,4 +1,5 @@
 /** Where the stack goes and which model it calls: placement, model, Anthropic API. */
+import { longestFunctionNameWith } from './derived-names';
 import type { VariableSpec } from './variable-types';
 
 export const CORE_VARIABLES: readonly VariableSpec[] = [
@@ -20,8 +21,7 @@ export const CORE_VARIABLES: readonly VariableSpec[] = [
     group: 'Placement',
     type: 'string',
     default: 'claude-agent',
-    description:
-      'Name of the Lambda function; also names its role, log group and the other resources. 1-56 letters, digits, hyphens or underscores, fewer with jobs (54) or the kill switch (47), whose names add longer suffixes.',
+    description: `Name of the Lambda function; also names its role, log group and the other resources. 1-56 letters, digits, hyphens or underscores; at most ${longestFunctionNameWith('async_jobs_enabled')} with jobs, ${longestFunctionNameWith('schedules')} with schedules and ${longestFunctionNameWith('cost_kill_switch_enabled')} with the kill switch, whose names add longer suffixes.`,
     // 56, not 64: the role is named "<function_name>-role" and role names stop at 64; longer suffixes are checked with the features that add them.
     validation: [
       {
