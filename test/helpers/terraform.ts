@@ -150,7 +150,14 @@ export function statements(policy: unknown): PolicyStatement[] {
   }));
 }
 
-/** The planned resources of `plan`, of one type or all. */
+/** Every planned resource of `plan`, in the root module and in every module below it. */
+export function everyPlannedResource(plan: PlanJson): PlannedResource[] {
+  type Module = { resources?: PlannedResource[]; child_modules?: Module[] };
+  const walk = (m: Module | undefined): PlannedResource[] => [...(m?.resources ?? []), ...(m?.child_modules ?? []).flatMap(walk)];
+  return walk(plan.planned_values.root_module);
+}
+
+/** The planned resources of `plan`'s root module, of one type or all. */
 export function plannedResources(plan: PlanJson, type?: string): PlannedResource[] {
   const all = plan.planned_values.root_module.resources ?? [];
   return type ? all.filter((r) => r.type === type) : all;

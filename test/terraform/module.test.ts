@@ -12,7 +12,7 @@ import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
 import type { PlanJson, PlannedResource, TfRun } from '../../src/terraform/terraform';
 import { REPO_ROOT } from '../helpers/project';
 import { testArtifact } from '../helpers/test-run';
-import { callerEnvironment, plannedResources, planEach, planned, rejected, statements, testCaller } from '../helpers/terraform';
+import { callerEnvironment, everyPlannedResource, plannedResources, planEach, planned, rejected, statements, testCaller } from '../helpers/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const CALLER = path.join(REPO_ROOT, 'test', 'fixtures', 'callers', 'module-caller');
@@ -205,9 +205,7 @@ describe('the agent as a Terraform module', () => {
       const stated = Object.fromEntries(
         [...readme.matchAll(/^\| \[`examples\/([a-z-]+)`\]\([^)]*\) \|.*\| (\d+)(?: \(\d+ agents\))? \|$/gm)].map((m) => [m[1], Number(m[2])]),
       );
-      type Module = { resources?: unknown[]; child_modules?: Module[] };
-      const count = (m: Module | undefined): number => (m?.resources?.length ?? 0) + (m?.child_modules ?? []).reduce((n, c) => n + count(c), 0);
-      const planned = Object.fromEntries(Object.entries(examples).map(([name, e]) => [name, count(e.plan.planned_values.root_module as Module)]));
+      const planned = Object.fromEntries(Object.entries(examples).map(([name, e]) => [name, everyPlannedResource(e.plan).length]));
       expect(stated).toEqual(planned);
     });
 

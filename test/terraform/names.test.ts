@@ -6,8 +6,8 @@
  * message that names what would overflow. Offline plans against the real
  * provider schema.
  */
-import type { PlanJson, PlannedResource, TfRun } from '../../src/terraform/terraform';
-import { planEach, planned, rejected } from '../helpers/terraform';
+import type { PlanJson, TfRun } from '../../src/terraform/terraform';
+import { everyPlannedResource, planEach, planned, rejected } from '../helpers/terraform';
 
 /** AWS's rule for a name attribute: its longest length and what it must match (and must not, where AWS says so). */
 type NameRule = readonly [attribute: string, maxLength: number, pattern: RegExp, forbidden?: RegExp];
@@ -71,12 +71,6 @@ const EVERYTHING = [
   'nat_egress_enabled = true',
 ].join('\n');
 
-function everyResource(plan: PlanJson): PlannedResource[] {
-  type Module = { resources?: PlannedResource[]; child_modules?: Module[] };
-  const walk = (m: Module | undefined): PlannedResource[] => [...(m?.resources ?? []), ...(m?.child_modules ?? []).flatMap(walk)];
-  return walk(plan.planned_values.root_module);
-}
-
 describe('derived names (offline plans)', () => {
   let everything: PlanJson;
   let killSwitchTooLong: TfRun;
@@ -106,7 +100,7 @@ describe('derived names (offline plans)', () => {
   test('every name in a plan with every feature on, at the longest function_name and schedule name accepted, meets AWS’s rules', () => {
     const checked: string[] = [];
     const broken: string[] = [];
-    for (const resource of everyResource(everything)) {
+    for (const resource of everyPlannedResource(everything)) {
       if (REFERS_TO_A_FUNCTION.has(resource.type)) continue;
       const rules = NAME_RULES[resource.type];
       const named = NAME_ATTRIBUTES.filter((a) => typeof resource.values[a] === 'string');
@@ -129,7 +123,7 @@ describe('derived names (offline plans)', () => {
   });
 
   test('the default Cognito domain is made valid from a function_name with capitals, "_" and a reserved word', () => {
-    const [domain] = everyResource(everything).filter((r) => r.type === 'aws_cognito_user_pool_domain');
+    const [domain] = everyPlannedResource(everything).filter((r) => r.type === 'aws_cognito_user_pool_domain');
     expect(domain.values.domain).toMatch(/^my-agent-x{26}-\d{12}$/);
   });
 
