@@ -43,6 +43,21 @@ const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|TOKEN)$/i;
 
 const resources = resourcesOf;
 
+/** IAM's limit on a role's inline policies together, white space not counted. @unit characters */
+export const INLINE_POLICY_LIMIT_CHARS = 10_240;
+
+/** Per role, the characters its known inline policies take as IAM counts them (JSON without white space), and the first of them. */
+function inlinePolicySizes(d: Deployment): Map<string, { characters: number; first: PlannedResource }> {
+  const sizes = new Map<string, { characters: number; first: PlannedResource }>();
+  for (const policy of resources(d, 'aws_iam_role_policy')) {
+    if (typeof policy.values.policy !== 'string' || typeof policy.values.role !== 'string') continue;
+    const characters = JSON.stringify(JSON.parse(policy.values.policy)).length;
+    const seen = sizes.get(policy.values.role);
+    sizes.set(policy.values.role, { characters: (seen?.characters ?? 0) + characters, first: seen?.first ?? policy });
+  }
+  return sizes;
+}
+
 export const RULES: readonly PolicyRule[] = [
   {
     id: 'AGENT-IAM-001',
@@ -79,6 +94,20 @@ export const RULES: readonly PolicyRule[] = [
           .filter((s) => !trustedAssume(s))
           .map((s) => violation('AGENT-IAM-003', role, `trust statement allows ${JSON.stringify(s.Principal)} to ${list(s.Action).join(', ')}`));
       }),
+  },
+  {
+    id: 'AGENT-IAM-004',
+    reason: "Each role's inline policies together stay within IAM's 10,240 characters (white space not counted), or apply fails.",
+    check: (d) =>
+      [...inlinePolicySizes(d)]
+        .filter(([, size]) => size.characters > INLINE_POLICY_LIMIT_CHARS)
+        .map(([role, size]) =>
+          violation(
+            'AGENT-IAM-004',
+            size.first,
+            `the inline policies of role ${role} total ${size.characters} characters without white space; IAM allows ${INLINE_POLICY_LIMIT_CHARS} per role`,
+          ),
+        ),
   },
   {
     id: 'AGENT-URL-001',

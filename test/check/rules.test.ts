@@ -147,6 +147,15 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
     },
   ],
   [
+    'AGENT-IAM-004',
+    "a role whose inline policies together exceed IAM's 10,240 characters",
+    (p) => {
+      const logs = JSON.parse(String(find(p, 'aws_iam_role_policy.logs').values.policy)) as { Statement: unknown[] };
+      // The agent's own logs statement, compliant in every other way, repeated past the limit.
+      setPolicy(p, 'aws_iam_role_policy.logs', Array.from({ length: 60 }, () => logs.Statement).flat());
+    },
+  ],
+  [
     'AGENT-URL-001',
     'a NONE URL with no tokens and no opt-out',
     (p) => {
