@@ -234,6 +234,8 @@ describe('jobs', () => {
       proxy.inject({ when: (r) => r.target === 'AmazonSQS.SendMessage', delayMs: 1_500, error: { status: 500, type: 'InternalError' } });
       // The SQS client sends to the queue URL's host: both name the proxy.
       await ctx.useEnv({ AWS_ENDPOINT_URL_SQS: proxy.url, JOBS_QUEUE_URL: queueUrl.replace(sqs.url, proxy.url) });
+      // The replay's environment started first, so its cold start does not eat the first request's sending window.
+      expect((await ctx.stream(jobRoute('GET', '0'.repeat(32)))).prelude.statusCode).toBe(404);
       const key = { 'idempotency-key': 'refund-5c2e8b90' };
       const body = { input: 'Refund order 5c2e.' };
       // When: the first request is sending, and the client retries with the same key (the other export: its own environment)
