@@ -222,11 +222,12 @@ describe('every model call is paid for, also one that fails', () => {
       // Then
       expect(response.statusCode).toBe(200);
       expect(response.json.output).toBe('the answer');
+      // The request line comes last: once it is read, the lines before it are too.
+      const [line] = await ctx.fn.requestLogs();
+      expect(line).toMatchObject({ status: 200, input_tokens: 25, output_tokens: 12 });
       const missed = ctx.fn.jsonLines().find((l) => l.message === 'usage not recorded');
       expect(missed).toMatchObject({ caller: `iam:${ALICE}`, tokens: TOKENS_PER_CALL, usage_estimated: false });
       expect(metricValue(missed!, 'UsageNotRecorded', ['FunctionName'])).toBe(1);
-      const [line] = await ctx.fn.requestLogs();
-      expect(line).toMatchObject({ status: 200, input_tokens: 25, output_tokens: 12 });
       expect(proxy.faulted.length).toBeGreaterThan(0);
     } finally {
       await proxy.close();

@@ -244,10 +244,11 @@ describe('jobs', () => {
       const replay = await ctx.stream(submit(body, ALICE, key));
       // Then: the replay is told to come back, with no job id; the first fails and leaves nothing behind
       expect(replay.prelude.statusCode).toBe(409);
-      expect(proxy.faulted).toContain('AmazonSQS.SendMessage');
       expect(Number(replay.prelude.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(JSON.parse(replay.body).error.message).toContain('still submitting its job');
       expect((await first).statusCode).toBe(503);
+      // The first request's send (which may come after the replay's answer) met the failing queue.
+      expect(proxy.faulted).toContain('AmazonSQS.SendMessage');
       expect((await ctx.dynamodb.items()).filter((i) => i.sk?.S?.startsWith('JOB#'))).toEqual([]);
       // And once the queue is back, the same key makes a job that is really queued
       proxy.heal();
@@ -508,7 +509,9 @@ describe('jobs', () => {
     expect(first?.returned).toBe(true);
     expect(ctx.api.requests).toHaveLength(0);
     expect((await view(id)).json.status).toBe('queued');
-    expect(ctx.fn.jsonLines().find((l) => l.message === 'job message returned to the queue')?.why).toContain('its session is held by another request');
+    const returnedLine = () => ctx.fn.jsonLines().find((l) => l.message === 'job message returned to the queue');
+    await until('the worker’s line for the returned message', () => returnedLine() !== undefined);
+    expect(returnedLine()?.why).toContain('its session is held by another request');
     expect(jobLines()).toEqual([]);
     // Once the session is free, the next delivery runs it
     await ctx.dynamodb.put(key);

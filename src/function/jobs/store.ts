@@ -161,7 +161,8 @@ export class Jobs {
         `This Idempotency-Key was already used for a different request within the last ${this.retentionHours} hours (job_retention_hours). Use a new key for a new request.`,
       );
     }
-    const submitting = readNum(existing, A.submitUntil);
+    // A job a worker has started was sent, whether or not its submitter got to mark it so.
+    const submitting = readStr(existing, A.status) === 'queued' ? readNum(existing, A.submitUntil) : undefined;
     if (submitting !== undefined) return { view: viewOf(jobId, existing, this.now()), created: false, unsentUntilMs: submitting };
     return { view: viewOf(jobId, existing, this.now()), created: false };
   }
