@@ -4,6 +4,7 @@
  */
 import type { PlannedResource } from '../terraform/terraform';
 import type { Deployment } from './deployments';
+import { KILL_SWITCH_SUFFIX } from '../stacks/derived-names';
 
 export interface Violation {
   readonly rule: string;
@@ -31,5 +32,5 @@ export function agentFunction(d: Deployment): PlannedResource | undefined {
   );
 }
 
-/** The kill switch function's name: `<function_name>-kill-switch` (src/stacks/kill-switch.ts). */
-export const KILL_SWITCH_SUFFIX = '-kill-switch';
+/** The kill switch function's name is `<function_name>` and this suffix, as the stack derives it. */
+export { KILL_SWITCH_SUFFIX };

@@ -258,7 +258,7 @@ function authMode(s: Pick<Settings, (typeof AUTH_SETTINGS)[number]>): AuthMode {
 /** A token's caller id is its digest's first TOKEN_ID_CHARS hex: two different digests that share them would be one caller. */
 function checkTokenIds(digests: readonly string[]): void {
   const seen = new Map<string, string>();
-  for (const digest of digests.map((d) => d.toLowerCase())) {
+  for (const digest of digests) {
     const id = digest.slice(0, TOKEN_ID_CHARS);
     const other = seen.get(id);
     if (other !== undefined && other !== digest) {

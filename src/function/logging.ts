@@ -17,7 +17,7 @@ export interface RequestLog {
   readonly method: string;
   readonly path: string;
   readonly status: number;
-  /** Who asked: `iam:<user ARN>`, `token:<id of the matching digest>`, `jwt:<iss>#<sub>` or `anonymous`, exactly (see auth/caller-id) (see auth/verify-request). */
+  /** Who asked: `iam:<user ARN>`, `token:<id of the matching digest>`, `jwt:<iss>#<sub>` or `anonymous`, exactly as auth/caller-id builds it. */
   readonly caller?: string;
   readonly outcome: 'ok' | 'error';
   readonly error_type?: string;

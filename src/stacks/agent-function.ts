@@ -17,6 +17,7 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { AssetType, conditional, Fn, Op, TerraformAsset, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
+import { ROLE_SUFFIX } from './derived-names';
 import { environmentSizeCheck, functionEnvironmentExpression } from './function-environment';
 import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, roleArn, secretPolicy, tracingPolicy } from './iam-policies';
 import type { ModelLocals } from './model-locals';
@@ -106,7 +107,7 @@ export class AgentFunction extends Construct {
 
     this.role = named(
       new IamRole(this, 'role', {
-        name: `${name}-role`,
+        name: `${name}${ROLE_SUFFIX}`,
         tags: context.tags(),
         description: 'Execution role of the Claude agent Lambda function.',
         assumeRolePolicy: lambdaTrustPolicy(),

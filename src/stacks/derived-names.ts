@@ -4,7 +4,15 @@
  * that passes cannot fail at apply on a name that is too long. Pure data and
  * HCL text; no cdktf here.
  */
+import { WORKER_SUFFIX } from './jobs-shape';
 import type { VariableValidation } from './variable-types';
+
+/** A function's role: `<function name>-role`. */
+export const ROLE_SUFFIX = '-role';
+/** The schedules' role: `<function_name>-jobs-scheduler`. */
+export const SCHEDULER_SUFFIX = '-scheduler';
+/** The cost kill switch function: `<function_name>-kill-switch`. */
+export const KILL_SWITCH_SUFFIX = '-kill-switch';
 
 /** A name `<function_name><suffix>`, made when `when` (HCL over the variables) holds. */
 export interface DerivedName {
@@ -22,20 +30,39 @@ export interface DerivedName {
 const JOBS = 'var.async_jobs_enabled';
 const KILL_SWITCH = 'var.cost_kill_switch_enabled';
 
+/** Lambda function and IAM role names. @unit characters */
+const FUNCTION_OR_ROLE_LIMIT = 64;
+
 /**
- * Every derived name whose limit a 1–56 character function_name can reach
- * (`<function_name>-role`, at 61, always fits). Lambda function and IAM role
- * names: 64 characters; SQS queue names: 80. Log groups, alarms, tables,
- * topics and the rest allow 255 or more (test/terraform/names.test.ts checks
- * every name of a plan with everything on).
+ * Every derived name whose limit a 1–56 character function_name can reach.
+ * The others always fit: `<function_name>-role` and `-jobs` at 61 of 64,
+ * the queues at 65 of 80, and log groups, alarms, tables and topics allow
+ * 255 or more (test/terraform/names.test.ts checks every name of a plan
+ * with everything on).
  */
 export const DERIVED_NAMES: readonly DerivedName[] = [
-  { suffix: '-jobs', limit: 64, what: 'the jobs worker function', when: JOBS, variable: 'async_jobs_enabled' },
-  { suffix: '-jobs-role', limit: 64, what: "the jobs worker's IAM role", when: JOBS, variable: 'async_jobs_enabled' },
-  { suffix: '-jobs-dlq', limit: 80, what: 'the jobs dead-letter queue', when: JOBS, variable: 'async_jobs_enabled' },
-  { suffix: '-jobs-scheduler', limit: 64, what: "the schedules' IAM role", when: `${JOBS} && length(var.schedules) > 0`, variable: 'schedules' },
-  { suffix: '-kill-switch', limit: 64, what: 'the kill switch function', when: KILL_SWITCH, variable: 'cost_kill_switch_enabled' },
-  { suffix: '-kill-switch-role', limit: 64, what: "the kill switch's IAM role", when: KILL_SWITCH, variable: 'cost_kill_switch_enabled' },
+  {
+    suffix: `${WORKER_SUFFIX}${ROLE_SUFFIX}`,
+    limit: FUNCTION_OR_ROLE_LIMIT,
+    what: "the jobs worker's IAM role",
+    when: JOBS,
+    variable: 'async_jobs_enabled',
+  },
+  {
+    suffix: `${WORKER_SUFFIX}${SCHEDULER_SUFFIX}`,
+    limit: FUNCTION_OR_ROLE_LIMIT,
+    what: "the schedules' IAM role",
+    when: `${JOBS} && length(var.schedules) > 0`,
+    variable: 'schedules',
+  },
+  { suffix: KILL_SWITCH_SUFFIX, limit: FUNCTION_OR_ROLE_LIMIT, what: 'the kill switch function', when: KILL_SWITCH, variable: 'cost_kill_switch_enabled' },
+  {
+    suffix: `${KILL_SWITCH_SUFFIX}${ROLE_SUFFIX}`,
+    limit: FUNCTION_OR_ROLE_LIMIT,
+    what: "the kill switch's IAM role",
+    when: KILL_SWITCH,
+    variable: 'cost_kill_switch_enabled',
+  },
 ];
 
 /**
@@ -84,7 +111,8 @@ export function defaultCognitoDomainPrefix(functionName: string, accountId: stri
   const reserved = '"/aws|amazon|cognito/"';
   const cleaned = `replace(replace(replace(lower(replace(${functionName}, "_", "-")), ${reserved}, ""), ${reserved}, ""), "/-+/", "-")`;
   const base = `trim(substr(trim(${cleaned}, "-"), 0, ${COGNITO_PREFIX_LIMIT - ACCOUNT_ID_CHARS - 1}), "-")`;
-  return `format("%s-%s", ${base} == "" ? "agent" : ${base}, ${accountId})`;
+  // coalesce skips an empty string: a function_name made only of reserved words gets "agent".
+  return `format("%s-%s", coalesce(${base}, "agent"), ${accountId})`;
 }
 
 /** Cognito's longest domain prefix. @unit characters */

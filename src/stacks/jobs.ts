@@ -33,6 +33,7 @@ import type { StackContext } from './stack-context';
 import { stateActionsExpression } from './state-table';
 import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
 import { VPC_ACCESS_POLICY } from './vpc-access';
+import { ROLE_SUFFIX, SCHEDULER_SUFFIX } from './derived-names';
 import { SCHEDULE_REQUEST, SCHEDULE_TIMEZONE } from './variables-jobs';
 import type { StackVariables } from './variables';
 
@@ -141,7 +142,7 @@ export class Jobs extends Construct {
     const role = named(
       new IamRole(this, 'role', {
         count: on,
-        name: `${workerName}-role`,
+        name: `${workerName}${ROLE_SUFFIX}`,
         description: 'Execution role of the Claude agent jobs worker: its queue, the state table and the model only.',
         assumeRolePolicy: lambdaTrustPolicy(),
         tags: context.tags(),
@@ -302,7 +303,7 @@ export class Jobs extends Construct {
     // Schedules: EventBridge Scheduler sends each schedule's request to the queue, with a role that may do nothing else.
     const schedulesOn = Op.and(this.enabled, isNotEmpty(vars.map('schedules')));
     const schedulerCount = countIf(schedulesOn);
-    const schedulerRoleName = `${workerName}-scheduler`;
+    const schedulerRoleName = `${workerName}${SCHEDULER_SUFFIX}`;
     const schedulerRole = named(
       new IamRole(this, 'scheduler-role', {
         count: schedulerCount,

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { breakerEnvironmentExpression } from './function-environment';
 import { kmsPolicy, lambdaTrustPolicy, logGroupArn, policyDocument, roleArn } from './iam-policies';
 import type { StackContext } from './stack-context';
+import { KILL_SWITCH_SUFFIX, ROLE_SUFFIX } from './derived-names';
 import { countIf, isNotEmpty, named, orNull, splat } from './terraform-helpers';
 import type { StackVariables } from './variables';
 
@@ -45,7 +46,7 @@ export class KillSwitch extends Construct {
   constructor(scope: Construct, id: string, props: KillSwitchProps) {
     super(scope, id);
     const { variables: vars, context, enabled } = props;
-    const name = `${vars.str('function_name')}-kill-switch`;
+    const name = `${vars.str('function_name')}${KILL_SWITCH_SUFFIX}`;
     const logGroupName = `/aws/lambda/${name}`;
     const kmsKeyArn = vars.str('kms_key_arn');
     named(new TerraformLocal(this, 'names', props.functionNames), 'breaker_function_names');
@@ -56,7 +57,7 @@ export class KillSwitch extends Construct {
     const role = named(
       new IamRole(this, 'role', {
         count: countIf(enabled),
-        name: `${name}-role`,
+        name: `${name}${ROLE_SUFFIX}`,
         description: 'Execution role of the Claude agent cost kill switch: put function concurrency on the agent only.',
         assumeRolePolicy: lambdaTrustPolicy(),
         tags: context.tags(),

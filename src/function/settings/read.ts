@@ -142,19 +142,9 @@ const OPTIONAL_PRICE_FIELDS: ReadonlySet<string> = new Set(['cache_write_usd_per
 /** A JSON object of model ids to prices; optional prices may be null (Terraform's jsonencode writes unset optional attributes so). */
 function parsePrices(text: string, setting: PricesSetting, fail: (allowed: string) => ConfigError): PriceTable {
   const shape = `a JSON object of model ids to {"input_usd_per_mtok":n,"output_usd_per_mtok":n} (cache_write_usd_per_mtok and cache_read_usd_per_mtok optional), each from 0 to ${setting.maxUsdPerMtok}`;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw fail(`must be ${shape}`);
-  }
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(json)) throw fail(`must be ${shape}`);
-  const entries = Object.entries(json);
-  if (entries.length > setting.maxEntries) throw fail(`must have at most ${setting.maxEntries} entries`);
-  for (const [model, price] of entries) {
-    if (!new RegExp(setting.keyPattern.regex).test(model)) throw fail(`must have names that are each ${setting.keyPattern.expected}`);
-    if (!isObject(price) || Object.keys(price).some((k) => !(PRICE_FIELDS as readonly string[]).includes(k))) throw fail(`must be ${shape}`);
+  const entries = namedEntries(text, setting, shape, fail);
+  for (const [, price] of entries) {
+    if (!isJsonObject(price) || Object.keys(price).some((k) => !(PRICE_FIELDS as readonly string[]).includes(k))) throw fail(`must be ${shape}`);
     for (const field of PRICE_FIELDS) {
       const value = price[field];
       if ((value === undefined || value === null) && OPTIONAL_PRICE_FIELDS.has(field)) continue;
@@ -166,20 +156,36 @@ function parsePrices(text: string, setting: PricesSetting, fail: (allowed: strin
 
 /** A JSON object of strings, each name and value as the setting allows. */
 function parseMap(text: string, setting: MapSetting, fail: (allowed: string) => ConfigError): Readonly<Record<string, string>> {
-  const shape = `a JSON object of names to strings, e.g. {"fast":"claude-haiku-5"}`;
+  const entries = namedEntries(text, setting, 'a JSON object of names to strings, e.g. {"fast":"claude-haiku-5"}', fail);
+  for (const [, value] of entries) {
+    if (typeof value !== 'string' || !new RegExp(setting.valuePattern.regex).test(value))
+      throw fail(`must have values that are ${setting.valuePattern.expected}`);
+  }
+  return Object.freeze(Object.fromEntries(entries as Array<[string, string]>));
+}
+
+/** The entries of a JSON object (a map or price setting): at most `maxEntries`, each name matching `keyPattern`. */
+function namedEntries(
+  text: string,
+  setting: Pick<MapSetting, 'keyPattern' | 'maxEntries'>,
+  shape: string,
+  fail: (allowed: string) => ConfigError,
+): Array<[string, unknown]> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw fail(`must be ${shape}`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw fail(`must be ${shape}`);
-  const entries = Object.entries(json as Record<string, unknown>);
+  if (!isJsonObject(json)) throw fail(`must be ${shape}`);
+  const entries = Object.entries(json);
   if (entries.length > setting.maxEntries) throw fail(`must have at most ${setting.maxEntries} entries`);
-  for (const [key, value] of entries) {
+  for (const [key] of entries) {
     if (!new RegExp(setting.keyPattern.regex).test(key)) throw fail(`must have names that are each ${setting.keyPattern.expected}`);
-    if (typeof value !== 'string' || !new RegExp(setting.valuePattern.regex).test(value))
-      throw fail(`must have values that are ${setting.valuePattern.expected}`);
   }
-  return Object.freeze(Object.fromEntries(entries as Array<[string, string]>));
+  return entries;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
