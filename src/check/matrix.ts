@@ -2,7 +2,7 @@
  * The tfvars combinations `npm run check` plans: both providers, both auth
  * types, VPC off and on, one with a customer-managed KMS key, and two with
  * the state table (one in a VPC, with its own key), which also have the
- * alarms and the cost kill switch on, and three with jobs (one with the key
+ * alarms, the cost kill switch and tracing on, and three with jobs (one with the key
  * and model tiers, one in the VPC with the state table), and one with a
  * Cognito user pool and provisioned concurrency.
  * Values are placeholders that only need to be well-formed; nothing is
@@ -42,7 +42,8 @@ export function checkMatrix(): Combination[] {
   const publicAnthropic = combos.find((c) => c.name === 'anthropic-none-novpc');
   const state = ['sessions_enabled = true', 'caller_daily_token_budget = 200000', 'daily_cost_budget_usd = 50'];
   // With them, the alarms and the kill switch: the topic's encryption, the alarms' actions, the kill switch's role.
-  const watched = ['alarm_email = "oncall@example.com"', 'cost_kill_switch_enabled = true'];
+  // With tracing: the agent and the worker traced, each role allowed to write to X-Ray, the kill switch untraced.
+  const watched = ['alarm_email = "oncall@example.com"', 'cost_kill_switch_enabled = true', 'tracing_enabled = true'];
   // Jobs: the queues, the worker, its mapping, the schedules' role and job events.
   const jobs = [
     'async_jobs_enabled = true',

@@ -159,15 +159,28 @@ export const RULES: readonly PolicyRule[] = [
   },
   {
     id: 'AGENT-LAMBDA-002',
-    reason: 'X-Ray tracing is what tracing_enabled asks for, with X-Ray permissions exactly when it is Active.',
+    reason:
+      "X-Ray tracing is what tracing_enabled asks for (the kill switch never traces), and each function's own role may write to X-Ray exactly when its tracing is Active.",
     check: (d) => {
-      const xray = policyStatements(d).known.some(({ statement }) => list(statement.Action).some((a) => a.startsWith('xray:')));
-      // A module instance's inputs are not in the plan: then tracing and its permissions must agree.
+      const byRole = statementsByRole(d);
+      const writesXray = (role: string | undefined) =>
+        role !== undefined && (byRole.get(role) ?? []).some(({ statement }) => list(statement.Action).some((a) => a.startsWith('xray:')));
+      // A module instance's inputs are not in the plan: then each function's tracing and its role's permissions must agree.
       const asked = d.variables?.tracing_enabled?.value;
-      const wanted = asked === undefined ? (xray ? 'Active' : 'PassThrough') : asked === true ? 'Active' : 'PassThrough';
       return resources(d, 'aws_lambda_function').flatMap((fn) => {
-        const mode = (fn.values.tracing_config as Array<{ mode?: string }> | undefined)?.[0]?.mode;
-        return mode === wanted ? [] : [violation('AGENT-LAMBDA-002', fn, `tracing mode is ${mode ?? 'unset'}, expected ${wanted}`)];
+        const mode = (fn.values.tracing_config as Array<{ mode?: string }> | undefined)?.[0]?.mode ?? 'unset';
+        const killSwitch = String(fn.values.function_name).endsWith(KILL_SWITCH_SUFFIX);
+        const wanted = killSwitch ? 'PassThrough' : asked === undefined ? undefined : asked === true ? 'Active' : 'PassThrough';
+        const role = roleNameOf(fn);
+        const found: Violation[] = [];
+        if (wanted !== undefined && mode !== wanted) found.push(violation('AGENT-LAMBDA-002', fn, `tracing mode is ${mode}, expected ${wanted}`));
+        if (mode === 'Active' && !writesXray(role))
+          found.push(
+            violation('AGENT-LAMBDA-002', fn, `tracing is Active but its role ${role ?? '(unknown)'} may not write to X-Ray: every segment would be dropped`),
+          );
+        if (mode !== 'Active' && writesXray(role))
+          found.push(violation('AGENT-LAMBDA-002', fn, `its role ${role} may write to X-Ray though tracing is ${mode}`));
+        return found;
       });
     },
   },

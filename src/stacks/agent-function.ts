@@ -66,6 +66,8 @@ export class AgentFunction extends Construct {
   readonly modelPolicies: ReadonlyArray<{ readonly name: string; readonly policy: string; readonly enabled: IResolvable }>;
   /** Decrypting with kms_key_arn (environment, secret), when it is set. */
   readonly kmsPolicy: { readonly policy: string; readonly count: number };
+  /** X-Ray's writes, for every role whose function has active tracing (tracing_enabled). */
+  readonly tracingPolicy: string;
 
   constructor(scope: Construct, id: string, props: AgentFunctionProps) {
     super(scope, id);
@@ -144,8 +146,9 @@ export class AgentFunction extends Construct {
     );
     this.kmsPolicy = { policy: kmsPolicy(this, kmsKeyArn, kmsGiven), count: countIf(kmsGiven) };
     named(new IamRolePolicy(this, 'kms', { count: this.kmsPolicy.count, role: this.role.name, name: 'kms', policy: this.kmsPolicy.policy }), 'kms');
+    this.tracingPolicy = tracingPolicy(this);
     named(
-      new IamRolePolicy(this, 'tracing', { count: countIf(vars.bool('tracing_enabled')), role: this.role.name, name: 'xray', policy: tracingPolicy(this) }),
+      new IamRolePolicy(this, 'tracing', { count: countIf(vars.bool('tracing_enabled')), role: this.role.name, name: 'xray', policy: this.tracingPolicy }),
       'tracing',
     );
 

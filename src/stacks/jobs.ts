@@ -217,6 +217,18 @@ export class Jobs extends Construct {
         'jobs_worker_state_kms',
       ),
     );
+    // Active tracing sends the worker's segments with its own role, as it does the agent's.
+    policies.push(
+      named(
+        new IamRolePolicy(this, 'worker-tracing', {
+          count: countIf(Op.and(this.enabled, vars.bool('tracing_enabled'))),
+          role: roleName,
+          name: 'xray',
+          policy: agent.tracingPolicy,
+        }),
+        'jobs_worker_tracing',
+      ),
+    );
     // Lambda creates the worker's network interfaces with its own role, as it does the agent's.
     const eniCount = countIf(Op.and(this.enabled, agent.vpc.inVpc));
     policies.push(

@@ -28,8 +28,13 @@ export const INFERENCE_PROFILE_REGIONS: Readonly<Record<string, readonly string[
 /** The geography prefix of an inference profile id (`us.`, `eu.`, …, `global.`); `[.]`, not `\.`: cdktf writes string literals without escaping backslashes. */
 export const PROFILE_PREFIX = '^(us-gov|us|eu|apac|jp|au|global)[.]';
 
-/** What a Bedrock policy allows on each model it grants. */
-export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'] as const;
+/**
+ * What a Bedrock policy allows on each model it grants: the streaming invoke
+ * alone, the one call the agent makes (it streams every request, buffered or
+ * not). test/terraform/iam-simulation.test.ts fails if the code starts
+ * calling InvokeModel, or if a grant goes unused.
+ */
+export const BEDROCK_INVOKE_ACTIONS = ['bedrock:InvokeModelWithResponseStream'] as const;
 
 export interface ModelLocalsProps {
   readonly variables: StackVariables;

@@ -12,7 +12,15 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Fn, Op, TerraformLocal, Token, type IResolvable } from 'cdktf';
 import { Construct } from 'constructs';
 import { BUDGETS_ON, JOBS_ON, SESSIONS_ON, STATE_TABLE_NEEDED, type StateUser } from '../function/state/features';
-import { BUDGET_ACTIONS, JOB_API_ACTIONS, JOB_WORKER_ACTIONS, SESSION_ACTIONS, STATE_KEYS, TTL_ATTRIBUTE } from '../function/state/keys';
+import {
+  BUDGET_ACTIONS,
+  JOB_API_ACTIONS,
+  JOB_WORKER_ACTIONS,
+  SESSION_ACTIONS,
+  SESSION_WORKER_ACTIONS,
+  STATE_KEYS,
+  TTL_ATTRIBUTE,
+} from '../function/state/keys';
 import { renderCondition } from './setting-variables';
 import { policyDocument } from './iam-policies';
 import type { StackContext } from './stack-context';
@@ -123,9 +131,9 @@ export class StateTable extends Construct {
 /** HCL of exactly the DynamoDB actions `user` needs for the features that are on (as stateActions in the function). */
 export function stateActionsExpression(user: StateUser): string {
   const hcl = (actions: readonly string[]) => `[${actions.map((a) => JSON.stringify(a)).join(', ')}]`;
-  const jobActions = user === 'agent' ? JOB_API_ACTIONS : JOB_WORKER_ACTIONS;
+  const [sessionActions, jobActions] = user === 'agent' ? [SESSION_ACTIONS, JOB_API_ACTIONS] : [SESSION_WORKER_ACTIONS, JOB_WORKER_ACTIONS];
   const parts = [
-    `(${renderCondition(SESSIONS_ON)}) ? ${hcl(SESSION_ACTIONS)} : []`,
+    `(${renderCondition(SESSIONS_ON)}) ? ${hcl(sessionActions)} : []`,
     `(${renderCondition(BUDGETS_ON)}) ? ${hcl(BUDGET_ACTIONS)} : []`,
     `(${renderCondition(JOBS_ON)}) ? ${hcl(jobActions)} : []`,
   ];

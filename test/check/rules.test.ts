@@ -39,7 +39,7 @@ const WORKER_QUEUE_STATEMENT = {
 };
 
 const HAIKU_PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-4-5';
-const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+const INVOKE = ['bedrock:InvokeModelWithResponseStream'];
 /** The agent on Bedrock with tiers, and a policy granting `statements` on its role. */
 const onBedrock = (plan: FixturePlan, tiers: Record<string, string>, statements: unknown[]) => {
   Object.assign(env(plan), { LLM_PROVIDER: 'bedrock', MODEL_TIERS: JSON.stringify(tiers), DEFAULT_MODEL_TIER: Object.keys(tiers)[0] });
@@ -199,6 +199,22 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
     },
   ],
   [
+    'AGENT-LAMBDA-002',
+    'a traced worker whose role may not write to X-Ray (the agent traced and permitted)',
+    (p) => {
+      p.variables.tracing_enabled.value = true;
+      for (const fn of ['aws_lambda_function.agent', 'aws_lambda_function.jobs_worker[0]']) find(p, fn).values.tracing_config = [{ mode: 'Active' }];
+      resource(p, 'aws_iam_role_policy.tracing[0]', 'aws_iam_role_policy', {
+        role: 'claude-agent-role',
+        name: 'xray',
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }],
+        }),
+      });
+    },
+  ],
+  [
     'AGENT-LAMBDA-003',
     "a timeout over Lambda's 900 s",
     (p) => {
@@ -308,10 +324,12 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
   ],
   [
     'AGENT-STATE-004',
-    'sessions off and the worker keeps DeleteItem, which only the agent’s jobs API uses (actions are checked per role)',
+    'the worker granted DeleteItem, which only the agent uses (DELETE /sessions/{id}, an unsent job): actions are checked per role',
     (p) => {
-      delete env(p).SESSIONS_ENABLED;
-      delete find(p, 'aws_lambda_function.jobs_worker[0]').values.environment[0].variables.SESSIONS_ENABLED;
+      const policy = find(p, 'aws_iam_role_policy.jobs_worker[0]').values;
+      const document = JSON.parse(policy.policy) as { Statement: Array<{ Sid: string; Action: string[] }> };
+      document.Statement.find((s) => s.Sid === 'ReadWriteStateTable')!.Action.push('dynamodb:DeleteItem');
+      policy.policy = JSON.stringify(document);
     },
   ],
   [

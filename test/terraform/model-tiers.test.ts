@@ -12,7 +12,7 @@ import { plannedResources, planEach, planned, rejected, statements, type PolicyS
 
 const BEDROCK_TIERS =
   'model_tiers = { fast = "us.anthropic.claude-haiku-4-5", standard = "global.anthropic.claude-sonnet-5-5", deep = "anthropic.claude-opus-4-5", also-fast = "us.anthropic.claude-haiku-4-5" }';
-const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+const INVOKE = ['bedrock:InvokeModelWithResponseStream'];
 const profile = (id: string) => `arn:aws:bedrock:us-east-1:${TEST_ACCOUNT_ID}:inference-profile/${id}`;
 const model = (region: string, id: string) => `arn:aws:bedrock:${region}::foundation-model/${id}`;
 

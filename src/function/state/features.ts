@@ -6,7 +6,7 @@
  */
 import { holds, type Settings } from '../settings/read';
 import type { Condition } from '../settings/types';
-import { BUDGET_ACTIONS, JOB_API_ACTIONS, JOB_WORKER_ACTIONS, SESSION_ACTIONS } from './keys';
+import { BUDGET_ACTIONS, JOB_API_ACTIONS, JOB_WORKER_ACTIONS, SESSION_ACTIONS, SESSION_WORKER_ACTIONS } from './keys';
 
 /** Server-side sessions are on. */
 export const SESSIONS_ON: Condition = { isTrue: 'SESSIONS_ENABLED' };
@@ -27,6 +27,6 @@ export type StateUser = 'agent' | 'worker';
 /** The DynamoDB actions `user` needs for the features that are on, sorted (the worker exists only with jobs on). */
 export function stateActions(settings: FeatureSettings, user: StateUser = 'agent'): string[] {
   const on = (condition: Condition) => holds(condition, settings);
-  const jobActions = user === 'agent' ? JOB_API_ACTIONS : JOB_WORKER_ACTIONS;
-  return [...new Set([...(on(SESSIONS_ON) ? SESSION_ACTIONS : []), ...(on(BUDGETS_ON) ? BUDGET_ACTIONS : []), ...(on(JOBS_ON) ? jobActions : [])])].sort();
+  const [sessionActions, jobActions] = user === 'agent' ? [SESSION_ACTIONS, JOB_API_ACTIONS] : [SESSION_WORKER_ACTIONS, JOB_WORKER_ACTIONS];
+  return [...new Set([...(on(SESSIONS_ON) ? sessionActions : []), ...(on(BUDGETS_ON) ? BUDGET_ACTIONS : []), ...(on(JOBS_ON) ? jobActions : [])])].sort();
 }

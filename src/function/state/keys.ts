@@ -23,8 +23,10 @@ export const sessionSort = (sessionId: string) => `SESSION#${sessionId}`;
 export const usageSort = (day: string) => `USAGE#${day}`;
 export const jobSort = (jobId: string) => `JOB#${jobId}`;
 
-/** The DynamoDB actions sessions use (read, hold and store, delete). */
+/** The DynamoDB actions sessions use behind the URL (read, hold and store, delete with DELETE /sessions/{id}). */
 export const SESSION_ACTIONS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
+/** The DynamoDB actions sessions use in the jobs worker: it holds and stores a job's session, and never deletes one. */
+export const SESSION_WORKER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'] as const;
 /** The DynamoDB actions budgets use (check both counters at once, add to them). */
 export const BUDGET_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'] as const;
 /** The DynamoDB actions the API function uses for jobs (create, read, cancel; delete one whose message could not be sent). */
