@@ -59,7 +59,7 @@ export function environmentSizeCheck(environment: string, functionLabel: string)
   const largest = `[for entry in slice(reverse(sort([for k, v in ${environment} : format("%06d %s", length(k) + ceil(length(base64encode(v)) * 3 / 4), k)])), 0, min(${LARGEST_NAMED}, length(${environment}))) : replace(entry, "/^0*([0-9]+) (.*)$/", "$2 ($1 bytes)")]`;
   return {
     condition: `\${${bytes} <= ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}}`,
-    errorMessage: `The ${functionLabel}'s environment would be \${${bytes}} bytes, and Lambda refuses more than ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} (4 KB). The largest settings: \${join(", ", ${largest})}. Shorten them (fewer auth_token_sha256 digests, a shorter system_prompt), or move a long system prompt into the bundled system-prompt.md.`,
+    errorMessage: `The ${functionLabel}'s environment would be \${${bytes}} bytes, and Lambda refuses more than ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} (4 KB). The largest settings: \${join(", ", ${largest})}. Shorten them (fewer auth_token_sha256 digests: for many callers, sign them in with jwt_issuer or cognito_user_pool_enabled instead of shared tokens; a shorter system_prompt), or move a long system prompt into the bundled system-prompt.md.`,
   };
 }
 

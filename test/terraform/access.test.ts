@@ -67,7 +67,7 @@ const PRECONDITIONS: Array<[label: string, tfvars: string, message: RegExp]> = [
     // 60 digests: Lambda would refuse the agent's environment (and the worker's) at apply.
     'an environment over Lambda’s 4 KB, naming its largest settings',
     `${PUBLIC}\nasync_jobs_enabled = true\nauth_token_sha256 = [${Array.from({ length: 60 }, (_, i) => `"${createHash('sha256').update(`token-${i}`).digest('hex')}"`).join(', ')}]`,
-    /The agent function's environment would be \d{4} bytes, and Lambda refuses more than 4096 \(4 KB\)\. The largest settings: AUTH_TOKEN_SHA256 \(3\d{3} bytes\), [\s\S]*The jobs worker's environment would be/,
+    /The agent function's environment would be \d{4} bytes, and Lambda refuses more than 4096 \(4 KB\)\. The largest settings: AUTH_TOKEN_SHA256 \(3\d{3} bytes\), [\s\S]*sign them in with jwt_issuer or cognito_user_pool_enabled[\s\S]*The jobs worker's environment would be/,
   ],
 ];
 

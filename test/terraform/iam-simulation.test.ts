@@ -238,15 +238,13 @@ describe('IAM, simulated against the planned policies', () => {
 
   /** Every call made with a role, as IAM would authorise it, with the decision. */
   const decisions = (f: PlannedFunction, keys: CallContext['keys'] = {}) =>
-    f
-      .seen()
-      .flatMap((request) =>
-        iamRequestsOf(request, { ...WHERE, keys }).map((iam) => ({
-          call: `${signingServiceOf(request)} ${request.method} ${request.path}`,
-          iam,
-          ...evaluate(f.statements, iam),
-        })),
-      );
+    f.seen().flatMap((request) =>
+      iamRequestsOf(request, { ...WHERE, keys }).map((iam) => ({
+        call: `${signingServiceOf(request)} ${request.method} ${request.path}`,
+        iam,
+        ...evaluate(f.statements, iam),
+      })),
+    );
   const keysOf = (label: string): CallContext['keys'] => (label === 'everything' ? { dynamodb: KEY_ARN, sqs: KEY_ARN, secretsmanager: KEY_ARN } : {});
 
   test('every AWS call each function made is allowed by its own role, and every function made some', () => {
