@@ -5,10 +5,10 @@
  *   built zip under Lambda's runtime interface client, once on Lambda's Node
  *   major (nodejs22.x) and once on this machine's own Node (what `npm run
  *   dev` falls back to). The property-based fuzzing, the upstream fault
- *   matrix, the caller-identity cases and the jobs (a queue and a table
- *   driven through the worker, the slowest file) exercise the handler's
- *   logic, not the Node it runs on: they run on Lambda's Node only, which
- *   keeps CI within its time;
+ *   matrix, the caller-identity cases, the jobs (a queue and a table
+ *   driven through the worker, the slowest file) and the init prefetch
+ *   exercise the handler's logic, not the Node it runs on: they run on
+ *   Lambda's Node only, which keeps CI within its time;
  * - `terraform`: offline plans with the real provider (slow: run alone with
  *   `npm run test:terraform`, or skip with `npm run test:fast`).
  * The zip is built once per run and the stack synthesized and initialised
@@ -65,6 +65,7 @@ module.exports = {
         '/test/artifact/faults\\.test\\.ts$',
         '/test/artifact/caller-identity\\.test\\.ts$',
         '/test/artifact/jobs\\.test\\.ts$',
+        '/test/artifact/prefetch\\.test\\.ts$',
       ],
       setupFiles: ['<rootDir>/test/setup/node-host.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

@@ -12,9 +12,8 @@ import { bufferedHandler } from './http/buffered-handler';
 import { awslambdaGlobal, type StreamingHandler } from './http/lambda-streaming';
 import { streamingHandler } from './http/stream-handler';
 import { jobHandler as jobsWorker } from './jobs/worker';
-import { installProcessGuard } from './process-guard';
-
-installProcessGuard();
+// Last: the handlers' code is loaded before init's prefetch runs (see init.mts).
+import './init.mjs';
 
 export const handler = bufferedHandler;
 export const breakerHandler = costKillSwitch;

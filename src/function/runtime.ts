@@ -19,6 +19,8 @@ export interface Runtime {
   readonly sessions?: Sessions;
   /** Daily budgets, when any is on. */
   readonly budgets?: Budgets;
+  /** The state table, when a feature needs it (sessions, budgets and jobs all use this one). */
+  readonly store?: StateStore;
   /** Jobs, when on: their items in the state table and their queue. */
   readonly jobs?: { readonly store: Jobs; readonly queue: JobQueue; readonly config: JobsConfig };
 }
@@ -33,6 +35,7 @@ export function getRuntime(env: Env = process.env): Runtime {
     current = {
       config,
       provider: createProvider(config),
+      ...(store ? { store } : {}),
       ...(store && config.state?.sessions ? { sessions: new Sessions(store, config.state.sessions) } : {}),
       ...(budgets?.enabled ? { budgets } : {}),
       ...(store && config.jobs

@@ -81,6 +81,11 @@ export class ZipFunction {
     private readonly node: NodeBinary = nodeUnderTest(),
   ) {}
 
+  /** Starts an export's execution environment (its init, prefetch included) without invoking it. Returns the init time. @unit ms */
+  warm(exportName: Export = 'buffered'): Promise<number> {
+    return this.fn(exportName).warm();
+  }
+
   /** Invokes the buffered export (`index.handler`) and reads the result as a Function URL would. */
   async invoke(event: unknown, options: InvokeOptions = {}): Promise<BufferedResult> {
     const { outcome } = await this.fn('buffered').invoke({ event, timeoutMs: options.remainingMs ?? DEFAULT_REMAINING_MS });

@@ -28,6 +28,8 @@ export interface JwtVerifier {
    * request's deadline) ends the wait for the issuer's document or keys.
    */
   verify(token: string, signal?: AbortSignal): Promise<string>;
+  /** At init (prefetch): loads jose, reads the issuer's discovery document and fetches its keys, so the first token is checked at once. */
+  warm(signal: AbortSignal): Promise<void>;
 }
 
 export function createJwtVerifier(config: JwtConfig): JwtVerifier {
@@ -43,6 +45,18 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
     return found;
   };
   return {
+    async warm(signal) {
+      const jose = await import('./jose.mjs');
+      const found = keySet(jose);
+      try {
+        const jwks = await untilAborted(found, signal, config.issuer);
+        await untilAborted(jwks.reload(), signal, config.issuer);
+      } catch (error) {
+        // Given up at init: the first request starts its own discovery, not behind one init abandoned.
+        if (keys === found) keys = undefined;
+        throw error;
+      }
+    },
     async verify(token, signal) {
       const jose = await import('./jose.mjs');
       // The discovery and the key fetch are shared by concurrent requests, so each request stops waiting at its own deadline instead of aborting them.

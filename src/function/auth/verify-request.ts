@@ -63,6 +63,13 @@ function matchingDigest(digests: readonly Buffer[], token: string): Buffer | und
 
 let verifier: { config: JwtConfig; instance: Promise<JwtVerifier> } | undefined;
 
+/** At init (prefetch): the verifier of `mode`, loaded with its issuer's keys; nothing when the mode takes no JWTs. */
+export async function warmJwtVerifier(mode: AuthMode, signal: AbortSignal): Promise<boolean> {
+  if (mode.kind !== 'token' || !mode.jwt) return false;
+  await (await jwtVerifier(mode.jwt)).warm(signal);
+  return true;
+}
+
 /** One verifier per execution environment (it caches the issuer's keys), loaded on first use. */
 function jwtVerifier(config: JwtConfig): Promise<JwtVerifier> {
   if (verifier?.config !== config) verifier = { config, instance: import('./jwt-verifier.js').then((m) => m.createJwtVerifier(config)) };

@@ -31,6 +31,11 @@ const connect = lazyClient(
   (sdk, region) => new sdk.EventBridgeClient({ region, maxAttempts: MAX_ATTEMPTS }),
 );
 
+/** At init (prefetch): loads the EventBridge client, so the first job's event does not. */
+export async function connectJobEvents(region: string): Promise<void> {
+  await connect(region);
+}
+
 /** Puts the event; throws with what EventBridge said when it was not accepted. */
 export async function putJobFinished(region: string, source: string, detail: JobFinishedDetail): Promise<void> {
   const { sdk, client } = await connect(region);

@@ -21,6 +21,29 @@ export interface ModelProvider {
   client(signal?: AbortSignal): Promise<MessagesClient>;
   /** After a 401: fetch credentials again. True when there is something new to try. */
   refreshCredentials(signal?: AbortSignal): Promise<boolean>;
+  /**
+   * At init (prefetch): what the first request does before its model call,
+   * done now. The client with its credentials (for Anthropic, the key from
+   * Secrets Manager), then a connection to the model's endpoint, opened with
+   * `GET /` (no key sent, no tokens) so the first call finds it open.
+   */
+  warm(signal: AbortSignal): Promise<void>;
+}
+
+/** The Anthropic API's origin when no base URL is set (the SDK's own default). */
+const ANTHROPIC_API_ORIGIN = 'https://api.anthropic.com';
+
+/**
+ * Opens a kept-alive connection to `origin` through the global fetch the
+ * SDKs use: any HTTP status will do (the endpoints answer `GET /` with a
+ * short 404), the connection is what is wanted. Not HEAD: fetch closes the
+ * connection after a HEAD. The body is read, so the connection goes back to
+ * the pool; the pool closes it after a few idle seconds, and a call that
+ * finds it closed is retried (retry-policy: a connection error).
+ */
+async function openConnection(origin: string, signal: AbortSignal): Promise<void> {
+  const response = await fetch(new URL('/', origin), { signal, redirect: 'manual' });
+  await response.arrayBuffer();
 }
 
 export function createProvider(config: RuntimeConfig): ModelProvider {
@@ -45,6 +68,10 @@ function anthropicProvider(config: RuntimeConfig): ModelProvider {
         'credentials_unavailable',
         'No Anthropic API key is configured: set ANTHROPIC_API_KEY_SECRET_ARN to the ARN of a Secrets Manager secret holding the key (the stack sets it from anthropic_api_key_secret_arn; `npm run dev` sets it from ANTHROPIC_API_KEY).',
       );
+    },
+    async warm(signal) {
+      // The key's read and the connection need nothing of each other: both at once.
+      await Promise.all([this.client(signal), openConnection(config.anthropicBaseUrl ?? ANTHROPIC_API_ORIGIN, signal)]);
     },
     async refreshCredentials(signal) {
       if (!source) return false;
@@ -71,6 +98,9 @@ function bedrockProvider(config: RuntimeConfig): ModelProvider {
         }) as unknown as MessagesClient;
       }
       return instance;
+    },
+    async warm(signal) {
+      await Promise.all([this.client(signal), openConnection(config.bedrockBaseUrl ?? `https://bedrock-runtime.${config.awsRegion}.amazonaws.com`, signal)]);
     },
     refreshCredentials() {
       // The IAM role's credentials are refreshed by the runtime; nothing to fetch.

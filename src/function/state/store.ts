@@ -49,6 +49,11 @@ export class StateStore {
     private readonly callTimeoutMs: number,
   ) {}
 
+  /** At init (prefetch): loads the DynamoDB client, so the first call does not. */
+  async connect(): Promise<void> {
+    await connect(this.region);
+  }
+
   /** The item, or only the attributes `projection` names (no reserved words). */
   async get(key: Key, signal?: AbortSignal, projection?: readonly string[]): Promise<Item | undefined> {
     return this.call('read', signal, async ({ sdk, client }, abortSignal) => {

@@ -1,0 +1,79 @@
+/**
+ * Init-time prefetch: what the first request of this configuration would do
+ * before any work of its own, done while the execution environment starts,
+ * so the first request costs what a warm one does. Provisioned concurrency
+ * runs init ahead of traffic, so with it this work never meets a caller.
+ *
+ * Only what the configuration and the export need: the model's client (the
+ * Anthropic key from Secrets Manager, or the Bedrock SDK) and a connection to
+ * its endpoint, the issuer's keys when sign-in takes JWTs, the state table's
+ * client when a feature uses the table, the EventBridge client when the
+ * worker announces jobs. The kill switch prefetches nothing.
+ *
+ * All steps run at once, bounded together by PREFETCH_BUDGET_MS (Lambda's
+ * init phase has 10 s and is billed), and none is fatal: a step that fails
+ * is logged and its work is done again by the first request, exactly as if
+ * there had been no prefetch (each cache forgets a failed attempt).
+ */
+import { reportError } from './error-report';
+import { connectJobEvents } from './jobs/completion-event';
+import { writeLogLine } from './logging';
+import { warmJwtVerifier } from './auth/verify-request';
+import { getAuth, getRuntime } from './runtime';
+import type { Env } from './settings/read';
+
+/** Longest the prefetch may hold up init, all steps together. @unit ms */
+export const PREFETCH_BUDGET_MS = 3_000;
+
+/** The exports whose first request a prefetch serves: Lambda names the one it runs in `_HANDLER`. */
+const AGENT_EXPORTS = new Set(['handler', 'streamHandler']);
+const WORKER_EXPORT = 'jobHandler';
+
+type Step = readonly [name: string, run: (signal: AbortSignal) => Promise<unknown>];
+
+/** The steps for this environment's export and configuration; none for the kill switch or an unknown export. */
+function stepsFor(env: Env): Step[] {
+  const exported = (env._HANDLER ?? '').split('.').pop() ?? '';
+  const agent = AGENT_EXPORTS.has(exported);
+  if (!agent && exported !== WORKER_EXPORT) return [];
+  const runtime = getRuntime(env);
+  const steps: Step[] = [['model', (signal) => runtime.provider.warm(signal)]];
+  if (agent) {
+    const auth = getAuth(env);
+    if (auth.kind === 'token' && auth.jwt) steps.push(['sign-in keys', (signal) => warmJwtVerifier(auth, signal)]);
+  }
+  const { store } = runtime;
+  if (store) steps.push(['state table client', () => store.connect()]);
+  if (!agent && runtime.jobs?.config.eventSource) steps.push(['job events client', () => connectJobEvents(runtime.config.awsRegion)]);
+  return steps;
+}
+
+/** Runs the prefetch and logs one line saying what was done and what failed; never throws. */
+export async function prefetch(env: Env = process.env): Promise<void> {
+  const started = performance.now();
+  let steps: Step[];
+  try {
+    steps = stepsFor(env);
+  } catch (error) {
+    // A configuration error: every request reports it, with its fix; init only says it did nothing.
+    writeLogLine('WARN', 'init prefetch', { prefetched: [], skipped: 'the configuration is invalid', error: reportError(error) }, []);
+    return;
+  }
+  if (steps.length === 0) return;
+  const signal = AbortSignal.timeout(PREFETCH_BUDGET_MS);
+  const outcomes = await Promise.allSettled(steps.map(([, run]) => run(signal)));
+  const failed = steps.flatMap(([name], i) => {
+    const outcome = outcomes[i];
+    return outcome.status === 'rejected' ? [{ step: name, error: reportError(outcome.reason) }] : [];
+  });
+  writeLogLine(
+    failed.length > 0 ? 'WARN' : 'INFO',
+    'init prefetch',
+    {
+      prefetched: steps.filter((_, i) => outcomes[i].status === 'fulfilled').map(([name]) => name),
+      ...(failed.length > 0 ? { failed, retried_by: 'the first request' } : {}),
+      duration_ms: Math.round(performance.now() - started),
+    },
+    [],
+  );
+}
