@@ -8,4 +8,4 @@ import { installProcessGuard } from './process-guard.js';
 import { prefetch } from './prefetch.js';
 
 installProcessGuard();
-await prefetch();
+await prefetch(process.env);

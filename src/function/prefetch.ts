@@ -20,7 +20,7 @@ import { connectJobEvents } from './jobs/completion-event';
 import { writeLogLine } from './logging';
 import { warmJwtVerifier } from './auth/verify-request';
 import { getAuth, getRuntime } from './runtime';
-import type { Env } from './settings/read';
+import { readSettingsOf, type Env } from './settings/read';
 
 /** Longest the prefetch may hold up init, all steps together. @unit ms */
 export const PREFETCH_BUDGET_MS = 3_000;
@@ -33,7 +33,7 @@ type Step = readonly [name: string, run: (signal: AbortSignal) => Promise<unknow
 
 /** The steps for this environment's export and configuration; none for the kill switch or an unknown export. */
 function stepsFor(env: Env): Step[] {
-  const exported = (env._HANDLER ?? '').split('.').pop() ?? '';
+  const exported = readSettingsOf(env, ['_HANDLER'])._HANDLER.split('.').pop() ?? '';
   const agent = AGENT_EXPORTS.has(exported);
   if (!agent && exported !== WORKER_EXPORT) return [];
   const runtime = getRuntime(env);
@@ -49,7 +49,7 @@ function stepsFor(env: Env): Step[] {
 }
 
 /** Runs the prefetch and logs one line saying what was done and what failed; never throws. */
-export async function prefetch(env: Env = process.env): Promise<void> {
+export async function prefetch(env: Env): Promise<void> {
   const started = performance.now();
   let steps: Step[];
   try {

@@ -4,6 +4,7 @@
  * default deployment's path. Fetched once per execution environment, fetched
  * again after a 401, never leaked in a response.
  */
+import * as net from 'node:net';
 import { startMessagesApi, type MessagesApiServer } from '../../src/dev/stand-ins/messages-api';
 import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
 import { agentEvent } from '../helpers/events';
@@ -144,7 +145,12 @@ describe('API key from Secrets Manager (the default deployment)', () => {
   });
 
   test('an unreachable Secrets Manager is a 502 whose log line names the cause', async () => {
-    const unreachable = new ZipFunction(deployedEnv({ AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9' }));
+    // A port that was free a moment ago: nothing listens there (not a port fetch refuses to use, such as 9).
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = new ZipFunction(deployedEnv({ AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}` }));
     try {
       const response = await unreachable.invoke(agentEvent({ input: 'hi' }));
       expect(response.statusCode).toBe(502);

@@ -128,11 +128,19 @@ describe('settings', () => {
     const sources = (dir: string): string[] =>
       fs
         .readdirSync(dir, { withFileTypes: true })
-        .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+        .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : /\.m?ts$/.test(e.name) ? [path.join(dir, e.name)] : []));
     const readers = sources(FUNCTION_DIR).filter((file) => /process\.env|\benv\s*\[|\benv\.[A-Z_]+/.test(fs.readFileSync(file, 'utf8')));
-    // runtime.ts hands process.env to the configuration, metrics/context.ts to the metrics' own two settings and
-    // breaker/handler.ts to the kill switch's; settings/read.ts is the table's reader.
-    expect(readers.map((f) => path.relative(FUNCTION_DIR, f)).sort()).toEqual(['breaker/handler.ts', 'metrics/context.ts', 'runtime.ts', 'settings/read.ts']);
+    // runtime.ts hands process.env to the configuration, init.mts to the prefetch, metrics/context.ts to the metrics' own two
+    // settings and breaker/handler.ts to the kill switch's; settings/read.ts is the table's reader. providers/get-secret-value.ts
+    // stands in for the AWS SDK's client and reads the SDK's own variables (the role's credentials, the endpoint), as the SDK does.
+    expect(readers.map((f) => path.relative(FUNCTION_DIR, f)).sort()).toEqual([
+      'breaker/handler.ts',
+      'init.mts',
+      'metrics/context.ts',
+      'providers/get-secret-value.ts',
+      'runtime.ts',
+      'settings/read.ts',
+    ]);
   });
 
   test('conditions and rules name only settings of the table, and each variable backs one setting', () => {

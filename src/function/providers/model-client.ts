@@ -89,9 +89,10 @@ function bedrockProvider(config: RuntimeConfig): ModelProvider {
     model: config.model,
     async client() {
       if (!instance) {
-        const { AnthropicBedrock } = await import('@anthropic-ai/bedrock-sdk');
+        const [{ AnthropicBedrock }, { environmentFirst }] = await Promise.all([import('@anthropic-ai/bedrock-sdk'), import('./bedrock-credentials.js')]);
         instance = new AnthropicBedrock({
           awsRegion: config.awsRegion,
+          providerChainResolver: environmentFirst(),
           baseURL: config.bedrockBaseUrl,
           maxRetries: 0,
           logger: SDK_LOGGER,

@@ -1,12 +1,12 @@
 /**
- * The Anthropic API key from AWS Secrets Manager, read with the AWS SDK's
- * client (loaded on first use): once per execution environment, cached, and
- * read again on demand when the API rejects the cached key (rotation). The
- * client honours the SDK's standard `AWS_ENDPOINT_URL_SECRETS_MANAGER` and
- * reads the secret in the Region its ARN names.
+ * The Anthropic API key from AWS Secrets Manager (one signed GetSecretValue,
+ * see get-secret-value): once per execution environment, cached, and read
+ * again on demand when the API rejects the cached key (rotation). The call
+ * honours the SDK's standard `AWS_ENDPOINT_URL_SECRETS_MANAGER` and reads
+ * the secret in the Region its ARN names.
  */
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DeadlineError, ProviderError } from '../errors';
+import { getSecretString, MissingCredentialsError, SecretsManagerError } from './get-secret-value';
 
 export interface SecretSource {
   readonly secretArn: string;
@@ -18,11 +18,8 @@ export interface SecretSource {
 const JSON_KEY_NAMES = ['ANTHROPIC_API_KEY', 'anthropic_api_key', 'api_key', 'apiKey'];
 /** Longest one read may take, retries included. @unit ms */
 const READ_TIMEOUT_MS = 5_000;
-/** Attempts per read: one retry for a dropped connection or a throttle. */
-const MAX_ATTEMPTS = 2;
 
 let cached: { arn: string; value: Promise<string> } | undefined;
-const clients = new Map<string, SecretsManagerClient>();
 
 export interface ReadOptions {
   /** Read again even if a key is cached (after the API rejected it). */
@@ -74,29 +71,20 @@ function regionOfArn(arn: string): string | undefined {
 }
 
 async function fetchSecret({ secretArn, region }: SecretSource, signal: AbortSignal | undefined): Promise<string> {
-  // Loaded on first use: the AWS SDK is not needed to start the function.
-  const sdk = await import('@aws-sdk/client-secrets-manager');
-  const secretRegion = regionOfArn(secretArn) ?? region;
-  let client = clients.get(secretRegion);
-  if (!client) {
-    client = new sdk.SecretsManagerClient({ region: secretRegion, maxAttempts: MAX_ATTEMPTS });
-    clients.set(secretRegion, client);
-  }
   let secretString: string | undefined;
   try {
-    ({ SecretString: secretString } = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretArn }), {
-      abortSignal: signal ? AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]) : AbortSignal.timeout(READ_TIMEOUT_MS),
-    }));
+    const bounded = signal ? AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]) : AbortSignal.timeout(READ_TIMEOUT_MS);
+    secretString = await getSecretString(secretArn, regionOfArn(secretArn) ?? region, bounded);
   } catch (error) {
     if (signal?.aborted) throw outOfTime();
     // The error's name (e.g. AccessDeniedException) is safe to show; its message may not be.
-    if (error instanceof sdk.SecretsManagerServiceException) {
-      throw new ProviderError('credentials_unavailable', `Secrets Manager refused to return the Anthropic API key (${error.name}).`, {
+    if (error instanceof SecretsManagerError) {
+      throw new ProviderError('credentials_unavailable', `Secrets Manager refused to return the Anthropic API key (${error.errorType}).`, {
         cause: error,
-        ...(error.$metadata.requestId ? { upstreamRequestId: error.$metadata.requestId } : {}),
+        ...(error.requestId ? { upstreamRequestId: error.requestId } : {}),
       });
     }
-    if (error instanceof Error && error.name === 'CredentialsProviderError') {
+    if (error instanceof MissingCredentialsError) {
       throw new ProviderError(
         'credentials_unavailable',
         'Cannot read the Anthropic API key: the function has no AWS credentials (its execution role provides them on Lambda).',

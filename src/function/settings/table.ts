@@ -452,6 +452,13 @@ export const SETTINGS = {
     description: 'The Region the function runs in.',
     delivery: { by: 'lambda' },
   },
+  _HANDLER: {
+    type: 'string',
+    default: '',
+    description:
+      "The export Lambda runs (index.handler, index.streamHandler, index.jobHandler or index.breakerHandler): the init prefetch does that export's work only.",
+    delivery: { by: 'lambda' },
+  },
   AWS_LAMBDA_FUNCTION_NAME: {
     type: 'string',
     default: 'local',

@@ -56,6 +56,8 @@ function jsonOperation(request: SeenRequest): string {
 
 /** Every authorisation one request needs. */
 export function iamRequestsOf(request: SeenRequest, where: CallContext): IamRequest[] {
+  // Init's connection probe (prefetch): unsigned, it can do nothing in AWS, so IAM authorises nothing.
+  if (request.method === 'GET' && request.path === '/' && request.headers.authorization === undefined) return [];
   const service = signingServiceOf(request);
   const arn = (svc: string, resource: string, region = where.region, account = where.account) =>
     `arn:${where.partition}:${svc}:${region}:${account}:${resource}`;
