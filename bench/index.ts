@@ -1,5 +1,7 @@
 /** `npm run bench`: every benchmark, each figure beside a baseline from the same run. */
 import { benchBuild } from './build.bench';
+import { benchColdStart } from './cold-start.bench';
+import { writeColdStartFigures } from './cold-start-figures';
 import { benchJobs } from './jobs.bench';
 import { benchLoad, formatLoadReports } from './load.bench';
 import { formatRows } from './lib';
@@ -9,10 +11,24 @@ import { benchSoak } from './soak.bench';
 import { benchState } from './state.bench';
 import { benchSynth } from './synth.bench';
 
+/** `npm run bench -- cold-start` runs that benchmark alone (it writes the README's cold-start figures). */
+const ONLY = process.argv.slice(2);
+
 async function main(): Promise<void> {
   process.stdout.write(`node ${process.version}, ${process.platform}/${process.arch}\n`);
+  const coldStart = async () => {
+    const result = await benchColdStart();
+    process.stdout.write(`${formatRows(`cold starts: the zip under aws-lambda-ric on ${result.node}, local stand-ins`, result.rows)}\n`);
+    process.stdout.write(`${writeColdStartFigures(result)}\n`);
+  };
+  if (ONLY.length > 0) {
+    if (ONLY.join(' ') !== 'cold-start')
+      throw new Error(`Unknown benchmark ${JSON.stringify(ONLY.join(' '))}: run \`npm run bench\` for all, or \`npm run bench -- cold-start\`.`);
+    return coldStart();
+  }
   process.stdout.write(`${formatRows('build pipeline', await benchBuild())}\n`);
   process.stdout.write(`${formatRows('synth', await benchSynth())}\n`);
+  await coldStart();
   const runtime = await benchRuntime();
   process.stdout.write(`${formatRows(`runtime: the zip under aws-lambda-ric on ${runtime.node}, zero-latency local stand-ins`, runtime.rows)}\n`);
   process.stdout.write(`${formatRows('sessions and budgets: state table on a local DynamoDB (dynalite)', await benchState())}\n`);

@@ -1,8 +1,7 @@
 /**
  * Runtime benchmark: the zip under Lambda's runtime interface client, against
- * zero-latency local stand-ins (Messages API, Bedrock, Secrets Manager).
- * - cold start: the init phase of the zip against a hello-world zip, and the
- *   first request of a new environment on each provider;
+ * zero-latency local stand-ins (Messages API, Secrets Manager); cold starts
+ * are cold-start.bench.ts's.
  * - the handler's overhead per request over calling the SDK directly;
  * - the time from the model's first token to the first SSE byte at the Runtime API;
  * - one turn of four 200 ms tools (run in process: it measures the tool runner).
@@ -23,7 +22,6 @@ import { anthropicBenchEnv, BENCH_SECRET_ARN, benchNode, buildZip, functionUrlEv
 
 const REQUESTS = 400;
 const STREAM_RUNS = 40;
-const COLD_STARTS = 12;
 
 export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-runtime-'));
@@ -31,34 +29,9 @@ export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
   const secrets = await startSecretsManager(BENCH_SECRET_ARN, 'sk-bench');
   const node = benchNode();
   const anthropicEnv = anthropicBenchEnv(api.url, secrets.url);
-  const bedrockEnv = { LLM_PROVIDER: 'bedrock', MODEL_ID: 'us.anthropic.claude-sonnet-5-5', ANTHROPIC_BEDROCK_BASE_URL: api.url };
   try {
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'The answer is forty-two.' }] });
     const agent = await buildZip(path.join(dir, 'agent'));
-    const hello = await buildZip(path.join(dir, 'hello'), 'bench/fixtures/hello-world.ts');
-
-    // Cold starts, interleaved so machine noise hits all alike: init alone, then init plus the first request.
-    const initHello: number[] = [];
-    const initAgent: number[] = [];
-    const initBedrock: number[] = [];
-    const firstHello: number[] = [];
-    const firstAnthropic: number[] = [];
-    const firstBedrock: number[] = [];
-    const cold = async (taskRoot: string, env: Record<string, string>, event: unknown, init: number[] | undefined, first: number[]) => {
-      const fn = zipFunction(taskRoot, 'index.handler', env, node);
-      const started = performance.now();
-      const { outcome, initDurationMs } = await fn.invoke({ event, timeoutMs: 30_000 });
-      first.push(performance.now() - started);
-      init?.push(initDurationMs ?? NaN);
-      await fn.close();
-      if (outcome.kind !== 'response' || httpResponseOf(outcome).status !== 200)
-        throw new Error(`cold invocation failed: ${JSON.stringify(outcome).slice(0, 500)}`);
-    };
-    for (let i = 0; i < COLD_STARTS; i += 1) {
-      await cold(hello.taskRoot, {}, functionUrlEvent('q'), initHello, firstHello);
-      await cold(agent.taskRoot, anthropicEnv, functionUrlEvent('q'), initAgent, firstAnthropic);
-      await cold(agent.taskRoot, bedrockEnv, functionUrlEvent('q'), initBedrock, firstBedrock);
-    }
 
     // Warm requests: the handler under the runtime client against the same streamed SDK call made directly.
     const fn = zipFunction(agent.taskRoot, 'index.handler', anthropicEnv, node);
@@ -120,30 +93,6 @@ export async function benchRuntime(): Promise<{ node: string; rows: Row[] }> {
     return {
       node: `${node.label} ${node.version}`,
       rows: [
-        {
-          name: `init phase, anthropic (median of ${COLD_STARTS})`,
-          value: median(initAgent),
-          unit: 'ms',
-          baselineName: 'hello-world zip',
-          baseline: median(initHello),
-          target: { max: 40, of: 'delta' },
-        },
-        {
-          name: `init phase, bedrock (median of ${COLD_STARTS})`,
-          value: median(initBedrock),
-          unit: 'ms',
-          baselineName: 'hello-world zip',
-          baseline: median(initHello),
-        },
-        // Includes loading the lazily imported SDK, reading the secret and the first model call.
-        {
-          name: 'cold start to first answer, anthropic + secret',
-          value: median(firstAnthropic),
-          unit: 'ms',
-          baselineName: 'hello-world zip',
-          baseline: median(firstHello),
-        },
-        { name: 'cold start to first answer, bedrock', value: median(firstBedrock), unit: 'ms', baselineName: 'hello-world zip', baseline: median(firstHello) },
         {
           name: `warm request p50 (${REQUESTS} requests)`,
           value: median(zipTimes),

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { BuildManifest } from '../build/manifest';
 import { build } from '../build/pipeline';
 import { unpackZip } from '../build/zip';
 import { hostNode, lambdaNode, MissingToolError, type NodeBinary } from '../src/dev/lambda/binaries';
@@ -13,11 +14,20 @@ import { LocalFunction } from '../src/dev/lambda/local-function';
 const ROOT = path.resolve(__dirname, '..');
 
 /** Builds `entry` into `dir` and unpacks it; returns the task root. */
-export async function buildZip(dir: string, entry?: string): Promise<{ taskRoot: string; zipBytes: number }> {
+export async function buildZip(
+  dir: string,
+  entry?: string,
+): Promise<{ taskRoot: string; zipBytes: number; manifest: BuildManifest; sizeBudgetBytes: number; initBudgetBytes: number }> {
   const result = await build({ root: ROOT, outDir: dir, ...(entry ? { entry } : {}) });
   const taskRoot = path.join(dir, 'task');
   unpackZip(fs.readFileSync(result.zipPath), taskRoot);
-  return { taskRoot, zipBytes: result.manifest.size_bytes };
+  return {
+    taskRoot,
+    zipBytes: result.manifest.size_bytes,
+    manifest: result.manifest,
+    sizeBudgetBytes: result.sizeBudgetBytes,
+    initBudgetBytes: result.initBudgetBytes,
+  };
 }
 
 export function benchNode(): NodeBinary {

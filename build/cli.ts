@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LAMBDA_NODE_IMAGE, runContainerBuild } from './container';
 import { BuildError, invalidOption } from './errors';
-import { DEFAULT_SIZE_BUDGET_BYTES, MANIFEST_NAME, resolveBuildOptions, type Architecture, type BuildOptions } from './options';
+import { DEFAULT_INIT_BUDGET_BYTES, DEFAULT_SIZE_BUDGET_BYTES, MANIFEST_NAME, resolveBuildOptions, type Architecture, type BuildOptions } from './options';
 import { build } from './pipeline';
 import type { LambdaRuntime } from './runtimes';
 import { formatSummary } from './summary';
@@ -20,6 +20,7 @@ const USAGE = `Usage: npm run build -- [options]
   --runtime <runtime>     Lambda runtime; esbuild targets its Node major (default nodejs22.x)
   --no-typecheck          skip the type check of the handler (experiments only)
   --size-budget-kb <n>    warn when the zip is larger (default ${DEFAULT_SIZE_BUDGET_BYTES / 1024})
+  --init-budget-kb <n>    warn when the code every cold start loads is larger, uncompressed (default ${DEFAULT_INIT_BUDGET_BYTES / 1024})
   --container             build inside ${LAMBDA_NODE_IMAGE} with docker or podman
   --image <ref>           image for --container (pin a digest for a bit-for-bit clean room)
   --help                  show this text`;
@@ -45,7 +46,16 @@ export async function main(argv: string[]): Promise<number> {
         outDir: resolved.outDir,
         architecture: resolved.architecture,
         image: values.image,
-        buildArgs: ['--size-budget-kb', String(resolved.sizeBudgetBytes / 1024), '--entry', resolved.entryRelative, '--runtime', resolved.runtime],
+        buildArgs: [
+          '--size-budget-kb',
+          String(resolved.sizeBudgetBytes / 1024),
+          '--init-budget-kb',
+          String(resolved.initBudgetBytes / 1024),
+          '--entry',
+          resolved.entryRelative,
+          '--runtime',
+          resolved.runtime,
+        ],
       });
       const manifest = JSON.parse(fs.readFileSync(path.join(resolved.outDir, MANIFEST_NAME), 'utf8')) as { source_code_hash: string };
       process.stdout.write(`container build done: source_code_hash ${manifest.source_code_hash}\n`);
@@ -59,9 +69,11 @@ export async function main(argv: string[]): Promise<number> {
         largest: result.largestInputs,
         bundleBytes: result.bundleBytes,
         sizeBudgetBytes: result.sizeBudgetBytes,
+        initBudgetBytes: result.initBudgetBytes,
       })}\n`,
     );
     if (result.sizeWarning) process.stderr.write(`${result.sizeWarning}\n`);
+    if (result.initWarning) process.stderr.write(`${result.initWarning}\n`);
     return 0;
   } catch (error) {
     if (error instanceof BuildError) {
@@ -84,6 +96,7 @@ function parse(argv: string[]) {
       runtime: { type: 'string' },
       'no-typecheck': { type: 'boolean', default: false },
       'size-budget-kb': { type: 'string' },
+      'init-budget-kb': { type: 'string' },
       container: { type: 'boolean', default: false },
       image: { type: 'string' },
       // Set by the container script: native addons compiled there are packaged.
@@ -93,19 +106,17 @@ function parse(argv: string[]) {
   }).values;
 }
 
+/** A `--…-kb` flag's value in bytes, or undefined when the flag is absent. */
+function kibFlag(flag: string, value: string | undefined, example: number): number | undefined {
+  if (value === undefined) return undefined;
+  const kb = Number(value);
+  if (!Number.isFinite(kb) || kb <= 0) throw invalidOption(flag, value, `Use a positive number of KiB, e.g. \`${flag} ${example}\`.`);
+  return Math.round(kb * 1024);
+}
+
 function toBuildOptions(values: ReturnType<typeof parse>): BuildOptions {
-  let sizeBudgetBytes: number | undefined;
-  if (values['size-budget-kb'] !== undefined) {
-    const kb = Number(values['size-budget-kb']);
-    if (!Number.isFinite(kb) || kb <= 0) {
-      throw invalidOption(
-        '--size-budget-kb',
-        values['size-budget-kb'],
-        `Use a positive number of KiB, e.g. \`--size-budget-kb ${DEFAULT_SIZE_BUDGET_BYTES / 1024}\`.`,
-      );
-    }
-    sizeBudgetBytes = Math.round(kb * 1024);
-  }
+  const sizeBudgetBytes = kibFlag('--size-budget-kb', values['size-budget-kb'], DEFAULT_SIZE_BUDGET_BYTES / 1024);
+  const initBudgetBytes = kibFlag('--init-budget-kb', values['init-budget-kb'], DEFAULT_INIT_BUDGET_BYTES / 1024);
   return {
     entry: values.entry,
     outDir: values['out-dir'],
@@ -113,6 +124,7 @@ function toBuildOptions(values: ReturnType<typeof parse>): BuildOptions {
     runtime: values.runtime as LambdaRuntime | undefined,
     typecheck: !values['no-typecheck'],
     sizeBudgetBytes,
+    initBudgetBytes,
     nativeAddons: values['in-container'] ? 'include' : 'fail',
   };
 }

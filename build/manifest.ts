@@ -10,6 +10,8 @@ export interface ManifestEntry {
   readonly path: string;
   /** @unit bytes, uncompressed */
   readonly size: number;
+  /** Loaded by every cold start (the entry and its static imports), else on first use. */
+  readonly init: boolean;
 }
 
 export interface BuildManifest {
@@ -22,6 +24,8 @@ export interface BuildManifest {
   readonly source_code_hash: string;
   /** @unit bytes */
   readonly size_bytes: number;
+  /** What every cold start loads: the entries marked `init`, uncompressed. @unit bytes */
+  readonly init_bytes: number;
   readonly entries: readonly ManifestEntry[];
   readonly esbuild_version: string;
   /** Lambda runtime the zip was built for. */
@@ -60,6 +64,7 @@ export function createManifest(input: {
     sha256: sha256Hex(input.zip),
     source_code_hash: base64Sha256(input.zip),
     size_bytes: input.zip.byteLength,
+    init_bytes: input.entries.reduce((sum, e) => sum + (e.init ? e.size : 0), 0),
     entries: [...input.entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     esbuild_version: input.esbuildVersion,
     runtime: input.runtime,

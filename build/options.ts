@@ -45,10 +45,17 @@ export interface BuildOptions {
   readonly typecheck?: boolean;
   /**
    * Warn when the zip is larger than this.
-   * @default 512000 (500 KiB)
+   * @default 716800 (700 KiB)
    * @unit bytes
    */
   readonly sizeBudgetBytes?: number;
+  /**
+   * Warn when the code every cold start loads (the entry and its static
+   * imports, uncompressed) is larger than this.
+   * @default 491520 (480 KiB)
+   * @unit bytes
+   */
+  readonly initBudgetBytes?: number;
   /**
    * `fail` stops the build when a native addon is reached; `include` packages it
    * as a real `node_modules` folder beside the bundle, which is only correct
@@ -70,6 +77,7 @@ export interface ResolvedBuildOptions {
   readonly target: string;
   readonly typecheck: boolean;
   readonly sizeBudgetBytes: number;
+  readonly initBudgetBytes: number;
   readonly nativeAddons: NativeAddonPolicy;
 }
 
@@ -77,11 +85,17 @@ export const DEFAULT_ENTRY = 'src/function/index.ts';
 export const DEFAULT_OUT_DIR = 'dist';
 export const DEFAULT_ARCHITECTURE: Architecture = 'arm64';
 /**
- * 500 KiB: raised from 480 for jose (JWT sign-in: 7.4 KiB compressed, and the verifier 1.5 KiB, each in a
- * chunk loaded on the first JWT) and model tiers (483.4 KiB measured); from 450 to 480 before, for the SQS
- * and EventBridge clients of jobs (about 8 and 10 KiB, each in a chunk loaded on first use).
+ * 700 KiB for the whole zip: what this wave's features may add, each in a chunk loaded on first use
+ * (it was 500 KiB, raised step by step from 450 for the jobs clients, jose and model tiers). What costs
+ * a cold start is budgeted apart: DEFAULT_INIT_BUDGET_BYTES.
  */
-export const DEFAULT_SIZE_BUDGET_BYTES = 500 * 1024;
+export const DEFAULT_SIZE_BUDGET_BYTES = 700 * 1024;
+/**
+ * 480 KiB uncompressed for the code every cold start loads (index.mjs and its static imports): that
+ * set before the init prefetch (#35) measured 491,527 bytes, 480.0 KiB. A feature's code that a
+ * configuration may not need goes in a chunk loaded on first use, not here.
+ */
+export const DEFAULT_INIT_BUDGET_BYTES = 480 * 1024;
 /** The zip and manifest names inside `outDir`. */
 export const ZIP_NAME = 'function.zip';
 export const MANIFEST_NAME = 'function.manifest.json';
@@ -107,6 +121,10 @@ export function resolveBuildOptions(options: BuildOptions = {}): ResolvedBuildOp
   if (!Number.isInteger(sizeBudgetBytes) || sizeBudgetBytes <= 0) {
     throw invalidOption('sizeBudgetBytes', sizeBudgetBytes, 'Use a positive whole number of bytes.');
   }
+  const initBudgetBytes = options.initBudgetBytes ?? DEFAULT_INIT_BUDGET_BYTES;
+  if (!Number.isInteger(initBudgetBytes) || initBudgetBytes <= 0) {
+    throw invalidOption('initBudgetBytes', initBudgetBytes, 'Use a positive whole number of bytes.');
+  }
   const nativeAddons = options.nativeAddons ?? 'fail';
   if (nativeAddons !== 'fail' && nativeAddons !== 'include') {
     throw invalidOption('nativeAddons', nativeAddons, 'Use `fail` or `include`.');
@@ -121,6 +139,7 @@ export function resolveBuildOptions(options: BuildOptions = {}): ResolvedBuildOp
     target: esbuildTarget(runtime),
     typecheck: options.typecheck ?? true,
     sizeBudgetBytes,
+    initBudgetBytes,
     nativeAddons,
   };
 }

@@ -7,10 +7,11 @@ import * as path from 'node:path';
 import type { Metafile } from 'esbuild';
 import { writeFilesAtomically } from './atomic-write';
 import { bundle } from './bundle';
+import { initSet } from './init-set';
 import { createManifest, serializeManifest, type BuildManifest } from './manifest';
 import { nativePackageEntries } from './native-packages';
 import { MANIFEST_NAME, ZIP_NAME, resolveBuildOptions, type BuildOptions } from './options';
-import { budgetWarning, largestInputs, type InputWeight } from './summary';
+import { budgetWarning, initBudgetWarning, largestInputs, type InputWeight } from './summary';
 import { typecheck } from './typecheck';
 import { deterministicZip, type ZipEntry } from './zip';
 
@@ -25,6 +26,9 @@ export interface BuildResult {
   readonly sizeBudgetBytes: number;
   /** Set when the zip is over the size budget. */
   readonly sizeWarning?: string;
+  readonly initBudgetBytes: number;
+  /** Set when the code init loads is over its budget. */
+  readonly initWarning?: string;
 }
 
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
@@ -34,10 +38,11 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const entries: ZipEntry[] = [...bundled.files.map((file) => ({ path: file.path, data: file.contents })), ...nativePackageEntries(bundled.nativePackages)];
   const zip = deterministicZip(entries);
+  const loadedAtInit = initSet(bundled.metafile, resolved.root, resolved.outDir);
   const manifest = createManifest({
     zipName: ZIP_NAME,
     zip,
-    entries: entries.map((e) => ({ path: e.path, size: e.data.byteLength })),
+    entries: entries.map((e) => ({ path: e.path, size: e.data.byteLength, init: loadedAtInit.has(e.path) })),
     esbuildVersion: bundled.esbuildVersion,
     runtime: resolved.runtime,
     target: resolved.target,
@@ -61,5 +66,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     largestInputs: largestInputs(bundled.metafile),
     sizeBudgetBytes: resolved.sizeBudgetBytes,
     sizeWarning: budgetWarning(zip.byteLength, resolved.sizeBudgetBytes),
+    initBudgetBytes: resolved.initBudgetBytes,
+    initWarning: initBudgetWarning(manifest.init_bytes, resolved.initBudgetBytes),
   };
 }

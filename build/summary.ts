@@ -24,17 +24,28 @@ export function largestInputs(metafile: Metafile, limit = 8): InputWeight[] {
     .slice(0, limit);
 }
 
+/** Lazily loaded chunks the report names; the manifest lists every file. */
+const LAZY_CHUNKS_SHOWN = 8;
+
 export function formatSummary(input: {
   manifest: BuildManifest;
   zipPath: string;
   largest: readonly InputWeight[];
   bundleBytes: number;
   sizeBudgetBytes: number;
+  initBudgetBytes: number;
 }): string {
   const { manifest } = input;
+  const bySize = (a: { size: number }, b: { size: number }) => b.size - a.size;
+  const atInit = manifest.entries.filter((e) => e.init).sort(bySize);
+  const lazy = manifest.entries.filter((e) => !e.init).sort(bySize);
   const lines = [
     `zip                ${input.zipPath}`,
     `size               ${kib(manifest.size_bytes)} (bundle ${kib(input.bundleBytes)} before compression; budget ${kib(input.sizeBudgetBytes)})`,
+    `init loads         ${kib(manifest.init_bytes)} in ${atInit.length} files, uncompressed (budget ${kib(input.initBudgetBytes)}):`,
+    ...atInit.map((e) => `  ${kib(e.size).padStart(10)}  ${e.path}`),
+    `loaded on first use: ${kib(lazy.reduce((sum, e) => sum + e.size, 0))} in ${lazy.length} files, the largest:`,
+    ...lazy.slice(0, LAZY_CHUNKS_SHOWN).map((e) => `  ${kib(e.size).padStart(10)}  ${e.path}`),
     `sha256             ${manifest.sha256}`,
     `source_code_hash   ${manifest.source_code_hash}`,
     `target             ${manifest.target} (${manifest.runtime}) / ${manifest.architecture}, esbuild ${manifest.esbuild_version}`,
@@ -50,6 +61,15 @@ export function budgetWarning(sizeBytes: number, budgetBytes: number): string | 
     `warning: the zip is ${kib(sizeBytes)}, over the size budget of ${kib(budgetBytes)} ` +
     `by ${kib(sizeBytes - budgetBytes)}. Look at the largest inputs above, or raise the budget ` +
     `with \`--size-budget-kb\`.`
+  );
+}
+
+export function initBudgetWarning(initBytes: number, budgetBytes: number): string | undefined {
+  if (initBytes <= budgetBytes) return undefined;
+  return (
+    `warning: every cold start loads ${kib(initBytes)} of code, over the init budget of ${kib(budgetBytes)} ` +
+    `by ${kib(initBytes - budgetBytes)}. Import what a configuration may not need with \`import()\` (a chunk loaded ` +
+    `on first use), or raise the budget with \`--init-budget-kb\`.`
   );
 }
 

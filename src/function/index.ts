@@ -11,13 +11,14 @@ import { breakerHandler as costKillSwitch } from './breaker/handler';
 import { bufferedHandler } from './http/buffered-handler';
 import { awslambdaGlobal, type StreamingHandler } from './http/lambda-streaming';
 import { streamingHandler } from './http/stream-handler';
-import { jobHandler as jobsWorker } from './jobs/worker';
+import { loadJobsWorker } from './jobs/load-worker';
 // Last: the handlers' code is loaded before init's prefetch runs (see init.mts).
 import './init.mjs';
 
 export const handler = bufferedHandler;
 export const breakerHandler = costKillSwitch;
-export const jobHandler = jobsWorker;
+/** The worker's code is a chunk of its own: the Function URL's cold starts never load it; the worker's own init does (prefetch). */
+export const jobHandler = async (...args: Parameters<Awaited<ReturnType<typeof loadJobsWorker>>>) => (await loadJobsWorker())(...args);
 
 const lambda = awslambdaGlobal();
 export const streamHandler: StreamingHandler = lambda

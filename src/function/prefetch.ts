@@ -7,8 +7,9 @@
  * Only what the configuration and the export need: the model's client (the
  * Anthropic key from Secrets Manager, or the Bedrock SDK) and a connection to
  * its endpoint, the issuer's keys when sign-in takes JWTs, the state table's
- * client when a feature uses the table, the EventBridge client when the
- * worker announces jobs. The kill switch prefetches nothing.
+ * client when a feature uses the table; for the worker, its own code and
+ * the EventBridge client when it announces jobs. The kill switch prefetches
+ * nothing.
  *
  * All steps run at once, bounded together by PREFETCH_BUDGET_MS (Lambda's
  * init phase has 10 s and is billed), and none is fatal: a step that fails
@@ -17,6 +18,7 @@
  */
 import { reportError } from './error-report';
 import { connectJobEvents } from './jobs/completion-event';
+import { loadJobsWorker } from './jobs/load-worker';
 import { writeLogLine } from './logging';
 import { warmJwtVerifier } from './auth/verify-request';
 import { getAuth, getRuntime } from './runtime';
@@ -44,6 +46,7 @@ function stepsFor(env: Env): Step[] {
   }
   const { store } = runtime;
   if (store) steps.push(['state table client', () => store.connect()]);
+  if (!agent) steps.push(['worker code', () => loadJobsWorker()]);
   if (!agent && runtime.jobs?.config.eventSource) steps.push(['job events client', () => connectJobEvents(runtime.config.awsRegion)]);
   return steps;
 }

@@ -149,11 +149,13 @@ describe('init prefetch with the state table and jobs', () => {
     { state: true },
   );
 
-  test('the agent also loads the state table client, the worker the job events client too', async () => {
+  test('the agent also loads the state table client; the worker its own code and the job events client too', async () => {
     await ctx.fn.warm('buffered');
     expect(prefetchLines(ctx)).toEqual([expect.objectContaining({ level: 'INFO', prefetched: ['model', 'state table client'] })]);
     ctx.fn.clearOutput();
     await ctx.fn.warm('jobs');
-    expect(prefetchLines(ctx)).toEqual([expect.objectContaining({ level: 'INFO', prefetched: ['model', 'state table client', 'job events client'] })]);
+    expect(prefetchLines(ctx)).toEqual([
+      expect.objectContaining({ level: 'INFO', prefetched: ['model', 'state table client', 'worker code', 'job events client'] }),
+    ]);
   });
 });

@@ -50,7 +50,20 @@ describe('build manifest', () => {
   test('the entry list names exactly the files in the zip, with their sizes', () => {
     const files = unzipSync(fs.readFileSync(path.join(outDir, 'function.zip')));
     const listed = Object.entries(files).map(([p, data]) => ({ path: p, size: data.byteLength }));
-    expect(result.manifest.entries).toEqual(listed.sort((a, b) => (a.path < b.path ? -1 : 1)));
+    expect(result.manifest.entries.map(({ path: p, size }) => ({ path: p, size }))).toEqual(listed.sort((a, b) => (a.path < b.path ? -1 : 1)));
+    // What init loads: the entry and the chunks it imports statically, found again here from the files themselves.
+    const staticImports = (file: string): string[] =>
+      [...new TextDecoder().decode(files[file]).matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s$]+from\s*)?["'](\.\.?\/[^"']+)["']/g)].map(([, spec]) =>
+        path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)),
+      );
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      staticImports(file).forEach(visit);
+    };
+    visit('index.mjs');
+    expect(result.manifest.entries.filter((e) => e.init).map((e) => e.path)).toEqual([...loaded].sort());
   });
 
   test('it records the esbuild version and the nodejs22.x target', () => {

@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SIZE_BUDGET_BYTES } from '../../build/options';
+import { DEFAULT_INIT_BUDGET_BYTES, DEFAULT_SIZE_BUDGET_BYTES } from '../../build/options';
+import { COLD_START_RESULTS, readmeWithFigures, type ColdStartResults } from '../../bench/cold-start-figures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -28,10 +29,21 @@ function filesUnder(dir: string, ending: string): string[] {
 }
 
 describe('README figures and references', () => {
-  test('the build options table and the build sample state the default size budget the build uses', () => {
+  test('the build options table and the build sample state the default budgets the build uses', () => {
     const kib = DEFAULT_SIZE_BUDGET_BYTES / 1024;
     expect(README).toContain(`| \`--size-budget-kb <n>\` | \`${kib}\` |`);
     expect(README).toMatch(new RegExp(`budget ${kib.toFixed(1)} KiB\\)`));
+    const initKib = DEFAULT_INIT_BUDGET_BYTES / 1024;
+    expect(README).toContain(`| \`--init-budget-kb <n>\` | \`${initKib}\` |`);
+    expect(README).toMatch(new RegExp(`uncompressed \\(budget ${initKib.toFixed(1)} KiB\\)`));
+  });
+
+  test('the cold-start figures are the ones the benchmark last wrote to bench/results/cold-start.json', () => {
+    const results = JSON.parse(fs.readFileSync(COLD_START_RESULTS, 'utf8')) as ColdStartResults;
+    expect(results.rows.map((row) => row.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^init phase, anthropic/), expect.stringMatching(/^first request after init, anthropic/)]),
+    );
+    expect(readmeWithFigures(README, results)).toBe(README);
   });
 
   test('every README section an example points to exists', () => {
