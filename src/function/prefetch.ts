@@ -11,8 +11,8 @@
  * the EventBridge client when it announces jobs. The kill switch prefetches
  * nothing.
  *
- * All steps run at once, bounded together by PREFETCH_BUDGET_MS (Lambda's
- * init phase has 10 s and is billed), and none is fatal: a step that fails
+ * All steps run at once, bounded together by INIT_PREFETCH_BUDGET_MS (3 s;
+ * Lambda's init phase has 10 s and is billed), and none is fatal: a step that fails
  * is logged and its work is done again by the first request, exactly as if
  * there had been no prefetch (each cache forgets a failed attempt).
  */
@@ -23,9 +23,6 @@ import { writeLogLine } from './logging';
 import { warmJwtVerifier } from './auth/verify-request';
 import { getAuth, getRuntime } from './runtime';
 import { readSettingsOf, type Env } from './settings/read';
-
-/** Longest the prefetch may hold up init, all steps together. @unit ms */
-export const PREFETCH_BUDGET_MS = 3_000;
 
 /** The exports whose first request a prefetch serves: Lambda names the one it runs in `_HANDLER`. */
 const AGENT_EXPORTS = new Set(['handler', 'streamHandler']);
@@ -55,15 +52,17 @@ function stepsFor(env: Env): Step[] {
 export async function prefetch(env: Env): Promise<void> {
   const started = performance.now();
   let steps: Step[];
+  let budgetMs: number;
   try {
     steps = stepsFor(env);
+    budgetMs = readSettingsOf(env, ['INIT_PREFETCH_BUDGET_MS']).INIT_PREFETCH_BUDGET_MS;
   } catch (error) {
     // A configuration error: every request reports it, with its fix; init only says it did nothing.
     writeLogLine('WARN', 'init prefetch', { prefetched: [], skipped: 'the configuration is invalid', error: reportError(error) }, []);
     return;
   }
   if (steps.length === 0) return;
-  const signal = AbortSignal.timeout(PREFETCH_BUDGET_MS);
+  const signal = AbortSignal.timeout(budgetMs);
   const outcomes = await Promise.allSettled(steps.map(([, run]) => run(signal)));
   const failed = steps.flatMap(([name], i) => {
     const outcome = outcomes[i];

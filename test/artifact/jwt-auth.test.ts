@@ -200,7 +200,8 @@ describe('JWT sign-in (NONE-auth URL, local OIDC issuer)', () => {
     const slow = await startOidcIssuer();
     try {
       slow.stall(stalled);
-      await ctx.useEnv({ AUTH_JWT_LOCAL_ISSUER: slow.url });
+      // The init prefetch gives up on the hanging issuer at its budget (shortened here), leaving the request to meet the hang itself.
+      await ctx.useEnv({ AUTH_JWT_LOCAL_ISSUER: slow.url, INIT_PREFETCH_BUDGET_MS: '1000' });
       // When
       const response = await ctx.invoke(withToken(await slow.sign(VALID)), { remainingMs: 3_000 });
       // Then

@@ -191,6 +191,16 @@ export const SETTINGS = {
       'Longest one call to the state table may take, retries included, before the request is refused (503): DynamoDB answers in milliseconds; tests and `npm run dev` raise it for a local table on a loaded machine.',
     delivery: { by: 'local' },
   },
+  INIT_PREFETCH_BUDGET_MS: {
+    type: 'int',
+    default: 3_000,
+    min: 100,
+    max: 9_000,
+    unit: 'milliseconds',
+    description:
+      "Longest the init prefetch may hold up init, all steps together (Lambda's init phase allows 10 s): a step not done by then is left to the first request. Tests shorten it.",
+    delivery: { by: 'local' },
+  },
   ALLOW_UNAUTHENTICATED: {
     type: 'bool',
     default: false,
