@@ -7,7 +7,6 @@
  * - `breakerHandler`: the cost kill switch, invoked by the daily-cost alarm;
  * - `jobHandler`: the jobs worker, invoked by the jobs queue's event source mapping.
  */
-import { breakerHandler as costKillSwitch } from './breaker/handler';
 import { bufferedHandler } from './http/buffered-handler';
 import { awslambdaGlobal, type StreamingHandler } from './http/lambda-streaming';
 import { streamingHandler } from './http/stream-handler';
@@ -16,7 +15,8 @@ import { loadJobsWorker } from './jobs/load-worker';
 import './init.mjs';
 
 export const handler = bufferedHandler;
-export const breakerHandler = costKillSwitch;
+/** The kill switch's code too: loaded on its (rare) invocation, never by the agent's or the worker's cold starts. */
+export const breakerHandler = async (event: unknown) => (await import('./breaker/handler.js')).breakerHandler(event);
 /** The worker's code is a chunk of its own: the Function URL's cold starts never load it; the worker's own init does (prefetch). */
 export const jobHandler = async (...args: Parameters<Awaited<ReturnType<typeof loadJobsWorker>>>) => (await loadJobsWorker())(...args);
 
