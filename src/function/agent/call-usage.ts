@@ -7,7 +7,8 @@
  * an estimate of its input, marked as one, unless the provider refused it
  * with an HTTP status (it did not run it, and does not bill it).
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { APIError } from '@anthropic-ai/sdk/core/error';
 import { addUsage, emptyUsage, type Usage } from './usage';
 
 /**
@@ -45,7 +46,7 @@ export class CallUsage {
       if (streamed <= this.reported.output_tokens) return { usage: this.reported, estimated: false };
       return { usage: { ...this.reported, output_tokens: streamed }, estimated: true };
     }
-    if (error instanceof Anthropic.APIError && typeof error.status === 'number') return undefined;
+    if (error instanceof APIError && typeof error.status === 'number') return undefined;
     return { usage: { ...emptyUsage(), input_tokens: estimateInputTokens(body) }, estimated: true };
   }
 }

@@ -5,10 +5,11 @@
  * the function's IAM credentials. The Bedrock SDK is imported only when
  * Bedrock is used, so the Anthropic path does not load it.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { RuntimeConfig } from '../config';
 import { ProviderError } from '../errors';
 import { SDK_LOGGER } from './sdk-logger';
+import { MessagesOnlyClient } from './messages-only-client';
 import { getApiKey } from './secrets';
 
 /** What the agent loop needs from either SDK. */
@@ -51,12 +52,12 @@ export function createProvider(config: RuntimeConfig): ModelProvider {
 }
 
 function anthropicProvider(config: RuntimeConfig): ModelProvider {
-  let client: { key: string; instance: Anthropic } | undefined;
+  let client: { key: string; instance: MessagesClient } | undefined;
   const source = config.apiKeySecretArn ? { secretArn: config.apiKeySecretArn, region: config.awsRegion } : undefined;
   const build = (key: string) => {
     // Retries and timeouts are set per call, sized to the request's deadline.
     if (client?.key !== key)
-      client = { key, instance: new Anthropic({ apiKey: key, baseURL: config.anthropicBaseUrl ?? null, maxRetries: 0, logger: SDK_LOGGER }) };
+      client = { key, instance: new MessagesOnlyClient({ apiKey: key, baseURL: config.anthropicBaseUrl ?? null, maxRetries: 0, logger: SDK_LOGGER }) };
     return client.instance;
   };
   return {

@@ -6,7 +6,7 @@
  * loop retries only when the wait and a useful call both fit before the
  * deadline; otherwise it answers at once, passing `retry-after` on.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 
 /** Calls per model turn, the first included. */
 export const MAX_MODEL_ATTEMPTS = 3;
@@ -21,16 +21,16 @@ const MAX_BACKOFF_MS = 8_000;
  */
 export function retryDelayMs(error: unknown, attempt: number, now: number = Date.now(), random: () => number = Math.random): number | undefined {
   if (attempt >= MAX_MODEL_ATTEMPTS || !isRetryable(error)) return undefined;
-  const asked = error instanceof Anthropic.APIError ? askedDelayMs(error.headers as Headers | undefined, now) : undefined;
+  const asked = error instanceof APIError ? askedDelayMs(error.headers as Headers | undefined, now) : undefined;
   if (asked !== undefined) return asked;
   const backoff = Math.min(INITIAL_BACKOFF_MS * 2 ** (attempt - 1), MAX_BACKOFF_MS);
   return Math.round(backoff * (1 - random() * 0.25));
 }
 
 function isRetryable(error: unknown): boolean {
-  if (error instanceof Anthropic.APIUserAbortError || error instanceof Anthropic.APIConnectionTimeoutError) return false;
-  if (error instanceof Anthropic.APIConnectionError) return true;
-  if (!(error instanceof Anthropic.APIError)) return false;
+  if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) return false;
+  if (error instanceof APIConnectionError) return true;
+  if (!(error instanceof APIError)) return false;
   const should = (error.headers as Headers | undefined)?.get('x-should-retry');
   if (should === 'true') return true;
   if (should === 'false') return false;
