@@ -5,8 +5,8 @@
  * runs init ahead of traffic, so with it this work never meets a caller.
  *
  * Only what the configuration and the export need: the model's client (the
- * Anthropic key from Secrets Manager, or the Bedrock SDK) and a connection to
- * its endpoint, the issuer's keys when sign-in takes JWTs, the state table's
+ * Anthropic key from Secrets Manager, or the Bedrock SDK) and, unless the
+ * environment is provisioned ahead of traffic, a connection to its endpoint, the issuer's keys when sign-in takes JWTs, the state table's
  * client when a feature uses the table; for the worker, its own code and
  * the EventBridge client when it announces jobs. The kill switch prefetches
  * nothing.
@@ -32,11 +32,14 @@ type Step = readonly [name: string, run: (signal: AbortSignal) => Promise<unknow
 
 /** The steps for this environment's export and configuration; none for the kill switch or an unknown export. */
 function stepsFor(env: Env): Step[] {
-  const exported = readSettingsOf(env, ['_HANDLER'])._HANDLER.split('.').pop() ?? '';
+  const { _HANDLER: handler, AWS_LAMBDA_INITIALIZATION_TYPE: initialization } = readSettingsOf(env, ['_HANDLER', 'AWS_LAMBDA_INITIALIZATION_TYPE']);
+  const exported = handler.split('.').pop() ?? '';
   const agent = AGENT_EXPORTS.has(exported);
   if (!agent && exported !== WORKER_EXPORT) return [];
   const runtime = getRuntime(env);
   const steps: Step[] = [['model', (signal) => runtime.provider.warm(signal)]];
+  // A provisioned environment may wait hours for its first request: a connection opened now would be long closed.
+  if (initialization !== 'provisioned-concurrency') steps.push(['model connection', (signal) => runtime.provider.connect(signal)]);
   if (agent) {
     const auth = getAuth(env);
     if (auth.kind === 'token' && auth.jwt) steps.push(['sign-in keys', (signal) => warmJwtVerifier(auth, signal)]);
@@ -50,6 +53,15 @@ function stepsFor(env: Env): Step[] {
 
 /** Runs the prefetch and logs one line saying what was done and what failed; never throws. */
 export async function prefetch(env: Env): Promise<void> {
+  try {
+    await prefetchSteps(env);
+  } catch (error) {
+    // Never fatal: an init that threw here would fail every cold start.
+    writeLogLine('WARN', 'init prefetch', { prefetched: [], skipped: 'the prefetch failed', error: reportError(error) }, []);
+  }
+}
+
+async function prefetchSteps(env: Env): Promise<void> {
   const started = performance.now();
   let steps: Step[];
   let budgetMs: number;

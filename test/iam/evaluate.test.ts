@@ -113,11 +113,19 @@ describe('IAM evaluation of identity policies', () => {
       expect(evaluate([both], request({ 'bedrock:InferenceProfileArn': 'arn:p2' })).decision).toBe('implicitly denied');
     });
 
+    test('a statement without an action or a resource element is refused, as IAM refuses it', () => {
+      const typo = { Sid: 'Typo', Effect: 'Allow', Actions: 'dynamodb:GetItem', Resource: TABLE } as unknown as IamStatement;
+      expect(() => evaluate([typo], { action: 'dynamodb:GetItem', resource: TABLE })).toThrow(/exactly one of Action and NotAction/);
+      expect(() => evaluate([allow({ Action: 'dynamodb:GetItem' })], { action: 'dynamodb:GetItem', resource: TABLE })).toThrow(/exactly one of Resource/);
+    });
+
     test('an operator it does not know, or a policy variable, is an error, never a guess', () => {
       const unknown = allow({ Action: 'kms:Decrypt', Resource: KEY, Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'x' } } });
       expect(() => evaluate([unknown], { action: 'kms:Decrypt', resource: KEY })).toThrow(/ForAnyValue:StringEquals/);
       const variable = allow({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/${aws:username}/*' });
       expect(() => evaluate([variable], { action: 's3:GetObject', resource: 'arn:aws:s3:::bucket/alice/x' })).toThrow(/policy variables/);
+      const inCondition = allow({ Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 's3:prefix': '${aws:username}/' } } });
+      expect(() => evaluate([inCondition], { action: 's3:GetObject', resource: 'x', context: { 's3:prefix': 'alice/' } })).toThrow(/policy variables/);
     });
   });
 });

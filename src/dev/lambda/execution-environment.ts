@@ -124,7 +124,8 @@ export class ExecutionEnvironment {
         AWS_LAMBDA_FUNCTION_NAME: functionName,
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMb),
-        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        // As Lambda sets it; an environment given "provisioned-concurrency" starts as a provisioned one would.
+        AWS_LAMBDA_INITIALIZATION_TYPE: options.environment?.AWS_LAMBDA_INITIALIZATION_TYPE ?? 'on-demand',
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
         AWS_LAMBDA_LOG_STREAM_NAME: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
         // The stack configures JSON logs (logging_config.log_format).

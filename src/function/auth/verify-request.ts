@@ -64,10 +64,8 @@ function matchingDigest(digests: readonly Buffer[], token: string): Buffer | und
 let verifier: { config: JwtConfig; instance: Promise<JwtVerifier> } | undefined;
 
 /** At init (prefetch): the verifier of `mode`, loaded with its issuer's keys; nothing when the mode takes no JWTs. */
-export async function warmJwtVerifier(mode: AuthMode, signal: AbortSignal): Promise<boolean> {
-  if (mode.kind !== 'token' || !mode.jwt) return false;
-  await (await jwtVerifier(mode.jwt)).warm(signal);
-  return true;
+export async function warmJwtVerifier(mode: AuthMode, signal: AbortSignal): Promise<void> {
+  if (mode.kind === 'token' && mode.jwt) await (await jwtVerifier(mode.jwt)).warm(signal);
 }
 
 /** One verifier per execution environment (it caches the issuer's keys), loaded on first use. */

@@ -10,9 +10,9 @@
  *
  * Standing in for the SDK's client, it reads the SDK's own standard
  * variables, not settings of ours: the execution role's credentials (where
- * Lambda puts them) and `AWS_ENDPOINT_URL_SECRETS_MANAGER` (then
- * `AWS_ENDPOINT_URL`). Without one, the endpoint is the Region's, with the
- * China partition's DNS suffix in `cn-` Regions.
+ * Lambda puts them), `AWS_ENDPOINT_URL_SECRETS_MANAGER` (then
+ * `AWS_ENDPOINT_URL`) and `AWS_USE_FIPS_ENDPOINT`. Without an endpoint, it
+ * is the one of the secret's partition and Region, as its ARN names them.
  */
 import { createHash, createHmac } from 'node:crypto';
 
@@ -67,31 +67,67 @@ function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** Secrets Manager's endpoint for `region`: the configured one, or the Region's. */
-export function secretsManagerEndpoint(region: string, env: NodeJS.ProcessEnv = process.env): URL {
-  const configured = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
-  if (configured) return new URL(configured);
-  return new URL(`https://secretsmanager.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`);
+/** Each partition's DNS suffix, as the AWS SDK's partition table has them. */
+const DNS_SUFFIXES: Readonly<Record<string, string>> = {
+  aws: 'amazonaws.com',
+  'aws-cn': 'amazonaws.com.cn',
+  'aws-us-gov': 'amazonaws.com',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
+  'aws-iso-e': 'cloud.adc-e.uk',
+  'aws-iso-f': 'csp.hci.ic.gov',
+  'aws-eusc': 'amazonaws.eu',
+};
+
+/** A partition whose DNS suffix is not in the table: the endpoint must be given. */
+export class UnknownPartitionError extends Error {
+  constructor(readonly partition: string) {
+    super(`No Secrets Manager endpoint is known for the partition ${partition}: set AWS_ENDPOINT_URL_SECRETS_MANAGER to it.`);
+    this.name = 'UnknownPartitionError';
+  }
 }
 
-/** The secret's SecretString (undefined when it holds binary only); SecretsManagerError, MissingCredentialsError or a network error otherwise. */
+/**
+ * Secrets Manager's endpoint for a secret in `partition` and `region`: the
+ * configured one, or the Region's (its FIPS endpoint with
+ * `AWS_USE_FIPS_ENDPOINT=true`).
+ */
+export function secretsManagerEndpoint(partition: string, region: string, env: NodeJS.ProcessEnv = process.env): URL {
+  const configured = env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL;
+  if (configured) return new URL(configured);
+  const suffix = DNS_SUFFIXES[partition];
+  if (!suffix) throw new UnknownPartitionError(partition);
+  return new URL(`https://${env.AWS_USE_FIPS_ENDPOINT === 'true' ? 'secretsmanager-fips' : 'secretsmanager'}.${region}.${suffix}`);
+}
+
+/** Before the one retry: a short, jittered pause, as the SDK's standard retry strategy waits. @unit ms */
+const RETRY_DELAY_MS = 100;
+
+/**
+ * The secret's SecretString (undefined when it holds binary only), read in
+ * the partition and Region its ARN names (`region` when it names none);
+ * SecretsManagerError, MissingCredentialsError, UnknownPartitionError or a
+ * network error otherwise.
+ */
 export async function getSecretString(
-  secretId: string,
+  secretArn: string,
   region: string,
   signal: AbortSignal,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string | undefined> {
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
   if (!accessKeyId || !secretAccessKey) throw new MissingCredentialsError();
+  const [, partition = 'aws', , arnRegion] = secretArn.split(':');
+  const secretRegion = arnRegion || region;
+  const endpoint = secretsManagerEndpoint(partition, secretRegion, env);
   const { SignatureV4 } = await import('@smithy/signature-v4');
   const signer = new SignatureV4({
     credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
-    region,
+    region: secretRegion,
     service: 'secretsmanager',
     sha256: Sha256,
   });
-  const endpoint = secretsManagerEndpoint(region, env);
-  const body = JSON.stringify({ SecretId: secretId });
+  const body = JSON.stringify({ SecretId: secretArn });
   for (let attempt = 1; ; attempt += 1) {
     const signed = await signer.sign({
       method: 'POST',
@@ -103,19 +139,39 @@ export async function getSecretString(
       body,
     });
     let response: Response;
+    let text: string;
     try {
       response = await fetch(endpoint, { method: 'POST', headers: signed.headers, body, signal });
+      text = await response.text();
     } catch (error) {
-      if (attempt < MAX_ATTEMPTS && !signal.aborted) continue;
+      if (attempt < MAX_ATTEMPTS && !signal.aborted) {
+        await pause(signal);
+        continue;
+      }
       // fetch wraps every network failure in TypeError('fetch failed'): the cause says what failed (ECONNREFUSED, a DNS error).
       throw error instanceof TypeError && error.cause instanceof Error ? error.cause : error;
     }
-    const text = await response.text();
     if (response.ok) return (JSON.parse(text) as { SecretString?: string }).SecretString;
     const error = new SecretsManagerError(errorTypeOf(text, response.headers), response.status, response.headers.get('x-amzn-requestid') ?? undefined);
-    if (attempt < MAX_ATTEMPTS && (response.status >= 500 || error.errorType === 'ThrottlingException')) continue;
+    if (attempt < MAX_ATTEMPTS && (response.status >= 500 || error.errorType === 'ThrottlingException')) {
+      await pause(signal);
+      continue;
+    }
     throw error;
   }
+}
+
+/** RETRY_DELAY_MS to twice that, or until `signal` aborts. */
+function pause(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, RETRY_DELAY_MS * (1 + Math.random()));
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The error's short name: `__type` (`com.amazonaws…#AccessDeniedException` or the bare name) or the `x-amzn-errortype` header. */

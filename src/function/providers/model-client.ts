@@ -22,14 +22,18 @@ export interface ModelProvider {
   client(signal?: AbortSignal): Promise<MessagesClient>;
   /** After a 401: fetch credentials again. True when there is something new to try. */
   refreshCredentials(signal?: AbortSignal): Promise<boolean>;
-  /**
-   * At init (prefetch): what the first request does before its model call,
-   * done now. The client with its credentials (for Anthropic, the key from
-   * Secrets Manager), then a connection to the model's endpoint, opened with
-   * `GET /` (no key sent, no tokens) so the first call finds it open.
-   */
+  /** At init (prefetch): the client with its credentials (for Anthropic, the key from Secrets Manager), as the first request would make it. */
   warm(signal: AbortSignal): Promise<void>;
+  /**
+   * At init (prefetch): a connection to the model's endpoint, opened with
+   * `GET /` (no key sent, no tokens), so the first call finds it open.
+   * Bounded by CONNECTION_PROBE_TIMEOUT_MS as well as `signal`.
+   */
+  connect(signal: AbortSignal): Promise<void>;
 }
+
+/** Longest the connection probe may take: an endpoint (or a gateway's root) that is slow to answer is not worth holding init for. @unit ms */
+const CONNECTION_PROBE_TIMEOUT_MS = 1_000;
 
 /** The Anthropic API's origin when no base URL is set (the SDK's own default). */
 const ANTHROPIC_API_ORIGIN = 'https://api.anthropic.com';
@@ -43,7 +47,10 @@ const ANTHROPIC_API_ORIGIN = 'https://api.anthropic.com';
  * finds it closed is retried (retry-policy: a connection error).
  */
 async function openConnection(origin: string, signal: AbortSignal): Promise<void> {
-  const response = await fetch(new URL('/', origin), { signal, redirect: 'manual' });
+  const response = await fetch(new URL('/', origin), {
+    signal: AbortSignal.any([signal, AbortSignal.timeout(CONNECTION_PROBE_TIMEOUT_MS)]),
+    redirect: 'manual',
+  });
   await response.arrayBuffer();
 }
 
@@ -71,9 +78,9 @@ function anthropicProvider(config: RuntimeConfig): ModelProvider {
       );
     },
     async warm(signal) {
-      // The key's read and the connection need nothing of each other: both at once.
-      await Promise.all([this.client(signal), openConnection(config.anthropicBaseUrl ?? ANTHROPIC_API_ORIGIN, signal)]);
+      await this.client(signal);
     },
+    connect: (signal) => openConnection(config.anthropicBaseUrl ?? ANTHROPIC_API_ORIGIN, signal),
     async refreshCredentials(signal) {
       if (!source) return false;
       const before = client?.key;
@@ -85,15 +92,17 @@ function anthropicProvider(config: RuntimeConfig): ModelProvider {
 
 function bedrockProvider(config: RuntimeConfig): ModelProvider {
   let instance: MessagesClient | undefined;
+  let resolveCredentials: ReturnType<typeof import('./bedrock-credentials.js').environmentFirst> | undefined;
   return {
     name: 'bedrock',
     model: config.model,
     async client() {
       if (!instance) {
         const [{ AnthropicBedrock }, { environmentFirst }] = await Promise.all([import('@anthropic-ai/bedrock-sdk'), import('./bedrock-credentials.js')]);
+        resolveCredentials = environmentFirst();
         instance = new AnthropicBedrock({
           awsRegion: config.awsRegion,
-          providerChainResolver: environmentFirst(),
+          providerChainResolver: resolveCredentials,
           baseURL: config.bedrockBaseUrl,
           maxRetries: 0,
           logger: SDK_LOGGER,
@@ -101,9 +110,14 @@ function bedrockProvider(config: RuntimeConfig): ModelProvider {
       }
       return instance;
     },
-    async warm(signal) {
-      await Promise.all([this.client(signal), openConnection(config.bedrockBaseUrl ?? `https://bedrock-runtime.${config.awsRegion}.amazonaws.com`, signal)]);
+    async warm() {
+      await this.client();
+      // The credentials' provider too, as the first request would load and ask it.
+      await (
+        await resolveCredentials?.()
+      )?.();
     },
+    connect: (signal) => openConnection(config.bedrockBaseUrl ?? `https://bedrock-runtime.${config.awsRegion}.amazonaws.com`, signal),
     refreshCredentials() {
       // The IAM role's credentials are refreshed by the runtime; nothing to fetch.
       return Promise.resolve(false);

@@ -6,7 +6,7 @@
  * the secret in the Region its ARN names.
  */
 import { DeadlineError, ProviderError } from '../errors';
-import { getSecretString, MissingCredentialsError, SecretsManagerError } from './get-secret-value';
+import { getSecretString, MissingCredentialsError, SecretsManagerError, UnknownPartitionError } from './get-secret-value';
 
 export interface SecretSource {
   readonly secretArn: string;
@@ -65,16 +65,11 @@ function outOfTime(): DeadlineError {
   return new DeadlineError('The request ran out of time while reading the Anthropic API key from Secrets Manager.');
 }
 
-/** `arn:aws:secretsmanager:eu-west-1:…` → `eu-west-1`. */
-function regionOfArn(arn: string): string | undefined {
-  return /^arn:[^:]+:secretsmanager:([a-z0-9-]+):/.exec(arn)?.[1];
-}
-
 async function fetchSecret({ secretArn, region }: SecretSource, signal: AbortSignal | undefined): Promise<string> {
   let secretString: string | undefined;
   try {
     const bounded = signal ? AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]) : AbortSignal.timeout(READ_TIMEOUT_MS);
-    secretString = await getSecretString(secretArn, regionOfArn(secretArn) ?? region, bounded);
+    secretString = await getSecretString(secretArn, region, bounded);
   } catch (error) {
     if (signal?.aborted) throw outOfTime();
     // The error's name (e.g. AccessDeniedException) is safe to show; its message may not be.
@@ -84,6 +79,7 @@ async function fetchSecret({ secretArn, region }: SecretSource, signal: AbortSig
         ...(error.requestId ? { upstreamRequestId: error.requestId } : {}),
       });
     }
+    if (error instanceof UnknownPartitionError) throw new ProviderError('credentials_unavailable', error.message, { cause: error });
     if (error instanceof MissingCredentialsError) {
       throw new ProviderError(
         'credentials_unavailable',

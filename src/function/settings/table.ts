@@ -469,6 +469,13 @@ export const SETTINGS = {
       "The export Lambda runs (index.handler, index.streamHandler, index.jobHandler or index.breakerHandler): the init prefetch does that export's work only.",
     delivery: { by: 'lambda' },
   },
+  AWS_LAMBDA_INITIALIZATION_TYPE: {
+    type: 'string',
+    default: 'on-demand',
+    description:
+      'How Lambda started the environment ("on-demand", "provisioned-concurrency"): a provisioned one waits for traffic, so the init prefetch opens no connection it would leave idle.',
+    delivery: { by: 'lambda' },
+  },
   AWS_LAMBDA_FUNCTION_NAME: {
     type: 'string',
     default: 'local',

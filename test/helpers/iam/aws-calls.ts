@@ -7,15 +7,10 @@
  * caller's permissions when the resource is encrypted with a customer key.
  * A request this does not know is an error, never a guess.
  */
+import type { SeenRequest } from '../../fixtures/servers/fault-proxy';
 import type { IamRequest } from './evaluate';
 
-/** One HTTP request as a proxy saw it. */
-export interface SeenRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: string;
-}
+export type { SeenRequest };
 
 /** Where the calls are made, and the customer keys of the resources they touch. */
 export interface CallContext {

@@ -48,6 +48,11 @@ export function evaluate(statements: readonly IamStatement[], request: IamReques
 
 function applies(statement: IamStatement, request: IamRequest): boolean {
   if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') throw new Error(`Effect must be Allow or Deny, not ${JSON.stringify(statement.Effect)}`);
+  // IAM refuses a statement without an action or a resource element: so does the simulation (a misspelt key would otherwise match everything).
+  if ((statement.Action === undefined) === (statement.NotAction === undefined))
+    throw new Error(`A statement needs exactly one of Action and NotAction: ${JSON.stringify(statement)}`);
+  if ((statement.Resource === undefined) === (statement.NotResource === undefined))
+    throw new Error(`A statement needs exactly one of Resource and NotResource: ${JSON.stringify(statement)}`);
   const actionMatches = (patterns: readonly string[]) => patterns.some((p) => globMatches(p.toLowerCase(), request.action.toLowerCase()));
   const resourceMatches = (patterns: readonly string[]) => patterns.some((p) => globMatches(checkedPattern(p), request.resource));
   const inAction = statement.Action !== undefined ? actionMatches(list(statement.Action)) : !actionMatches(list(statement.NotAction));
@@ -117,6 +122,7 @@ function conditionHolds(operator: string, key: string, values: readonly string[]
   const positive = NEGATIONS[base] ?? base;
   const compare = COMPARISONS[positive];
   if (!compare) throw new Error(`The simulation does not know the condition operator ${operator} (on ${key}): add it with AWS's definition, do not guess.`);
+  for (const value of values) checkedPattern(value);
   const actual = Object.entries(context).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
   if (actual === undefined) return ifExists || NEGATIONS[base] !== undefined;
   const matched = values.some((value) => compare(value, actual));
