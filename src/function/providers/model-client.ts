@@ -9,6 +9,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { RuntimeConfig } from '../config';
 import { ProviderError } from '../errors';
 import { SDK_LOGGER } from './sdk-logger';
+import type { environmentFirst } from './bedrock-credentials';
 import { MessagesOnlyClient } from './messages-only-client';
 import { getApiKey } from './secrets';
 
@@ -92,7 +93,7 @@ function anthropicProvider(config: RuntimeConfig): ModelProvider {
 
 function bedrockProvider(config: RuntimeConfig): ModelProvider {
   let instance: MessagesClient | undefined;
-  let resolveCredentials: ReturnType<typeof import('./bedrock-credentials.js').environmentFirst> | undefined;
+  let resolveCredentials: ReturnType<typeof environmentFirst> | undefined;
   return {
     name: 'bedrock',
     model: config.model,
