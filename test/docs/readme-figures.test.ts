@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_INIT_BUDGET_BYTES, DEFAULT_SIZE_BUDGET_BYTES } from '../../build/options';
 import { COLD_START_RESULTS, readmeWithFigures, type ColdStartResults } from '../../bench/cold-start-figures';
+import { CONNECTION_PROBE_TIMEOUT_MS } from '../../src/function/providers/model-client';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -44,6 +45,10 @@ describe('README figures and references', () => {
       expect.arrayContaining([expect.stringMatching(/^init phase, anthropic/), expect.stringMatching(/^first request after init, anthropic/)]),
     );
     expect(readmeWithFigures(README, results)).toBe(README);
+  });
+
+  test('the Cold starts section states the connection probe’s bound the function uses', () => {
+    expect(README).toContain(`it gives up after ${CONNECTION_PROBE_TIMEOUT_MS / 1000} s`);
   });
 
   test('every README section an example points to exists', () => {

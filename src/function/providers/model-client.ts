@@ -34,7 +34,7 @@ export interface ModelProvider {
 }
 
 /** Longest the connection probe may take: an endpoint (or a gateway's root) that is slow to answer is not worth holding init for. @unit ms */
-const CONNECTION_PROBE_TIMEOUT_MS = 1_000;
+export const CONNECTION_PROBE_TIMEOUT_MS = 1_000;
 
 /** The Anthropic API's origin when no base URL is set (the SDK's own default). */
 const ANTHROPIC_API_ORIGIN = 'https://api.anthropic.com';
