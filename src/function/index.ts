@@ -8,6 +8,7 @@
  * - `jobHandler`: the jobs worker, invoked by the jobs queue's event source mapping.
  */
 import { bufferedHandler } from './http/buffered-handler';
+import type { LambdaContext } from './http/event';
 import { awslambdaGlobal, type StreamingHandler } from './http/lambda-streaming';
 import { streamingHandler } from './http/stream-handler';
 import { loadJobsWorker } from './jobs/load-worker';
@@ -18,7 +19,7 @@ export const handler = bufferedHandler;
 /** The kill switch's code too: loaded on its (rare) invocation, never by the agent's or the worker's cold starts. */
 export const breakerHandler = async (event: unknown) => (await import('./breaker/handler.js')).breakerHandler(event);
 /** The worker's code is a chunk of its own: the Function URL's cold starts never load it; the worker's own init does (prefetch). */
-export const jobHandler = async (...args: Parameters<Awaited<ReturnType<typeof loadJobsWorker>>>) => (await loadJobsWorker())(...args);
+export const jobHandler = async (event: unknown, context: LambdaContext) => (await loadJobsWorker())(event, context);
 
 const lambda = awslambdaGlobal();
 export const streamHandler: StreamingHandler = lambda

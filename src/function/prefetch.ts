@@ -22,7 +22,7 @@ import { loadJobsWorker } from './jobs/load-worker';
 import { writeLogLine } from './logging';
 import { warmJwtVerifier } from './auth/verify-request';
 import { getAuth, getRuntime } from './runtime';
-import { readSettingsOf, type Env } from './settings/read';
+import { readSettingsOf, type Env, type Settings } from './settings/read';
 
 /** The exports whose first request a prefetch serves: Lambda names the one it runs in `_HANDLER`. */
 const AGENT_EXPORTS = new Set(['handler', 'streamHandler']);
@@ -30,9 +30,12 @@ const WORKER_EXPORT = 'jobHandler';
 
 type Step = readonly [name: string, run: (signal: AbortSignal) => Promise<unknown>];
 
+/** The settings that choose the steps and bound them. */
+const PREFETCH_SETTINGS = ['_HANDLER', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'INIT_PREFETCH_BUDGET_MS'] as const;
+type PrefetchSettings = Pick<Settings, (typeof PREFETCH_SETTINGS)[number]>;
+
 /** The steps for this environment's export and configuration; none for the kill switch or an unknown export. */
-function stepsFor(env: Env): Step[] {
-  const { _HANDLER: handler, AWS_LAMBDA_INITIALIZATION_TYPE: initialization } = readSettingsOf(env, ['_HANDLER', 'AWS_LAMBDA_INITIALIZATION_TYPE']);
+function stepsFor(env: Env, { _HANDLER: handler, AWS_LAMBDA_INITIALIZATION_TYPE: initialization }: PrefetchSettings): Step[] {
   const exported = handler.split('.').pop() ?? '';
   const agent = AGENT_EXPORTS.has(exported);
   if (!agent && exported !== WORKER_EXPORT) return [];
@@ -66,8 +69,9 @@ async function prefetchSteps(env: Env): Promise<void> {
   let steps: Step[];
   let budgetMs: number;
   try {
-    steps = stepsFor(env);
-    budgetMs = readSettingsOf(env, ['INIT_PREFETCH_BUDGET_MS']).INIT_PREFETCH_BUDGET_MS;
+    const settings = readSettingsOf(env, PREFETCH_SETTINGS);
+    steps = stepsFor(env, settings);
+    budgetMs = settings.INIT_PREFETCH_BUDGET_MS;
   } catch (error) {
     // A configuration error: every request reports it, with its fix; init only says it did nothing.
     writeLogLine('WARN', 'init prefetch', { prefetched: [], skipped: 'the configuration is invalid', error: reportError(error) }, []);

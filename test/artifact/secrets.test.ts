@@ -7,6 +7,7 @@
 import * as net from 'node:net';
 import { startMessagesApi, type MessagesApiServer } from '../../src/dev/stand-ins/messages-api';
 import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
+import { startFaultProxy } from '../fixtures/servers/fault-proxy';
 import { agentEvent } from '../helpers/events';
 import { ZipFunction } from '../helpers/zip-runtime';
 
@@ -141,6 +142,26 @@ describe('API key from Secrets Manager (the default deployment)', () => {
       expect(response.body).not.toContain('sk-ant-in-env');
     } finally {
       await keyInEnv.close();
+    }
+  });
+
+  test('a Secrets Manager that fails once (a 500) is asked again, and the request answers', async () => {
+    const proxy = await startFaultProxy(secrets.url);
+    proxy.inject({ when: ({ target }) => target === 'secretsmanager.GetSecretValue', error: { status: 500, type: 'InternalServiceError' }, times: 1 });
+    const flaky = new ZipFunction(deployedEnv({ AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url }));
+    try {
+      api.setDefault(ok);
+      const response = await flaky.invoke(agentEvent({ input: 'hi' }));
+      expect(response.statusCode).toBe(200);
+      // The init's read met the 500 and its one retry got the key (init reports no failure): the request read nothing more.
+      expect(proxy.faulted).toEqual(['secretsmanager.GetSecretValue']);
+      expect(secrets.calls).toHaveLength(1);
+      expect(flaky.jsonLines().filter((line) => line.message === 'init prefetch')).toEqual([
+        expect.objectContaining({ level: 'INFO', prefetched: expect.arrayContaining(['model']) }),
+      ]);
+    } finally {
+      await flaky.close();
+      await proxy.close();
     }
   });
 

@@ -8,8 +8,13 @@ import type { jobHandler } from './worker';
 let loaded: Promise<typeof jobHandler> | undefined;
 
 export function loadJobsWorker(): Promise<typeof jobHandler> {
-  loaded ??= import('./worker.js').then((worker) => worker.jobHandler);
-  // A failed load is not kept: the next batch tries again.
-  loaded.catch(() => (loaded = undefined));
+  if (!loaded) {
+    const attempt = import('./worker.js').then((worker) => worker.jobHandler);
+    // A failed load is not kept: the next batch tries again.
+    attempt.catch(() => {
+      if (loaded === attempt) loaded = undefined;
+    });
+    loaded = attempt;
+  }
   return loaded;
 }
