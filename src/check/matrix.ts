@@ -4,12 +4,13 @@
  * the state table (one in a VPC, with its own key), which also have the
  * alarms, the cost kill switch and tracing on, and three with jobs (one with the key
  * and model tiers, one in the VPC with the state table), and one with a
- * Cognito user pool and provisioned concurrency.
+ * Cognito user pool and provisioned concurrency; two of them name MCP servers.
  * Values are placeholders that only need to be well-formed; nothing is
  * deployed.
  */
 
 export const CHECK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:anthropic-api-key-AbCdEf';
+export const CHECK_MCP_TOKEN_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-mcp-token-QwErTy';
 export const CHECK_KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 /** sha256("check-token"): a digest, never a token, as tfvars should hold. */
 export const CHECK_TOKEN_DIGEST = '3a479c4cedd0abd361f3537fbd5546ea193e4a6fb3efb5271bafa5f5e682857a';
@@ -50,8 +51,15 @@ export function checkMatrix(): Combination[] {
     'job_events_enabled = true',
     'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", request = { input = "Write the nightly report." } } }',
   ];
+  // MCP servers, one with a token secret: both functions' roles may read exactly that secret (and the key's).
+  const tools = [
+    `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "${CHECK_MCP_TOKEN_ARN}", allowed_tools = ["lookup_order"] } }`,
+  ];
   if (publicAnthropic)
-    combos.push({ name: 'anthropic-none-novpc-state-jobs', tfvars: `${publicAnthropic.tfvars}${[...state, ...watched, ...jobs].join('\n')}\n` });
+    combos.push({
+      name: 'anthropic-none-novpc-state-jobs-tools',
+      tfvars: `${publicAnthropic.tfvars}${[...state, ...watched, ...jobs, ...tools].join('\n')}\n`,
+    });
   // Sign-in with a Cognito pool of its own, and warm capacity: the pool and client settings, the alias the URL serves.
   if (publicAnthropic)
     combos.push({
@@ -81,6 +89,9 @@ export function checkMatrix(): Combination[] {
         'vpc_route_table_ids = ["rtb-0123456789abcdef0"]',
         'alarm_topic_arn = "arn:aws:sns:us-east-1:123456789012:ops-alarms"',
         'cost_kill_switch_enabled = true',
+        // The MCP servers are reached through NAT.
+        'nat_egress_enabled = true',
+        ...tools,
       ].join('\n')}\n`,
     });
   }

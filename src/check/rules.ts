@@ -25,6 +25,7 @@ import { agentFunction, KILL_SWITCH_SUFFIX, violation, type PolicyRule, type Vio
 import { ACCESS_RULES } from './rules-access';
 import { JOB_RULES } from './rules-jobs';
 import { MODEL_RULES } from './rules-models';
+import { TOOL_RULES } from './rules-tools';
 
 export type { PolicyRule, Violation } from './rule';
 
@@ -409,6 +410,7 @@ export const RULES: readonly PolicyRule[] = [
   },
   ...JOB_RULES,
   ...MODEL_RULES,
+  ...TOOL_RULES,
   ...ACCESS_RULES,
 ];
 

@@ -36,6 +36,8 @@ const USAGE = `Usage: npm run dev -- [options]
                           concurrency: started on demand, reused warm, 429 beyond (default 4)
   --mock-model            answer from a local stand-in of the Messages API with canned answers
                           (tool calls and streaming included): no key, no account, no bill
+  --mcp-demo              start a demo MCP server (an order book) and offer its tools
+                          demo__lookup_order and demo__list_orders, beside MCP_SERVERS
   --job-timeout <seconds> the jobs worker's timeout, with ASYNC_JOBS_ENABLED=true (default 900)
   --no-watch              do not rebuild when src/function changes
 
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       'job-timeout': { type: 'string' },
       concurrency: { type: 'string' },
       'mock-model': { type: 'boolean', default: false },
+      'mcp-demo': { type: 'boolean', default: false },
       'no-watch': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -79,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-agent-dev-'));
   const mock = values['mock-model'] ? await startMessagesApi({ responder: cannedReply }) : undefined;
-  const env = await functionEnvironment(process.env, { jobTimeoutSeconds, ...(mock ? { mockModelUrl: mock.url } : {}) });
+  const env = await functionEnvironment(process.env, { jobTimeoutSeconds, mcpDemo: values['mcp-demo'], ...(mock ? { mockModelUrl: mock.url } : {}) });
   const serve = async (): Promise<{ fn: FunctionPool; worker?: LocalFunction; sha256: string }> => {
     const result = await build({ root: ROOT });
     const taskRoot = path.join(workDir, result.manifest.sha256);
@@ -125,6 +128,7 @@ async function main(argv: string[]): Promise<number> {
   ];
   if (mock) banner.push('mock model: every answer is CANNED; start without --mock-model for a real model');
   if (env.stateAccess) banner.push(`state: ${env.stateAccess}`);
+  if (env.mcpAccess) banner.push(`mcp servers: ${env.mcpAccess}`);
   let mapping: EventSourceMapping | undefined;
   if (env.jobs) {
     mapping = new EventSourceMapping({ endpoint: env.jobs.endpoint, queueUrl: env.jobs.queueUrl, queueArn: env.jobs.queueArn, region: env.region });

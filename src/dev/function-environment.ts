@@ -4,7 +4,9 @@
  * execution role's, and, when you export ANTHROPIC_API_KEY, a local Secrets
  * Manager holding it, so the function reads its key exactly as on AWS.
  * With ASYNC_JOBS_ENABLED, a local SQS queue and dead-letter queue that the
- * dev server's worker consumes as Lambda's event source mapping would.
+ * dev server's worker consumes as Lambda's event source mapping would. With
+ * `--mcp-demo`, a demo MCP server (an order book) added to MCP_SERVERS as
+ * `demo`, its token served by the local Secrets Manager.
  */
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { holds, readSettingsOf } from '../function/settings/read';
@@ -13,6 +15,7 @@ import { JOBS_ON, SESSIONS_ON, STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from
 import { DEAD_LETTER_SUFFIX, VISIBILITY_TIMEOUT_FACTOR } from '../stacks/jobs-shape';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS } from './lambda/execution-environment';
 import { LOCAL_STATE_CALL_TIMEOUT_MS, startDynamoDb, type DynamoDbServer } from './stand-ins/dynamodb';
+import { startMcpServer, type McpStandIn } from './stand-ins/mcp-server';
 import { startSecretsManager, type SecretsManagerServer } from './stand-ins/secrets-manager';
 import { localQueueArn, startSqs, type SqsServer } from './stand-ins/sqs';
 
@@ -38,6 +41,8 @@ export interface FunctionEnvironment {
   readonly stateAccess?: string;
   /** With jobs on: the local queue the dev server's worker consumes. */
   readonly jobs?: LocalJobs;
+  /** One line on the MCP servers the function may call, when it may call any. */
+  readonly mcpAccess?: string;
   /** Whether the settings turn sessions on (the chat page then keeps its conversation as a session). */
   readonly sessions: boolean;
   close(): Promise<void>;
@@ -62,7 +67,15 @@ export interface FunctionEnvironmentOptions {
    * @default - the model access your shell configures
    */
   readonly mockModelUrl?: string;
+  /** Start the demo MCP server and add it to MCP_SERVERS as `demo`. @default false */
+  readonly mcpDemo?: boolean;
 }
+
+/** The demo MCP server's name in MCP_SERVERS, and the tools it offers the model. */
+export const MCP_DEMO_SERVER = 'demo';
+const MCP_DEMO_TOOLS = ['lookup_order', 'list_orders'];
+/** The demo server's bearer token: local only. */
+const MCP_DEMO_TOKEN = 'local-mcp-demo-token';
 
 /** The key the function reads when the mock model answers: never valid anywhere else. */
 const MOCK_MODEL_KEY = 'sk-ant-local-mock-model-no-key';
@@ -105,6 +118,15 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: Fun
   } else {
     modelAccess = 'Amazon Bedrock, with your AWS credentials';
   }
+
+  // MCP: the demo server, beside the servers your shell names.
+  let mcpDemo: McpStandIn | undefined;
+  if (options.mcpDemo) {
+    const demo = await addMcpDemo(environment, region, secrets);
+    mcpDemo = demo.server;
+    secrets ??= demo.secrets;
+  }
+  const mcpAccess = describeMcp(environment, secrets !== undefined);
 
   // Sessions and budgets: your STATE_TABLE_NAME on AWS, else an in-memory DynamoDB that lives as long as the dev server.
   let dynamodb: DynamoDbServer | undefined;
@@ -164,9 +186,69 @@ export async function functionEnvironment(shell: NodeJS.ProcessEnv, options: Fun
     modelAccess,
     ...(stateAccess ? { stateAccess } : {}),
     ...(jobs ? { jobs } : {}),
+    ...(mcpAccess ? { mcpAccess } : {}),
     sessions: holdsSafely(SESSIONS_ON, environment),
-    close: async () => void (await Promise.all([secrets?.close(), dynamodb?.close(), sqs?.close()])),
+    close: async () => void (await Promise.all([secrets?.close(), dynamodb?.close(), sqs?.close(), mcpDemo?.close()])),
   };
+}
+
+/**
+ * Starts the demo MCP server and adds it to MCP_SERVERS. Its token is served
+ * by the local Secrets Manager (started here when none runs); when the
+ * function reads its key from Secrets Manager on AWS, the demo server takes
+ * no token, since the function's Secrets Manager calls all go to one endpoint.
+ */
+async function addMcpDemo(
+  environment: Record<string, string>,
+  region: string,
+  running: SecretsManagerServer | undefined,
+): Promise<{ server: McpStandIn; secrets?: SecretsManagerServer }> {
+  const servers = parsedMcpServers(environment.MCP_SERVERS);
+  if (MCP_DEMO_SERVER in servers) throw new Error(`MCP_SERVERS already names a server "${MCP_DEMO_SERVER}": rename it to use --mcp-demo.`);
+  const secretArn = `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT_ID}:secret:local-mcp-demo-token-LoCaL2`;
+  const awsSecrets = !running && (environment.ANTHROPIC_API_KEY_SECRET_ARN !== undefined || environment.AWS_ENDPOINT_URL_SECRETS_MANAGER !== undefined);
+  const server = await startMcpServer(awsSecrets ? {} : { bearer: MCP_DEMO_TOKEN });
+  let secrets: SecretsManagerServer | undefined;
+  if (!awsSecrets) {
+    if (running) running.putSecret(secretArn, MCP_DEMO_TOKEN);
+    else {
+      secrets = await startSecretsManager(secretArn, MCP_DEMO_TOKEN);
+      environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.url;
+    }
+  }
+  servers[MCP_DEMO_SERVER] = { url: server.url, allowed_tools: MCP_DEMO_TOOLS, ...(awsSecrets ? {} : { auth_secret_arn: secretArn }) };
+  environment.MCP_SERVERS = JSON.stringify(servers);
+  return { server, ...(secrets ? { secrets } : {}) };
+}
+
+/** MCP_SERVERS from the shell as an object; a value that is not one is left for the function to refuse, naming it. */
+function parsedMcpServers(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Reported below.
+  }
+  throw new Error('MCP_SERVERS in your shell is not a JSON object of servers, e.g. {"orders":{"url":"https://mcp.example.com/mcp"}}: fix it to use --mcp-demo.');
+}
+
+/** The banner's line on MCP servers: which the function may call, and where tokens come from. */
+function describeMcp(environment: Record<string, string>, localSecrets: boolean): string | undefined {
+  if (!environment.MCP_SERVERS) return undefined;
+  let servers: Record<string, { url?: unknown; auth_secret_arn?: unknown }>;
+  try {
+    servers = JSON.parse(environment.MCP_SERVERS) as typeof servers;
+  } catch {
+    return 'MCP_SERVERS is not JSON: the function will refuse it, naming what it must be';
+  }
+  const names = Object.entries(servers).map(([name, server]) => `${name} (${String(server.url)})`);
+  const tokens = Object.entries(servers).filter(([name, server]) => typeof server.auth_secret_arn === 'string' && name !== MCP_DEMO_SERVER);
+  const warning =
+    localSecrets && tokens.length > 0
+      ? `; the token secrets of ${tokens.map(([name]) => name).join(', ')} are read from the local Secrets Manager, which does not hold them (their listing fails): export ANTHROPIC_API_KEY_SECRET_ARN instead of ANTHROPIC_API_KEY to read secrets on AWS`
+      : '';
+  return `${names.join(', ')}; tools appear as <server>__<tool>${warning}`;
 }
 
 /** JOB_MAX_RECEIVE_COUNT as the worker reads it; a bad value gets the default here and is reported by the worker. */

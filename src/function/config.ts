@@ -11,6 +11,7 @@ import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_BEDROCK_FOUNDATION_MODEL } from './mod
 import { holds, readSettings, readSettingsOf, type Env, type Settings } from './settings/read';
 import { STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from './state/features';
 import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
+import type { McpServers } from './tools/mcp/servers';
 
 export type LlmProvider = Settings['LLM_PROVIDER'];
 
@@ -98,6 +99,8 @@ export interface RuntimeConfig {
   readonly systemPrompt: string;
   readonly logContent: boolean;
   readonly limits: Limits;
+  /** Remote MCP servers whose tools the agent may call (`mcp_servers`); empty when none. */
+  readonly mcpServers: McpServers;
   /** Absent when no feature needs the state table. */
   readonly state?: StateConfig;
   /** Absent when jobs are off. */
@@ -138,6 +141,7 @@ export function resolveConfig(env: Env): RuntimeConfig {
     systemPrompt: s.SYSTEM_PROMPT || DEFAULT_SYSTEM_PROMPT.trim(),
     logContent: s.LOG_CONTENT,
     limits,
+    mcpServers: s.MCP_SERVERS,
     ...stateConfig(s),
     ...jobsConfig(s, limits),
   };

@@ -86,7 +86,7 @@ export function logRequest(entry: RequestLog, tools: readonly ToolUsage[] = []):
   });
   for (const tool of tools) {
     writeLogLine('INFO', 'tool usage', { request_id: entry.request_id, ...tool }, toolMetricGroups(tool), {
-      dimensions: { ToolName: tool.tool },
+      dimensions: { ToolName: tool.tool, ...(tool.server !== undefined ? { ToolServer: tool.server } : {}) },
       definitions: TOOL_METRICS,
     });
   }

@@ -7,9 +7,10 @@
  * Only what the configuration and the export need: the model's client (the
  * Anthropic key from Secrets Manager, or the Bedrock SDK) and, unless the
  * environment is provisioned ahead of traffic, a connection to its endpoint, the issuer's keys when sign-in takes JWTs, the state table's
- * client when a feature uses the table; for the worker, its own code and
- * the EventBridge client when it announces jobs. The kill switch prefetches
- * nothing.
+ * client when a feature uses the table, the MCP servers' tool lists (their
+ * tokens and connections) when the deployment names servers; for the
+ * worker, its own code and the EventBridge client when it announces jobs.
+ * The kill switch prefetches nothing.
  *
  * All steps run at once, bounded together by INIT_PREFETCH_BUDGET_MS (3 s;
  * Lambda's init phase has 10 s and is billed), and none is fatal: a step that fails
@@ -22,6 +23,7 @@ import { loadJobsWorker } from './jobs/load-worker';
 import { writeLogLine } from './logging';
 import { warmJwtVerifier } from './auth/verify-request';
 import { getAuth, getRuntime } from './runtime';
+import { loadMcp } from './tools/toolset';
 import { readSettingsOf, type Env, type Settings } from './settings/read';
 
 /** The exports whose first request a prefetch serves: Lambda names the one it runs in `_HANDLER`. */
@@ -51,6 +53,17 @@ function stepsFor(env: Env, { _HANDLER: handler, AWS_LAMBDA_INITIALIZATION_TYPE:
   if (store) steps.push(['state table client', () => store.connect()]);
   if (!agent) steps.push(['worker code', () => loadJobsWorker()]);
   if (!agent && runtime.jobs?.config.eventSource) steps.push(['job events client', () => connectJobEvents(runtime.config.awsRegion)]);
+  const { mcpServers, limits, awsRegion } = runtime.config;
+  if (Object.keys(mcpServers).length > 0) {
+    // A provisioned environment loads the client only: a list read now would be stale when the first request comes.
+    if (initialization === 'provisioned-concurrency') steps.push(['mcp client code', () => loadMcp()]);
+    else
+      steps.push([
+        'mcp tools',
+        async (signal) =>
+          (await loadMcp()).warmMcpTools(mcpServers, { defaultTimeoutMs: limits.toolTimeoutMs, budgetMs: Number.MAX_SAFE_INTEGER, signal, region: awsRegion }),
+      ]);
+  }
   return steps;
 }
 

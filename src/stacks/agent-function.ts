@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
 import { ROLE_SUFFIX } from './derived-names';
 import { environmentSizeCheck, functionEnvironmentExpression } from './function-environment';
-import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, roleArn, secretPolicy, tracingPolicy } from './iam-policies';
+import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, mcpSecretsPolicy, roleArn, secretPolicy, tracingPolicy } from './iam-policies';
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
 import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, orNull, splat } from './terraform-helpers';
@@ -64,6 +64,8 @@ export class AgentFunction extends Construct {
    * exactly the same.
    */
   readonly modelPolicies: ReadonlyArray<{ readonly name: string; readonly policy: string; readonly enabled: IResolvable }>;
+  /** What the tools reach (the MCP servers' token secrets), each a policy JSON and when it applies: the jobs worker gets exactly the same. */
+  readonly toolPolicies: ReadonlyArray<{ readonly name: string; readonly policy: string; readonly enabled: IResolvable }>;
   /** Decrypting with kms_key_arn (environment, secret), when it is set. */
   readonly kmsPolicy: { readonly policy: string; readonly count: number };
   /** X-Ray's writes, for every role whose function has active tracing (tracing_enabled). */
@@ -144,6 +146,23 @@ export class AgentFunction extends Construct {
       }),
       'bedrock',
     );
+    // The MCP servers' token secrets, each once, in a stable order.
+    const mcpSecretArns = named(
+      new TerraformLocal(
+        this,
+        'mcp-secret-arns',
+        '${sort(distinct(compact([for server in values(var.mcp_servers) : server.auth_secret_arn == null ? "" : server.auth_secret_arn])))}',
+      ),
+      'mcp_secret_arns',
+    ).asList;
+    const mcpSecretsOn = isNotEmpty(mcpSecretArns);
+    this.toolPolicies = [{ name: 'mcp-server-secrets', policy: mcpSecretsPolicy(this, mcpSecretArns, mcpSecretsOn), enabled: mcpSecretsOn }];
+    for (const [i, access] of this.toolPolicies.entries()) {
+      named(
+        new IamRolePolicy(this, `tool-${i}`, { count: countIf(access.enabled), role: this.role.name, name: access.name, policy: access.policy }),
+        access.name.replace(/-/g, '_'),
+      );
+    }
     this.kmsPolicy = { policy: kmsPolicy(this, kmsKeyArn, kmsGiven), count: countIf(kmsGiven) };
     named(new IamRolePolicy(this, 'kms', { count: this.kmsPolicy.count, role: this.role.name, name: 'kms', policy: this.kmsPolicy.policy }), 'kms');
     this.tracingPolicy = tracingPolicy(this);

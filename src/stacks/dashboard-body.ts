@@ -117,8 +117,17 @@ export function dashboardBody(inputs: DashboardInputs): HclValue {
       properties: { period: FIVE_MINUTES, metrics: [[{ expression: search('Errors', DIMENSIONS.errorType, 'Sum', FIVE_MINUTES), id: 'errors', label: '' }]] },
     },
     {
-      title: 'Tool calls by tool',
-      properties: { period: FIVE_MINUTES, metrics: [[{ expression: search('ToolCalls', DIMENSIONS.toolName, 'Sum', FIVE_MINUTES), id: 'tools', label: '' }]] },
+      // An MCP server's tools are named <server>__<tool>; their calls and errors are also summed per server.
+      title: 'Tool calls and errors by tool and MCP server',
+      properties: {
+        period: FIVE_MINUTES,
+        metrics: [
+          [{ expression: search('ToolCalls', DIMENSIONS.toolName, 'Sum', FIVE_MINUTES), id: 'tools', label: '' }],
+          [{ expression: search('ToolErrors', DIMENSIONS.toolName, 'Sum', FIVE_MINUTES), id: 'tool_errors', label: 'errors' }],
+          [{ expression: search('ToolCalls', DIMENSIONS.toolServer, 'Sum', FIVE_MINUTES), id: 'servers', label: 'server' }],
+          [{ expression: search('ToolErrors', DIMENSIONS.toolServer, 'Sum', FIVE_MINUTES), id: 'server_errors', label: 'server errors' }],
+        ],
+      },
     },
   ];
   // Three to a row; the jobs widgets start a row of their own under the agent's.

@@ -8,7 +8,7 @@
  */
 import { SETTINGS, type SettingName } from '../function/settings/table';
 import type { Setting } from '../function/settings/types';
-import { renderCondition, variableDelivery, variableRef } from './setting-variables';
+import { COLLECTION_TYPES, renderCondition, variableDelivery, variableRef } from './setting-variables';
 
 /** Which function's environment: the agent's (behind the URL), or the jobs worker's (the agent's and its own settings). */
 export type EnvironmentTarget = 'agent' | 'worker';
@@ -90,6 +90,7 @@ function valueOf(name: SettingName, setting: Setting): string {
       return `join(",", ${source})`;
     case 'map':
     case 'prices':
+    case 'mcp_servers':
       return `jsonencode(${source})`;
     case 'enum':
     case 'string':
@@ -104,8 +105,7 @@ function conditionsOf(name: SettingName, setting: Setting): string[] {
   if (delivery.fromLocal && delivery.presentWhen) conditions.push(`local.${delivery.presentWhen}`);
   // A value computed by a stack local is always passed: an emptiness test could make the whole map unknown at plan.
   if (!delivery.fromLocal && setting.type === 'string') conditions.push(`var.${delivery.variable} != ""`);
-  if (!delivery.fromLocal && (setting.type === 'list' || setting.type === 'map' || setting.type === 'prices'))
-    conditions.push(`length(var.${delivery.variable}) > 0`);
+  if (!delivery.fromLocal && COLLECTION_TYPES.has(setting.type)) conditions.push(`length(var.${delivery.variable}) > 0`);
   return conditions;
 }
 

@@ -68,6 +68,19 @@ export function secretPolicy(scope: Construct, secretArn: string): string {
 }
 
 /**
+ * Read the MCP servers' bearer tokens: exactly the secrets `mcp_servers`
+ * names in `auth_secret_arn`. The document exists when `enabled` holds (any is named).
+ */
+export function mcpSecretsPolicy(scope: Construct, secretArns: string[], enabled: IResolvable): string {
+  return policyDocument(
+    scope,
+    'mcp_server_secrets',
+    [{ sid: 'ReadMcpServerTokens', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: secretArns }],
+    countIf(enabled),
+  );
+}
+
+/**
  * Invoke the configured model only. Through an inference profile, the
  * foundation-model statement is further bound to that profile, so the model
  * cannot be called directly in the destination Regions. One of the two

@@ -179,6 +179,16 @@ export class Jobs extends Construct {
         ),
       );
     }
+    // What the agent's tools reach, exactly as the agent has it.
+    for (const [i, access] of agent.toolPolicies.entries()) {
+      const count = countIf(Op.and(this.enabled, access.enabled));
+      policies.push(
+        named(
+          new IamRolePolicy(this, `worker-tool-${i}`, { count, role: roleName, name: access.name, policy: access.policy }),
+          `jobs_worker_${access.name.replace(/-/g, '_')}`,
+        ),
+      );
+    }
     const keyCount = countIf(withKey);
     policies.push(
       named(new IamRolePolicy(this, 'worker-kms', { count: keyCount, role: roleName, name: 'kms', policy: agent.kmsPolicy.policy }), 'jobs_worker_kms'),

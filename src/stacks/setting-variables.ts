@@ -6,7 +6,7 @@
  */
 import { SETTINGS, SETTING_RULES, type SettingName } from '../function/settings/table';
 import { BUILT_IN_PRICES } from '../function/agent/pricing';
-import type { Condition, PricesSetting, Setting } from '../function/settings/types';
+import type { Condition, McpServersSetting, PricesSetting, Setting } from '../function/settings/types';
 import { derivedNameValidations } from './derived-names';
 import type { VariableSpec, VariableValidation } from './variable-types';
 
@@ -65,7 +65,11 @@ const TERRAFORM_TYPES: Readonly<Record<Setting['type'], string>> = {
   map: 'map(string)',
   prices:
     'map(object({ input_usd_per_mtok = number, output_usd_per_mtok = number, cache_write_usd_per_mtok = optional(number), cache_read_usd_per_mtok = optional(number) }))',
+  mcp_servers: 'map(object({ url = string, auth_secret_arn = optional(string), allowed_tools = optional(list(string)), timeout_ms = optional(number) }))',
 };
+
+/** Setting types whose value is a collection: empty is `length(...) == 0`, and an empty one never reaches the function. */
+export const COLLECTION_TYPES: ReadonlySet<Setting['type']> = new Set(['list', 'map', 'prices', 'mcp_servers']);
 
 function validationsOf(variable: string, setting: Setting): VariableValidation[] {
   const v = `var.${variable}`;
@@ -136,6 +140,8 @@ function validationsOf(variable: string, setting: Setting): VariableValidation[]
       ];
     case 'prices':
       return priceValidations(variable, setting);
+    case 'mcp_servers':
+      return mcpServerValidations(variable, setting);
     case 'bool':
       return [];
   }
@@ -176,13 +182,45 @@ function priceValidations(variable: string, setting: PricesSetting): VariableVal
   ];
 }
 
+/** An MCP server map's shape, each message naming the servers at fault; the function checks the same (settings/read). */
+function mcpServerValidations(variable: string, setting: McpServersSetting): VariableValidation[] {
+  const v = `var.${variable}`;
+  const regex = (pattern: { regex: string }, x: string) => `can(regex(${JSON.stringify(pattern.regex)}, ${x}))`;
+  const each = (test: string, message: string): VariableValidation => ({
+    condition: `\${alltrue([for name, server in ${v} : ${test}])}`,
+    errorMessage: `${variable}: \${join(", ", [for name, server in ${v} : name if !(${test})])}: ${message}`,
+  });
+  const tools = 'coalesce(server.allowed_tools, ["-"])';
+  const { min, max } = setting.timeoutMs;
+  return [
+    { condition: `\${length(${v}) <= ${setting.maxEntries}}`, errorMessage: `${variable} must have at most ${setting.maxEntries} servers.` },
+    {
+      condition: `\${alltrue([for name in keys(${v}) : length(name) <= ${setting.maxKeyChars} && ${regex(setting.keyPattern, 'name')}])}`,
+      errorMessage: `${variable} must have names that are each ${setting.keyPattern.expected}.`,
+    },
+    each(regex(setting.urlPattern, 'server.url'), `url must be ${setting.urlPattern.expected}.`),
+    each(
+      `server.auth_secret_arn == null || ${regex(setting.secretArnPattern, 'coalesce(server.auth_secret_arn, "-")')}`,
+      `auth_secret_arn must be ${setting.secretArnPattern.expected}.`,
+    ),
+    each(
+      `server.allowed_tools == null || (length(${tools}) >= 1 && length(${tools}) <= ${setting.maxAllowedTools} && alltrue([for tool in ${tools} : ${regex(setting.toolNamePattern, 'tool')} && length(name) + 2 + length(tool) <= ${setting.maxToolNameChars}]))`,
+      `allowed_tools must hold 1 to ${setting.maxAllowedTools} ${setting.toolNamePattern.expected}, each with the server's name and "__" at most ${setting.maxToolNameChars} characters (the name the model sees); leave it out to allow every tool.`,
+    ),
+    each(
+      `server.timeout_ms == null || (coalesce(server.timeout_ms, ${min}) == floor(coalesce(server.timeout_ms, ${min})) && coalesce(server.timeout_ms, ${min}) >= ${min} && coalesce(server.timeout_ms, ${min}) <= ${max})`,
+      `timeout_ms must be a whole number of milliseconds from ${min} to ${max}.`,
+    ),
+  ];
+}
+
 /** A table condition as an HCL expression over the variables. */
 export function renderCondition(condition: Condition): string {
   const empty = (name: string) => {
     const setting: Setting = SETTINGS[name as SettingName];
     // No variable sets a local setting: in Terraform it is always empty.
     if (setting.delivery.by === 'local') return 'true';
-    return ['list', 'map', 'prices'].includes(setting.type) ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`;
+    return COLLECTION_TYPES.has(setting.type) ? `length(${variableRef(name)}) == 0` : `${variableRef(name)} == ""`;
   };
   if ('equals' in condition) return `${variableRef(condition.equals[0])} == ${JSON.stringify(condition.equals[1])}`;
   if ('differs' in condition) return `${variableRef(condition.differs[0])} != ${JSON.stringify(condition.differs[1])}`;

@@ -29,6 +29,7 @@ export const VARIABLE_GROUPS = [
   'VPC (optional)',
   'Function',
   'Abuse limits',
+  'Tools',
   'Observability',
   'Sessions and budgets',
   'Jobs',

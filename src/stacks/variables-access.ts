@@ -47,6 +47,11 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
         errorMessage:
           'llm_provider "anthropic" in a VPC needs internet egress: api.anthropic.com has no PrivateLink endpoint. Route the subnets through a NAT gateway and set nat_egress_enabled = true, or use llm_provider = "bedrock", which has one.',
       },
+      {
+        condition: '${var.vpc_id == "" || length(var.mcp_servers) == 0 || var.nat_egress_enabled}',
+        errorMessage:
+          'mcp_servers in a VPC need internet egress: the function reaches the servers over HTTPS through NAT. Route the subnets through a NAT gateway and set nat_egress_enabled = true, or remove mcp_servers (or vpc_id).',
+      },
       SECURITY_GROUP_NAME_VALIDATION,
     ],
   },
@@ -138,6 +143,6 @@ export const ACCESS_VARIABLES: readonly VariableSpec[] = [
     type: 'bool',
     default: false,
     description:
-      'Declare that the subnets reach the internet through a NAT gateway; allows HTTPS egress to 0.0.0.0/0, needed for api.anthropic.com (llm_provider "anthropic" only).',
+      'Declare that the subnets reach the internet through a NAT gateway; allows HTTPS egress to 0.0.0.0/0, needed for api.anthropic.com (llm_provider "anthropic") and for mcp_servers, and used only by them.',
   },
 ];

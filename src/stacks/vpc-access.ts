@@ -83,7 +83,9 @@ export class VpcAccess extends Construct {
     ).asList;
     const creatingEndpoints = isNotEmpty(services);
 
-    const natEgress = Op.and(Op.and(inVpc, Op.eq(provider, 'anthropic')), vars.bool('nat_egress_enabled'));
+    // The internet through NAT: for api.anthropic.com, and for the MCP servers.
+    const mcpServersOn = isNotEmpty(vars.map('mcp_servers'));
+    const natEgress = Op.and(Op.and(inVpc, Op.or(Op.eq(provider, 'anthropic'), mcpServersOn)), vars.bool('nat_egress_enabled'));
     const prefixListGiven = isNotEmpty(vars.str('vpc_dynamodb_prefix_list_id'));
     // A gateway endpoint is created unless you name the prefix list of one you have.
     const createGateway = Op.and(isNotEmpty(vars.list('vpc_route_table_ids')), Op.not(prefixListGiven));
@@ -194,7 +196,13 @@ export class VpcAccess extends Construct {
         ipProtocol: 'tcp',
         fromPort: HTTPS,
         toPort: HTTPS,
-        description: 'HTTPS to api.anthropic.com through the VPC NAT gateway (the Anthropic API has no PrivateLink)',
+        description: Token.asString(
+          conditional(
+            Op.eq(provider, 'anthropic'),
+            'HTTPS to api.anthropic.com through the VPC NAT gateway (the Anthropic API has no PrivateLink)',
+            'HTTPS to the MCP servers (mcp_servers) through the VPC NAT gateway',
+          ),
+        ),
       }),
       'function_to_internet',
     );

@@ -4,7 +4,7 @@
  * the DynamoDB client (sessions and budgets), the Lambda client (kill
  * switch), the SQS and EventBridge clients (jobs), jose (JWT sign-in), the
  * output_schema engine, the Secrets Manager signer, Bedrock's credential
- * providers or the jobs worker's code. The manifest marks what init loads.
+ * providers, the jobs worker's code or the MCP client. The manifest marks what init loads.
  */
 import * as path from 'node:path';
 import { build, type BuildResult } from '../../build/pipeline';
@@ -42,6 +42,9 @@ describe('lazy chunks', () => {
     '@aws-sdk/credential-provider',
     'src/function/jobs/worker.ts',
     'src/function/breaker/handler.ts',
+    // MCP servers' tools: the SDK and the code around it load on first use, only where mcp_servers names a server.
+    '@modelcontextprotocol/sdk',
+    'src/function/tools/mcp/index.ts',
   ])('no statically imported output contains %s', (pkg) => {
     const closure = staticClosure();
     const containing = [...closure].filter((out) => Object.keys(result.metafile.outputs[out].inputs).some((i) => i.includes(pkg)));

@@ -95,6 +95,29 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
       }),
   ],
   [
+    'AGENT-IAM-005',
+    'a Secrets Manager grant on a secret no setting names',
+    (p) =>
+      setPolicy(p, 'aws_iam_role_policy.anthropic_api_key[0]', [
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:anthropic-api-key-AbCdEf' },
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-db-password-ZyXwVu' },
+      ]),
+  ],
+  [
+    'AGENT-IAM-005',
+    "an MCP server's token secret the role may not read",
+    (p) => {
+      env(p).MCP_SERVERS = JSON.stringify({
+        orders: {
+          url: 'https://mcp.example.com/mcp',
+          auth_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-mcp-QwErTy',
+          allowed_tools: null,
+          timeout_ms: null,
+        },
+      });
+    },
+  ],
+  [
     'AGENT-MODEL-001',
     'a Bedrock grant on a deployment that calls the Anthropic API',
     (p) => {

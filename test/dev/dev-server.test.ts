@@ -26,8 +26,8 @@ describe('npm run dev', () => {
       // Jobs too: a local queue that a local worker consumes.
       startDevCli(['--invoke-mode', 'RESPONSE_STREAM'], { ...env, SESSIONS_ENABLED: 'true', CALLER_DAILY_TOKEN_BUDGET: '1000000', ASYNC_JOBS_ENABLED: 'true' }),
       startDevCli([], { LLM_PROVIDER: 'anthropic' }),
-      // The mock model wins over the shell's provider: no AWS, no key.
-      startDevCli(['--mock-model'], { LLM_PROVIDER: 'bedrock', MODEL_ID: 'claude-sonnet-5-5' }),
+      // The mock model wins over the shell's provider: no AWS, no key. With the demo MCP server.
+      startDevCli(['--mock-model', '--mcp-demo'], { LLM_PROVIDER: 'bedrock', MODEL_ID: 'claude-sonnet-5-5' }),
     ]);
   }, 120_000);
 
@@ -50,6 +50,19 @@ describe('npm run dev', () => {
     expect(body).toMatchObject({ provider: 'anthropic', iterations: 2, tool_calls: [{ name: 'calculator' }] });
     expect(body.output).toMatch(/^\[canned answer from the local mock model\] The tool answered this: 14$/);
     expect(api.requests).toHaveLength(0);
+  });
+
+  test('--mcp-demo: the terminal names the demo MCP server, and a question about an order calls its tool through it, token and all', async () => {
+    expect(mocked.output()).toMatch(/mcp servers: demo \(http:\/\/127\.0\.0\.1:\d+\/mcp\); tools appear as <server>__<tool>/);
+    const response = await fetch(`${mocked.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"input":"Where is order A-1001?"}',
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { output: string; tool_calls: Array<{ name: string; server?: string; is_error: boolean }> };
+    expect(body.tool_calls).toEqual([{ name: 'demo__lookup_order', server: 'demo', is_error: false, duration_ms: expect.any(Number) }]);
+    expect(body.output).toBe('[canned answer from the local mock model] The tool answered this: Order A-1001: shipped on 2026-12-01, arriving 2026-12-04; total 42.00 EUR.');
   });
 
   test('--mock-model answers a structured-output request with the smallest result its schema allows', async () => {

@@ -116,6 +116,52 @@ describe('settings', () => {
     );
   });
 
+  test('MCP_SERVERS as Terraform writes it (unset optional fields null) becomes the servers, optional fields left out', () => {
+    const config = resolveConfig({
+      MCP_SERVERS: JSON.stringify({
+        orders: {
+          url: 'https://mcp.example.com/mcp',
+          auth_secret_arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-AbCdEf',
+          allowed_tools: ['lookup_order'],
+          timeout_ms: 5000,
+        },
+        'local-docs': { url: 'http://127.0.0.1:8931/mcp', auth_secret_arn: null, allowed_tools: null, timeout_ms: null },
+      }),
+    });
+    expect(config.mcpServers).toEqual({
+      orders: {
+        url: 'https://mcp.example.com/mcp',
+        authSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-AbCdEf',
+        allowedTools: ['lookup_order'],
+        timeoutMs: 5000,
+      },
+      'local-docs': { url: 'http://127.0.0.1:8931/mcp' },
+    });
+  });
+
+  const server = (fields: Record<string, unknown>) => JSON.stringify({ orders: { url: 'https://mcp.example.com/mcp', ...fields } });
+  test.each([
+    ['plain http to a host that is not loopback', server({ url: 'http://mcp.example.com/mcp' }), /orders" whose url must be an https URL/],
+    ['credentials in the URL', server({ url: 'https://user:pw@mcp.example.com/mcp' }), /orders" whose url must be/],
+    ['a loopback look-alike host', server({ url: 'http://localhost.example.com/mcp' }), /orders" whose url must be/],
+    [
+      'a secret ARN without its 6 random characters',
+      server({ auth_secret_arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders' }),
+      /whose auth_secret_arn must be the complete ARN/,
+    ],
+    ['an empty allow-list', server({ allowed_tools: [] }), /whose allowed_tools must be a list of 1 to 100 tool names/],
+    ['a tool name with a dot', server({ allowed_tools: ['orders.lookup'] }), /whose allowed_tools must be tool names of 1 to 64/],
+    ['a tool name the model could not see whole', server({ allowed_tools: ['x'.repeat(60)] }), /"orders__x+" is longer than 64 characters/],
+    ['a fractional timeout', server({ timeout_ms: 1.5 }), /whose timeout_ms must be a whole number of milliseconds from 1 to 900000/],
+    ['an unknown field', server({ headers: { 'X-Api-Key': 'k' } }), /fields must be url, auth_secret_arn, allowed_tools and timeout_ms only \(not "headers"\)/],
+    ['a server name with "__" (its tools would be ambiguous)', JSON.stringify({ a__b: { url: 'https://x.example.com' } }), /names that are each a server name/],
+    ['a server name ending in "_"', JSON.stringify({ a_: { url: 'https://x.example.com' } }), /names that are each a server name/],
+    ['a server name of 21 characters', JSON.stringify({ ['s'.repeat(21)]: { url: 'https://x.example.com' } }), /server names of at most 20 characters/],
+  ])('MCP_SERVERS with %s is refused, naming the server and the field', (_, value, message) => {
+    expect(() => resolveConfig({ MCP_SERVERS: value })).toThrow(message);
+    expect(() => resolveConfig({ MCP_SERVERS: value })).toThrow(/^Environment variable MCP_SERVERS /);
+  });
+
   test('every environment variable the configuration reads is in the table', () => {
     const read = new Set<string>();
     const recording = new Proxy({}, { get: (_target, name) => (typeof name === 'string' && read.add(name), undefined) });

@@ -2,7 +2,7 @@
  * Least privilege, proven offline. Two deployments are planned against the
  * real provider, one with every feature on (Anthropic behind a secret,
  * customer keys, sessions, budgets, jobs, job events, schedules, the kill
- * switch, tracing, the VPC) and one on Bedrock with model tiers and budgets
+ * switch, tracing, the VPC, an MCP server with a token secret) and one on Bedrock with model tiers and budgets
  * alone. Each planned function then runs from the built zip under the
  * runtime client, with the environment the plan gives it and every AWS
  * endpoint behind a proxy that keeps what it saw. Every AWS call the code
@@ -17,6 +17,7 @@ import { LOCAL_CREDENTIALS } from '../../src/dev/lambda/execution-environment';
 import { EventSourceMapping } from '../../src/dev/lambda/event-source-mapping';
 import { LOCAL_STATE_CALL_TIMEOUT_MS, startDynamoDb, type DynamoDbServer } from '../../src/dev/stand-ins/dynamodb';
 import { startMessagesApi, type MessagesApiServer } from '../../src/dev/stand-ins/messages-api';
+import { startMcpServer, type McpStandIn } from '../../src/dev/stand-ins/mcp-server';
 import { startSecretsManager, type SecretsManagerServer } from '../../src/dev/stand-ins/secrets-manager';
 import { startSqs, type SqsServer } from '../../src/dev/stand-ins/sqs';
 import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
@@ -37,6 +38,9 @@ const SUBNETS = ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'];
 const VPC_ID = 'vpc-0123456789abcdef0';
 const ALICE = `arn:aws:iam::${TEST_ACCOUNT_ID}:user/alice`;
 const SESSION = 'chat-2026-12-07.iam';
+/** The MCP server's token secret (the functions reach a local server in place of the planned URL). */
+const MCP_TOKEN_ARN = `arn:aws:secretsmanager:${REGION}:${TEST_ACCOUNT_ID}:secret:orders-mcp-token-QwErTy`;
+const MCP_TOKEN = 'mcp-token-for-iam';
 
 const EVERYTHING = [
   `anthropic_api_key_secret_arn = "${TEST_SECRET_ARN}"`,
@@ -54,6 +58,7 @@ const EVERYTHING = [
   `vpc_id = "${VPC_ID}"`,
   `vpc_subnet_ids = ${JSON.stringify(SUBNETS)}`,
   'nat_egress_enabled = true',
+  `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "${MCP_TOKEN_ARN}", allowed_tools = ["lookup_order"] } }`,
 ].join('\n');
 const BEDROCK_TIERS = [
   'llm_provider = "bedrock"',
@@ -88,6 +93,7 @@ interface Services {
   readonly events: EventBridgeServer;
   readonly lambda: LambdaApiServer;
   readonly api: MessagesApiServer;
+  readonly mcp: McpStandIn;
 }
 
 const rolesOf = (plan: PlanJson) => {
@@ -99,6 +105,12 @@ const rolesOf = (plan: PlanJson) => {
   const byRole = statementsByRole(deployment);
   return { deployment, statementsOf: (role: string) => (byRole.get(role) ?? []).map((s) => s.statement as IamStatement) };
 };
+
+/** The planned MCP_SERVERS with every server's url pointing at the local MCP server. */
+function atLocalMcpServer(planned: string, url: string): string {
+  const servers = JSON.parse(planned) as Record<string, { url: string }>;
+  return JSON.stringify(Object.fromEntries(Object.entries(servers).map(([name, server]) => [name, { ...server, url }])));
+}
 
 /** The customer key a planned queue is encrypted with, by the queue's ARN. */
 function queueKeyOf(resources: readonly PlannedResource[], queueArn: string): string | undefined {
@@ -141,6 +153,8 @@ describe('IAM, simulated against the planned policies', () => {
         ANTHROPIC_BASE_URL: services.api.url,
         STATE_CALL_TIMEOUT_MS: String(LOCAL_STATE_CALL_TIMEOUT_MS),
         ...(queueUrl ? { JOBS_QUEUE_URL: queueUrl } : {}),
+        // MCP servers are not AWS either: the planned server is the local one.
+        ...(planned.MCP_SERVERS ? { MCP_SERVERS: atLocalMcpServer(planned.MCP_SERVERS, services.mcp.url) } : {}),
       },
       seen: () => Object.values(started).flatMap((proxy) => proxy.seen),
     };
@@ -174,15 +188,17 @@ describe('IAM, simulated against the planned policies', () => {
     bedrock = planned(plans.bedrock, 'bedrock');
     const planValue = (plan: PlanJson, type: string, attribute: string) =>
       String(deploymentsOf(plan)[0].resources.find((r: PlannedResource) => r.type === type)?.values[attribute]);
-    const [dynamodb, sqs, secrets, events, lambda, api] = await Promise.all([
+    const [dynamodb, sqs, secrets, events, lambda, api, mcp] = await Promise.all([
       startDynamoDb(planValue(everything, 'aws_dynamodb_table', 'name')),
       startSqs(LOCAL_CREDENTIALS),
       startSecretsManager(TEST_SECRET_ARN, 'sk-ant-local-test'),
       startEventBridge(LOCAL_CREDENTIALS),
       startLambdaApi(LOCAL_CREDENTIALS),
       startMessagesApi(),
+      startMcpServer({ bearer: MCP_TOKEN }),
     ]);
-    services = { dynamodb, sqs, secrets, events, lambda, api };
+    secrets.putSecret(MCP_TOKEN_ARN, MCP_TOKEN);
+    services = { dynamodb, sqs, secrets, events, lambda, api, mcp };
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'Done.' }] });
     await start(everything, 'everything');
     await start(bedrock, 'bedrock');
@@ -367,6 +383,20 @@ describe('IAM, simulated against the planned policies', () => {
               unused.push(`${label}: ${role} grants ${action} (${statement.Sid ?? 'no Sid'}), which nothing here needed`);
     }
     expect([...new Set(unused)]).toEqual([]);
+  });
+
+  test('every secret a role may read (the API key, the MCP server token) was read with it', () => {
+    const read = new Set<string>();
+    for (const [key, f] of functions)
+      for (const d of decisions(f, keysOf(key.split('/')[0])))
+        if (d.iam.action === 'secretsmanager:GetSecretValue' && d.decision === 'allowed') read.add(`${f.role} ${d.iam.resource}`);
+    const grantedSecrets = [...statementsByRole(deploymentsOf(everything)[0])].flatMap(([role, entries]) =>
+      entries.flatMap(({ statement }) =>
+        [statement.Action ?? []].flat().includes('secretsmanager:GetSecretValue') ? [statement.Resource ?? []].flat().map((arn) => `${role} ${arn}`) : [],
+      ),
+    );
+    expect(grantedSecrets).toEqual(expect.arrayContaining([`claude-agent-role ${MCP_TOKEN_ARN}`, `claude-agent-jobs-role ${MCP_TOKEN_ARN}`]));
+    expect(grantedSecrets.filter((grant) => !read.has(grant))).toEqual([]);
   });
 
   test('what no role may do is denied', () => {

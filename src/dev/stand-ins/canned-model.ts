@@ -5,7 +5,9 @@
  * Nothing here is a model: every answer says it is canned.
  *
  * - A question with arithmetic in it (`What is 2^20?`) gets a `calculator`
- *   call; one that mentions the time or date gets `current_time`.
+ *   call; one that mentions the time or date gets `current_time`; one that
+ *   names an order id (`Where is order A-1001?`) gets a call of an offered
+ *   MCP tool named `<server>__lookup_order` (`npm run dev -- --mcp-demo`).
  * - A turn that carries tool results gets a text answer quoting them.
  * - A request offering `submit_result` (an `output_schema`) gets a call of it
  *   with the smallest value its schema allows.
@@ -45,6 +47,14 @@ export function cannedReply(body: Record<string, unknown>): Reply {
     return message([
       { type: 'text', text: `${CANNED_PREFIX} Let me compute ${expression}.` },
       { type: 'tool_use', name: 'calculator', input: { expression } },
+    ]);
+  }
+  const order = /\b[A-Z]-\d{4}\b/.exec(question)?.[0];
+  const lookup = tools.find((tool) => tool.name.endsWith('__lookup_order'));
+  if (order && lookup) {
+    return message([
+      { type: 'text', text: `${CANNED_PREFIX} Let me look up order ${order}.` },
+      { type: 'tool_use', name: lookup.name, input: { order_id: order } },
     ]);
   }
   if (/\b(time|date|today|clock)\b/i.test(question) && offered.has('current_time')) {

@@ -1,7 +1,7 @@
 /**
  * A local stand-in for AWS Secrets Manager on 127.0.0.1, speaking its wire
  * protocol (AWS JSON 1.1, `X-Amz-Target: secretsmanager.GetSecretValue`)
- * for one secret. It refuses requests that are not SigV4-signed for the
+ * for one secret (and any others put beside it). It refuses requests that are not SigV4-signed for the
  * service, and can rotate or deny the value. `npm run dev` serves your
  * ANTHROPIC_API_KEY from it, so the function reads its key exactly as it
  * does on AWS; the tests use it the same way.
@@ -16,6 +16,8 @@ export interface SecretsManagerServer {
   /** Every GetSecretValue call: the secret asked for and the Authorization header. */
   readonly calls: Array<{ secretId: string; authorization: string }>;
   setSecret(value: string): void;
+  /** Serves another secret beside the first (an MCP server's token, say), or changes its value. */
+  putSecret(secretArn: string, value: string): void;
   /** Answers every read with this AWS error type (e.g. AccessDeniedException), or serves again with `undefined`. */
   deny(errorType: string | undefined): void;
   /** Leaves every read unanswered while `on` (a Secrets Manager that never answers). */
@@ -27,6 +29,7 @@ const SIGV4 = /^AWS4-HMAC-SHA256 Credential=\w+\/\d{8}\/[a-z0-9-]+\/secretsmanag
 
 export async function startSecretsManager(secretArn: string, initialValue: string): Promise<SecretsManagerServer> {
   let value = initialValue;
+  const others = new Map<string, string>();
   let denial: string | undefined;
   let hanging = false;
   const calls: SecretsManagerServer['calls'] = [];
@@ -51,9 +54,10 @@ export async function startSecretsManager(secretArn: string, initialValue: strin
       calls.push({ secretId, authorization });
       if (hanging) return;
       if (denial) return reply(400, { __type: `com.amazonaws.secretsmanager#${denial}`, message: 'User is not authorized: secret value must not leak' });
-      if (secretId !== secretArn)
+      const served = secretId === secretArn ? value : others.get(secretId);
+      if (served === undefined)
         return reply(400, { __type: 'com.amazonaws.secretsmanager#ResourceNotFoundException', message: 'Secrets Manager can’t find the specified secret.' });
-      reply(200, { ARN: secretArn, Name: secretArn.split(':').pop(), SecretString: value, VersionId: 'local-v1', VersionStages: ['AWSCURRENT'] });
+      reply(200, { ARN: secretId, Name: secretId.split(':').pop(), SecretString: served, VersionId: 'local-v1', VersionStages: ['AWSCURRENT'] });
     });
   });
   const listening = await listenOnLoopback(server);
@@ -62,6 +66,7 @@ export async function startSecretsManager(secretArn: string, initialValue: strin
     secretArn,
     calls,
     setSecret: (next) => void (value = next),
+    putSecret: (arn, next) => void others.set(arn, next),
     deny: (errorType) => void (denial = errorType),
     hang: (on) => void (hanging = on),
     close: listening.close,

@@ -2,6 +2,8 @@
 
 export interface ToolCallRecord {
   readonly name: string;
+  /** The MCP server that ran the tool. */
+  readonly server?: string;
   readonly is_error: boolean;
   readonly duration_ms: number;
 }

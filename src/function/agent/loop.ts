@@ -11,7 +11,7 @@ import { AgentError, DeadlineError, ProviderError, type PartialResult } from '..
 import type { MessagesClient, ModelProvider } from '../providers/model-client';
 import { isAuthError, toProviderError } from '../providers/provider-errors';
 import { retryDelayMs } from '../providers/retry-policy';
-import { findTool, TOOLS } from '../tools';
+import { BUILT_IN_TOOLS, toolsFor, type ToolSet } from '../tools/toolset';
 import { MIN_MODEL_CALL_MS, MIN_TOOL_MS, type Deadline } from './deadline';
 import type { AgentEvents, ToolCallRecord } from './events';
 import { estimateCostUsd, type PriceTable } from './pricing';
@@ -99,6 +99,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
   let invalidSubmissions = 0;
 
   try {
+    const tools = await toolsOf(run);
     for (;;) {
       if (state.iterations >= limits.maxIterations) return finish(state, 'max_iterations', config.prices);
       const spent = budgetTokens(state.usage);
@@ -117,7 +118,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         model: request.model,
         max_tokens: Math.max(1, Math.min(request.maxTokens, limits.tokenBudget - spent)),
         system: [{ type: 'text', text: config.systemPrompt, cache_control: { type: 'ephemeral' } }],
-        tools: toolDefinitions(outputSchema?.json),
+        tools: toolDefinitions(tools, outputSchema?.json),
         ...(outputSchema ? { tool_choice: forceSubmit ? { type: 'tool', name: SUBMIT_TOOL_NAME } : { type: 'any' } } : {}),
         messages,
       });
@@ -167,7 +168,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       if (calls.length > 0) {
         if (!deadline.canStart(MIN_TOOL_MS)) throw timeout(state, 'before the requested tools could run', config.prices);
         await run.checkpoint?.();
-        const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events, findTool });
+        const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events, findTool: (name) => tools.find(name) });
         state.tool_calls.push(...ran.records);
         results.push(...ran.results);
       }
@@ -202,9 +203,22 @@ function timeout(state: AgentResult, when: string, prices: PriceTable): Deadline
   return new DeadlineError(`The request ran out of time ${when}; the partial result is attached.`, { partial: partialOf(state, prices) });
 }
 
+/**
+ * The run's tools: the built-in ones, and the MCP servers' (listed within
+ * what the deadline can spare before the first model call).
+ */
+function toolsOf({ config, deadline, requestId }: AgentRun): Promise<ToolSet> {
+  const budgetMs = deadline.remainingMs() - MIN_MODEL_CALL_MS;
+  // No server, or no time to list: the built-in tools (and a run out of time stops at the next check).
+  if (Object.keys(config.mcpServers).length === 0 || budgetMs <= 0) return Promise.resolve(BUILT_IN_TOOLS);
+  return deadline.abortable((signal) =>
+    toolsFor(config.mcpServers, { defaultTimeoutMs: config.limits.toolTimeoutMs, budgetMs, signal, region: config.awsRegion, requestId }),
+  );
+}
+
 /** Tool definitions, the last one marked for prompt caching (which caches all of them). */
-function toolDefinitions(outputSchema: Record<string, unknown> | undefined): Anthropic.ToolUnion[] {
-  const tools: Anthropic.Tool[] = TOOLS.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
+function toolDefinitions(set: ToolSet, outputSchema: Record<string, unknown> | undefined): Anthropic.ToolUnion[] {
+  const tools: Anthropic.Tool[] = set.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
   if (outputSchema) tools.push(submitTool(outputSchema));
   tools[tools.length - 1] = { ...tools[tools.length - 1], cache_control: { type: 'ephemeral' } };
   return tools;

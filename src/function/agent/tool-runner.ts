@@ -23,7 +23,7 @@ export interface ToolRunOptions {
   readonly timeoutMs: number;
   readonly deadline: Deadline;
   readonly events: AgentEvents;
-  /** Where tools are looked up: the registry in tools/index.ts, for the agent loop. */
+  /** Where tools are looked up: the run's tool set (tools/toolset), for the agent loop. */
   readonly findTool: (name: string) => Tool<Record<string, unknown>> | undefined;
 }
 
@@ -40,11 +40,11 @@ async function runOne(call: ToolUseBlock, { timeoutMs, deadline, events, findToo
   const started = Date.now();
   let content: string;
   let isError = false;
-  const budget = Math.min(timeoutMs, deadline.remainingMs());
+  const tool = findTool(call.name);
+  const budget = Math.min(tool?.timeoutMs ?? timeoutMs, deadline.remainingMs());
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   try {
-    const tool = findTool(call.name);
     if (!tool) throw new Error(`There is no tool named "${printable(call.name, 64)}".`);
     const input = (typeof call.input === 'object' && call.input !== null ? call.input : {}) as Record<string, unknown>;
     const timedOut = new Promise<never>((_, reject) => {
@@ -72,6 +72,6 @@ async function runOne(call: ToolUseBlock, { timeoutMs, deadline, events, findToo
   });
   return {
     result: { type: 'tool_result' as const, tool_use_id: call.id, content, is_error: isError },
-    record: { name: call.name, is_error: isError, duration_ms: duration },
+    record: { name: call.name, ...(tool?.server !== undefined ? { server: tool.server } : {}), is_error: isError, duration_ms: duration },
   };
 }

@@ -86,6 +86,7 @@ export const DIMENSIONS = {
   model: 'Model',
   errorType: 'ErrorType',
   toolName: 'ToolName',
+  toolServer: 'ToolServer',
 } as const;
 
 /**
@@ -97,6 +98,8 @@ export const REQUEST_DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIO
 export const ERROR_DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.functionName, DIMENSIONS.errorType]];
 export const LINE_DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.functionName]];
 export const TOOL_DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.functionName, DIMENSIONS.toolName]];
+/** An MCP server's tools are also published per server. */
+export const TOOL_SERVER_DIMENSION_SETS: readonly (readonly string[])[] = [[DIMENSIONS.functionName, DIMENSIONS.toolServer]];
 
 /** Every metric name the function can publish, for checks of the dashboard and alarms. */
 export const PUBLISHED_METRICS: ReadonlySet<string> = new Set([

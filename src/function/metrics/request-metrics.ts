@@ -4,7 +4,7 @@
  * values are the line's own fields, so metrics and logs never disagree.
  */
 import type { RequestLog } from '../logging';
-import { ERROR_DIMENSION_SETS, REQUEST_DIMENSION_SETS, TOOL_DIMENSION_SETS, type RequestMetricName } from './definitions';
+import { ERROR_DIMENSION_SETS, REQUEST_DIMENSION_SETS, TOOL_DIMENSION_SETS, TOOL_SERVER_DIMENSION_SETS, type RequestMetricName } from './definitions';
 import type { MetricGroup } from './emf';
 
 /** The error code of a request a daily budget refused. */
@@ -49,6 +49,8 @@ export function requestDimensions(entry: RequestLog, functionName: string): Reco
 
 export interface ToolUsage {
   readonly tool: string;
+  /** The MCP server that ran it. */
+  readonly server?: string;
   calls: number;
   errors: number;
 }
@@ -56,13 +58,18 @@ export interface ToolUsage {
 /**
  * Tool usage of one request, one entry per tool: calls and errors. A name
  * `isKnown` refuses (a tool the model made up) counts as `unknown_tool`, so
- * model output never creates metrics.
+ * model output never creates metrics; a call an MCP server ran (`server`
+ * set by the runner, only for a tool the run offered) is known.
  */
-export function toolUsage(records: ReadonlyArray<{ readonly name: string; readonly is_error?: boolean }>, isKnown: (name: string) => boolean): ToolUsage[] {
+export function toolUsage(
+  records: ReadonlyArray<{ readonly name: string; readonly server?: string; readonly is_error?: boolean }>,
+  isKnown: (name: string) => boolean,
+): ToolUsage[] {
   const byTool = new Map<string, ToolUsage>();
   for (const record of records) {
-    const name = isKnown(record.name) ? record.name : UNKNOWN_TOOL;
-    const entry = byTool.get(name) ?? { tool: name, calls: 0, errors: 0 };
+    const known = record.server !== undefined || isKnown(record.name);
+    const name = known ? record.name : UNKNOWN_TOOL;
+    const entry = byTool.get(name) ?? { tool: name, ...(known && record.server !== undefined ? { server: record.server } : {}), calls: 0, errors: 0 };
     entry.calls += 1;
     if (record.is_error) entry.errors += 1;
     byTool.set(name, entry);
@@ -70,6 +77,12 @@ export function toolUsage(records: ReadonlyArray<{ readonly name: string; readon
   return [...byTool.values()].sort((a, b) => a.tool.localeCompare(b.tool));
 }
 
+/** Per tool, and for an MCP server's tool also per server. */
 export function toolMetricGroups(usage: ToolUsage): readonly MetricGroup[] {
-  return [{ dimensionSets: TOOL_DIMENSION_SETS, values: { ToolCalls: usage.calls, ToolErrors: usage.errors } }];
+  return [
+    {
+      dimensionSets: usage.server === undefined ? TOOL_DIMENSION_SETS : [...TOOL_DIMENSION_SETS, ...TOOL_SERVER_DIMENSION_SETS],
+      values: { ToolCalls: usage.calls, ToolErrors: usage.errors },
+    },
+  ];
 }

@@ -7,7 +7,9 @@
 import { ConfigError } from '../errors';
 import { SETTINGS, SETTING_RULES, type SettingName } from './table';
 import type { PriceTable } from '../agent/pricing';
-import type { Condition, MapSetting, PricesSetting, Setting, SettingRule } from './types';
+import type { McpServerConfig, McpServers } from '../tools/mcp/servers';
+import { isAllowedServerUrl, modelToolName } from '../tools/mcp/servers';
+import type { Condition, MapSetting, McpServersSetting, PricesSetting, Setting, SettingRule } from './types';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,9 +23,11 @@ type ValueOf<S> = S extends { type: 'int' | 'number' }
         ? Readonly<Record<string, string>>
         : S extends { type: 'prices' }
           ? PriceTable
-          : S extends { type: 'enum'; values: readonly (infer V)[] }
-            ? V
-            : string;
+          : S extends { type: 'mcp_servers' }
+            ? McpServers
+            : S extends { type: 'enum'; values: readonly (infer V)[] }
+              ? V
+              : string;
 
 export type Settings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
 
@@ -133,7 +137,59 @@ function parse(name: string, setting: Setting, raw: string | undefined): unknown
       return parseMap(text, setting, fail);
     case 'prices':
       return parsePrices(text, setting, fail);
+    case 'mcp_servers':
+      return parseMcpServers(text, setting, fail);
   }
+}
+
+const MCP_SERVER_FIELDS: ReadonlySet<string> = new Set(['url', 'auth_secret_arn', 'allowed_tools', 'timeout_ms']);
+
+/**
+ * A JSON object of server names to `{ url, auth_secret_arn?, allowed_tools?,
+ * timeout_ms? }`; optional fields may be null (Terraform's jsonencode writes
+ * unset optional attributes so). The message names the server and the field.
+ */
+function parseMcpServers(text: string, setting: McpServersSetting, fail: (allowed: string) => ConfigError): McpServers {
+  const shape = 'a JSON object of server names to {"url":"https://…","auth_secret_arn":"arn:…"|null,"allowed_tools":["tool"]|null,"timeout_ms":n|null}';
+  const entries = namedEntries(text, setting, shape, fail);
+  const servers: Record<string, McpServerConfig> = {};
+  for (const [name, value] of entries) {
+    if (name.length > setting.maxKeyChars) throw fail(`must have server names of at most ${setting.maxKeyChars} characters ("${name}" has ${name.length})`);
+    const bad = (field: string, allowed: string) => fail(`has server "${name}" whose ${field} must be ${allowed}`);
+    if (!isJsonObject(value)) throw fail(`must be ${shape}`);
+    const unknown = Object.keys(value).find((key) => !MCP_SERVER_FIELDS.has(key));
+    if (unknown !== undefined) throw bad('fields', `url, auth_secret_arn, allowed_tools and timeout_ms only (not "${unknown}")`);
+    const { url, auth_secret_arn: secret, allowed_tools: tools, timeout_ms: timeout } = value;
+    if (typeof url !== 'string' || !new RegExp(setting.urlPattern.regex).test(url) || !isAllowedServerUrl(url)) throw bad('url', setting.urlPattern.expected);
+    const config: { -readonly [K in keyof McpServerConfig]: McpServerConfig[K] } = { url };
+    if (secret !== undefined && secret !== null) {
+      if (typeof secret !== 'string' || !new RegExp(setting.secretArnPattern.regex).test(secret))
+        throw bad('auth_secret_arn', setting.secretArnPattern.expected);
+      config.authSecretArn = secret;
+    }
+    if (tools !== undefined && tools !== null) {
+      if (!Array.isArray(tools) || tools.length === 0 || tools.length > setting.maxAllowedTools)
+        throw bad('allowed_tools', `a list of 1 to ${setting.maxAllowedTools} tool names (leave it out to allow every tool)`);
+      const list = tools as unknown[];
+      const wrong = list.find((tool) => typeof tool !== 'string' || !new RegExp(setting.toolNamePattern.regex).test(tool));
+      if (wrong !== undefined) throw bad('allowed_tools', setting.toolNamePattern.expected);
+      const long = (list as string[]).find((tool) => modelToolName(name, tool).length > setting.maxToolNameChars);
+      if (long !== undefined)
+        throw bad(
+          'allowed_tools',
+          `names the model can see: "${modelToolName(name, long)}" is longer than ${setting.maxToolNameChars} characters (shorten the server's name)`,
+        );
+      config.allowedTools = Object.freeze([...(list as string[])]);
+    }
+    if (timeout !== undefined && timeout !== null) {
+      const { min, max } = setting.timeoutMs;
+      if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < min || timeout > max)
+        throw bad('timeout_ms', `a whole number of milliseconds from ${min} to ${max}`);
+      config.timeoutMs = timeout;
+    }
+    servers[name] = Object.freeze(config);
+  }
+  return Object.freeze(servers);
 }
 
 const PRICE_FIELDS = ['input_usd_per_mtok', 'output_usd_per_mtok', 'cache_write_usd_per_mtok', 'cache_read_usd_per_mtok'] as const;

@@ -23,6 +23,18 @@ const TIER_MODEL_PATTERN = {
 /** A tier name: what callers send as `model`. */
 const TIER_NAME = { regex: '^[a-z][a-z0-9_-]{0,31}$', expected: 'a tier name: a lower-case letter, then up to 31 of a-z, 0-9, "_" and "-", e.g. "fast"' };
 const HTTP_URL = { regex: '^https?://[^\\s]+$', expected: 'an http(s) URL such as "https://gateway.example.com"' };
+/**
+ * The complete ARN of a secret, with the 6 characters Secrets Manager appends
+ * to the name: the IAM policy grants exactly this ARN, and a partial one would
+ * match no secret.
+ */
+const SECRET_ARN_PATTERN = {
+  regex: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$',
+  expected:
+    'the complete ARN of a Secrets Manager secret, ending in the 6 random characters Secrets Manager adds: "arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf" (aws secretsmanager describe-secret --secret-id <name> --query ARN)',
+};
+/** Bounds of a tool call's time. @unit milliseconds */
+const TOOL_TIMEOUT_BOUNDS = { min: 1, max: 900_000 };
 
 export const SETTINGS = {
   LLM_PROVIDER: {
@@ -72,13 +84,7 @@ export const SETTINGS = {
   ANTHROPIC_API_KEY_SECRET_ARN: {
     type: 'string',
     default: '',
-    pattern: {
-      // The complete ARN, with the 6 characters Secrets Manager appends to the name:
-      // the IAM policy grants exactly this ARN, and a partial one would match no secret.
-      regex: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$',
-      expected:
-        'the complete ARN of a Secrets Manager secret, ending in the 6 random characters Secrets Manager adds: "arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf" (aws secretsmanager describe-secret --secret-id <name> --query ARN)',
-    },
+    pattern: SECRET_ARN_PATTERN,
     description: 'ARN of an existing Secrets Manager secret whose value is the Anthropic API key. Used when llm_provider is "anthropic".',
     delivery: {
       by: 'variable',
@@ -287,11 +293,34 @@ export const SETTINGS = {
   TOOL_TIMEOUT_MS: {
     type: 'int',
     default: 10_000,
-    min: 1,
-    max: 900_000,
+    ...TOOL_TIMEOUT_BOUNDS,
     unit: 'milliseconds',
     description: 'Longest one tool call may run, in milliseconds, 1 to 900000; it then returns an error to the model.',
     delivery: { by: 'variable', variable: 'tool_timeout_ms', group: 'Abuse limits' },
+  },
+  MCP_SERVERS: {
+    type: 'mcp_servers',
+    default: {},
+    keyPattern: {
+      regex: '^[A-Za-z0-9-]+(_[A-Za-z0-9-]+)*$',
+      expected:
+        'a server name of 1 to 20 characters of A-Za-z0-9, "_" and "-", without "__" and not starting or ending with "_" (the model sees its tools as <server>__<tool>, which must name one server only)',
+    },
+    maxKeyChars: 20,
+    maxEntries: 10,
+    urlPattern: {
+      regex: '^(https://[^\\s/@?#]+(/[^\\s#]*)?|http://(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|localhost|\\[::1\\])(:[0-9]{1,5})?(/[^\\s#]*)?)$',
+      expected:
+        'an https URL without credentials or fragment, e.g. "https://mcp.example.com/mcp" (plain http only on a loopback address, for tests and npm run dev; a token belongs in auth_secret_arn)',
+    },
+    secretArnPattern: SECRET_ARN_PATTERN,
+    toolNamePattern: { regex: '^[A-Za-z0-9_-]{1,64}$', expected: 'tool names of 1 to 64 characters of A-Za-z0-9, "_" and "-"' },
+    maxToolNameChars: 64,
+    maxAllowedTools: 100,
+    timeoutMs: TOOL_TIMEOUT_BOUNDS,
+    description:
+      'Remote MCP servers (Streamable HTTP) whose tools the agent may call, by name, e.g. { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "arn:aws:secretsmanager:…:secret:orders-mcp-AbCdEf", allowed_tools = ["lookup_order"], timeout_ms = 10000 } }: at most 10. The model sees each tool as <server>__<tool>. auth_secret_arn (optional) names the secret sent as "Authorization: Bearer <value>"; allowed_tools (optional, default every tool the server lists) is an allow-list; timeout_ms (optional, default tool_timeout_ms) bounds each call. In a VPC the servers are reached through NAT (nat_egress_enabled).',
+    delivery: { by: 'variable', variable: 'mcp_servers', group: 'Tools' },
   },
   LOG_CONTENT: {
     type: 'bool',

@@ -141,7 +141,37 @@ export interface PricesSetting extends Common {
   readonly pricedModels: readonly string[];
 }
 
-export type Setting = IntSetting | NumberSetting | BoolSetting | EnumSetting | StringSetting | ListSetting | MapSetting | PricesSetting;
+/**
+ * Remote MCP servers: name → `{ url, auth_secret_arn?, allowed_tools?,
+ * timeout_ms? }` (tools/mcp/servers' McpServerConfig). JSON in the
+ * environment, `map(object(...))` in Terraform (a tfvars file takes it as an
+ * object); unset optional attributes arrive as null. An empty map never
+ * reaches the function.
+ */
+export interface McpServersSetting extends Common {
+  readonly type: 'mcp_servers';
+  readonly default: Readonly<Record<string, never>>;
+  /** A server's name, the prefix of its tools' names. */
+  readonly keyPattern: TextPattern;
+  /** Longest server name. @unit characters */
+  readonly maxKeyChars: number;
+  /** Most servers. */
+  readonly maxEntries: number;
+  /** The server's URL. */
+  readonly urlPattern: TextPattern;
+  /** The secret whose value is the bearer token. */
+  readonly secretArnPattern: TextPattern;
+  /** A name in `allowed_tools`. */
+  readonly toolNamePattern: TextPattern;
+  /** Longest name the model sees, `<server>__<tool>`. @unit characters */
+  readonly maxToolNameChars: number;
+  /** Most names in one server's `allowed_tools`. */
+  readonly maxAllowedTools: number;
+  /** Bounds of `timeout_ms`. @unit milliseconds */
+  readonly timeoutMs: { readonly min: number; readonly max: number };
+}
+
+export type Setting = IntSetting | NumberSetting | BoolSetting | EnumSetting | StringSetting | ListSetting | MapSetting | PricesSetting | McpServersSetting;
 
 /**
  * A condition over settings, written once and read two ways: evaluated by

@@ -12,6 +12,10 @@ export interface Tool<Input = Record<string, unknown>> {
   readonly description: string;
   /** JSON Schema of the input (root type "object"). */
   readonly inputSchema: { readonly type: 'object'; readonly [key: string]: unknown };
+  /** The MCP server that runs the tool (tools/mcp). @default - a tool of this code */
+  readonly server?: string;
+  /** Longest one call may run. @default - the run's tool_timeout_ms */
+  readonly timeoutMs?: number;
   /** Returns the text the model sees; throws to report an error to the model. */
   run(input: Input, context: ToolContext): Promise<string> | string;
 }

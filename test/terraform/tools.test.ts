@@ -1,0 +1,122 @@
+/**
+ * Tools that reach the user's systems (mcp_servers), planned offline by
+ * real Terraform against the real AWS provider schema: the servers reach
+ * the agent and the worker as MCP_SERVERS, each role may read exactly the
+ * servers' token secrets, a VPC reaches them through NAT, and bad servers
+ * are refused at plan with a message naming them. Off, nothing of it.
+ */
+import { evaluatePlan } from '../../src/check/rules';
+import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
+import type { PlanJson, TfRun } from '../../src/terraform/terraform';
+import { plannedResources, planEach, planned, rejected, statements } from '../helpers/terraform';
+
+const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
+const ORDERS_TOKEN_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:orders-mcp-token-QwErTy`;
+const KMS_KEY = `arn:aws:kms:us-east-1:${TEST_ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const BASE = `anthropic_api_key_secret_arn = "${SECRET_ARN}"`;
+const VPC = ['vpc_id = "vpc-0123456789abcdef0"', 'vpc_subnet_ids = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]'];
+/** As a tfvars file writes it: objects, optional attributes left out. Two servers share one token secret. */
+const MCP_SERVERS = [
+  'mcp_servers = {',
+  `  orders  = { url = "https://mcp.example.com/mcp", auth_secret_arn = "${ORDERS_TOKEN_ARN}", allowed_tools = ["lookup_order"], timeout_ms = 5000 }`,
+  `  returns = { url = "https://returns.example.com/mcp", auth_secret_arn = "${ORDERS_TOKEN_ARN}" }`,
+  '  docs    = { url = "https://docs.example.com/mcp" }',
+  '}',
+].join('\n');
+const ONE_SERVER = 'mcp_servers = { docs = { url = "https://docs.example.com/mcp" } }';
+
+const byName = (plan: PlanJson, type: string, name: string) => plannedResources(plan, type).filter((r) => r.name === name);
+const policiesNamed = (plan: PlanJson, policyName: string) => plannedResources(plan, 'aws_iam_role_policy').filter((r) => r.values.name === policyName);
+const envOf = (plan: PlanJson, functionName: string) => {
+  const fn = plannedResources(plan, 'aws_lambda_function').find((r) => r.values.function_name === functionName);
+  if (!fn) throw new Error(`No function ${functionName} is planned.`);
+  return (fn.values.environment as Array<{ variables: Record<string, string> }>)[0].variables;
+};
+
+describe('mcp_servers', () => {
+  const plans: Record<string, PlanJson> = {};
+  const refused: Record<string, TfRun> = {};
+
+  beforeAll(async () => {
+    const [good, bad] = await Promise.all([
+      planEach('tools', {
+        off: BASE,
+        on: [BASE, MCP_SERVERS, 'async_jobs_enabled = true', `kms_key_arn = "${KMS_KEY}"`].join('\n'),
+        noSecrets: [BASE, ONE_SERVER].join('\n'),
+        bedrockVpc: [...VPC, 'llm_provider = "bedrock"', 'nat_egress_enabled = true', ONE_SERVER].join('\n'),
+      }),
+      planEach(
+        'tools-invalid',
+        {
+          vpcWithoutNat: [...VPC, 'llm_provider = "bedrock"', ONE_SERVER].join('\n'),
+          plainHttp: 'mcp_servers = { docs = { url = "http://docs.example.com/mcp" } }',
+          ambiguousName: 'mcp_servers = { my__docs = { url = "https://docs.example.com/mcp" } }',
+          longToolName: `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", allowed_tools = ["${'x'.repeat(60)}"] } }`,
+          partialSecretArn: `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:orders" } }`,
+          zeroTimeout: 'mcp_servers = { orders = { url = "https://mcp.example.com/mcp", timeout_ms = 0 } }',
+        },
+        'variables',
+      ),
+    ]);
+    for (const [name, outcome] of Object.entries(good)) plans[name] = planned(outcome, name);
+    for (const [name, outcome] of Object.entries(bad)) refused[name] = rejected(outcome, name);
+  }, 300_000);
+
+  test('off: no MCP_SERVERS in any environment and no token policy', () => {
+    expect(envOf(plans.off, 'claude-agent')).not.toHaveProperty('MCP_SERVERS');
+    expect(policiesNamed(plans.off, 'mcp-server-secrets')).toEqual([]);
+  });
+
+  test('on: the agent and the worker get the servers as JSON of the same shape, unset fields null', () => {
+    for (const fn of ['claude-agent', 'claude-agent-jobs']) {
+      expect(JSON.parse(envOf(plans.on, fn).MCP_SERVERS)).toEqual({
+        orders: { url: 'https://mcp.example.com/mcp', auth_secret_arn: ORDERS_TOKEN_ARN, allowed_tools: ['lookup_order'], timeout_ms: 5000 },
+        returns: { url: 'https://returns.example.com/mcp', auth_secret_arn: ORDERS_TOKEN_ARN, allowed_tools: null, timeout_ms: null },
+        docs: { url: 'https://docs.example.com/mcp', auth_secret_arn: null, allowed_tools: null, timeout_ms: null },
+      });
+    }
+  });
+
+  test('each role may read exactly the token secrets the servers name, once each, and decrypt with the deployment key', () => {
+    const policies = policiesNamed(plans.on, 'mcp-server-secrets');
+    expect(policies.map((p) => p.values.role).sort()).toEqual(['claude-agent-jobs-role', 'claude-agent-role']);
+    for (const policy of policies) {
+      expect(statements(policy.values.policy)).toEqual([
+        { Sid: 'ReadMcpServerTokens', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [ORDERS_TOKEN_ARN] },
+      ]);
+    }
+    // The key that encrypts the secrets is the deployment's, which both roles may already decrypt with.
+    expect(
+      policiesNamed(plans.on, 'kms')
+        .map((p) => p.values.role)
+        .sort(),
+    ).toEqual(['claude-agent-jobs-role', 'claude-agent-role']);
+  });
+
+  test('servers without a token secret need no Secrets Manager permission', () => {
+    expect(JSON.parse(envOf(plans.noSecrets, 'claude-agent').MCP_SERVERS)).toHaveProperty('docs');
+    expect(policiesNamed(plans.noSecrets, 'mcp-server-secrets')).toEqual([]);
+  });
+
+  test('in a VPC on Bedrock, the servers are reached through NAT: HTTPS egress to the internet, described as for them', () => {
+    const egress = byName(plans.bedrockVpc, 'aws_vpc_security_group_egress_rule', 'function_to_internet');
+    expect(egress.map((r) => [r.values.cidr_ipv4, r.values.from_port, r.values.description])).toEqual([
+      ['0.0.0.0/0', 443, 'HTTPS to the MCP servers (mcp_servers) through the VPC NAT gateway'],
+    ]);
+  });
+
+  test('the planned deployments pass npm run check', () => {
+    for (const name of ['on', 'noSecrets', 'bedrockVpc']) expect(evaluatePlan(plans[name]).violations).toEqual([]);
+  });
+
+  test.each([
+    ['vpcWithoutNat', /mcp_servers in a VPC need internet egress: .* set nat_egress_enabled = true/],
+    ['plainHttp', /mcp_servers: docs: url must be an https URL without credentials or fragment/],
+    ['ambiguousName', /mcp_servers must have names that are each a server name of 1 to 20 characters/],
+    ['longToolName', /mcp_servers: orders: allowed_tools must hold 1 to 100 tool names .* at most 64 characters \(the name the model sees\)/],
+    ['partialSecretArn', /mcp_servers: orders: auth_secret_arn must be the complete ARN of a Secrets Manager secret/],
+    ['zeroTimeout', /mcp_servers: orders: timeout_ms must be a whole number of milliseconds from 1 to 900000/],
+  ])('%s is refused at plan, naming the server and the fix', (name, message) => {
+    expect(refused[name].stderr).toMatch(message);
+  });
+});
