@@ -4,7 +4,8 @@
  * the state table (one in a VPC, with its own key), which also have the
  * alarms, the cost kill switch and tracing on, and three with jobs (one with the key
  * and model tiers, one in the VPC with the state table), and one with a
- * Cognito user pool and provisioned concurrency; two of them name MCP servers.
+ * Cognito user pool and provisioned concurrency; two of them name MCP servers
+ * and a knowledge base.
  * Values are placeholders that only need to be well-formed; nothing is
  * deployed.
  */
@@ -51,9 +52,10 @@ export function checkMatrix(): Combination[] {
     'job_events_enabled = true',
     'schedules = { nightly = { schedule_expression = "cron(0 7 * * ? *)", request = { input = "Write the nightly report." } } }',
   ];
-  // MCP servers, one with a token secret: both functions' roles may read exactly that secret (and the key's).
+  // MCP servers, one with a token secret, and a knowledge base: both functions' roles may read exactly that secret (and the key's), and retrieve from that knowledge base.
   const tools = [
     `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "${CHECK_MCP_TOKEN_ARN}", allowed_tools = ["lookup_order"] } }`,
+    'knowledge_base_ids = ["KB12345678"]',
   ];
   if (publicAnthropic)
     combos.push({

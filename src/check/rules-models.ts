@@ -7,6 +7,7 @@ import { PROFILE_PREFIX as PROFILE_PREFIX_PATTERN } from '../stacks/model-locals
 import type { PlannedResource } from '../terraform/terraform';
 import { envUnknown, functionEnv, list, resourcesOf, roleNameOf, statementsByRole, type Deployment, type RoleStatement } from './deployments';
 import { violation, type PolicyRule } from './rule';
+import { KNOWLEDGE_BASE_ACTION } from './rules-tools';
 
 const ID = 'AGENT-MODEL-001';
 /** A cross-Region inference profile's geography prefix, as the stack reads it. */
@@ -27,7 +28,8 @@ function modelsOf(fn: PlannedResource): string[] {
   return env.MODEL_ID ? [env.MODEL_ID] : [];
 }
 
-const isBedrock = (action: string) => action.toLowerCase().startsWith('bedrock:');
+/** A Bedrock action about models: knowledge-base retrieval (bedrock:Retrieve) is AGENT-KB-001's. */
+const isBedrock = (action: string) => action.toLowerCase().startsWith('bedrock:') && action.toLowerCase() !== KNOWLEDGE_BASE_ACTION.toLowerCase();
 
 /** What a Bedrock resource ARN grants, as the profile or the foundation model it names. */
 function grantOf(arn: string): { profile?: string; foundation?: string } {

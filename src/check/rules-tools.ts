@@ -1,14 +1,18 @@
 /**
- * Policy rule for what the agent's tools and its provider reach in Secrets
- * Manager: a function role reads exactly the secrets its function's
- * settings name (the Anthropic API key, the MCP servers' token secrets), no
- * other, and each of them.
+ * Policy rules for what the agent's tools and its provider reach: a function
+ * role reads exactly the secrets its function's settings name (the Anthropic
+ * API key, the MCP servers' token secrets), and retrieves from exactly the
+ * knowledge bases they name; no other, and each of them.
  */
 import type { PlannedResource } from '../terraform/terraform';
 import { envUnknown, functionEnv, list, resourcesOf, roleNameOf, statementsByRole, type Deployment, type RoleStatement } from './deployments';
 import { violation, type PolicyRule } from './rule';
 
 const ID = 'AGENT-IAM-005';
+const KB_ID = 'AGENT-KB-001';
+/** The action knowledge_base_search needs. */
+export const KNOWLEDGE_BASE_ACTION = 'bedrock:Retrieve';
+const KNOWLEDGE_BASE_ARN = /^arn:[a-z-]+:bedrock:[a-z0-9-]+:\d{12}:knowledge-base\/([0-9A-Za-z]+)$/;
 
 const isSecretsManager = (action: string) => action.toLowerCase().startsWith('secretsmanager:');
 
@@ -61,11 +65,60 @@ function check(d: Deployment): ReturnType<PolicyRule['check']> {
   });
 }
 
+/** The knowledge bases a function searches, from its environment. */
+function knowledgeBasesOf(fn: PlannedResource): string[] {
+  const ids = functionEnv(fn).KNOWLEDGE_BASE_IDS;
+  return ids
+    ? ids
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== '')
+    : [];
+}
+
+function checkKnowledgeBases(d: Deployment): ReturnType<PolicyRule['check']> {
+  const byRole = statementsByRole(d);
+  return resourcesOf(d, 'aws_lambda_function').flatMap((fn) => {
+    if (envUnknown(d, fn)) return [];
+    const role = roleNameOf(fn);
+    const grants = (role ? (byRole.get(role) ?? []) : []).filter(
+      ({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase() === KNOWLEDGE_BASE_ACTION.toLowerCase()),
+    );
+    const named = knowledgeBasesOf(fn);
+    const granted = new Set<string>();
+    const extra = grants.flatMap(({ resource, statement }) =>
+      list(statement.Resource).flatMap((arn) => {
+        const id = KNOWLEDGE_BASE_ARN.exec(arn)?.[1];
+        if (id !== undefined && named.includes(id)) {
+          granted.add(id);
+          return [];
+        }
+        return [
+          violation(
+            KB_ID,
+            resource,
+            `grants ${KNOWLEDGE_BASE_ACTION} on ${arn}, not a knowledge base ${String(fn.values.function_name)} searches (${named.join(', ') || 'none'})`,
+          ),
+        ];
+      }),
+    );
+    const missing = named
+      .filter((id) => !granted.has(id))
+      .map((id) => violation(KB_ID, fn, `searches the knowledge base ${id}, but its role may not retrieve from it: the search would be denied`));
+    return [...extra, ...missing];
+  });
+}
+
 export const TOOL_RULES: readonly PolicyRule[] = [
   {
     id: ID,
     reason:
       "Secrets Manager reads name exactly the secrets each function's settings name (anthropic_api_key_secret_arn, mcp_servers' auth_secret_arn), no other, and each of them.",
     check,
+  },
+  {
+    id: KB_ID,
+    reason: "bedrock:Retrieve names exactly the knowledge bases each function's knowledge_base_ids names, no other, and each of them.",
+    check: checkKnowledgeBases,
   },
 ];

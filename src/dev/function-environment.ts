@@ -230,7 +230,9 @@ function parsedMcpServers(raw: string | undefined): Record<string, unknown> {
   } catch {
     // Reported below.
   }
-  throw new Error('MCP_SERVERS in your shell is not a JSON object of servers, e.g. {"orders":{"url":"https://mcp.example.com/mcp"}}: fix it to use --mcp-demo.');
+  throw new Error(
+    'MCP_SERVERS in your shell is not a JSON object of servers, e.g. {"orders":{"url":"https://mcp.example.com/mcp"}}: fix it to use --mcp-demo.',
+  );
 }
 
 /** The banner's line on MCP servers: which the function may call, and where tokens come from. */

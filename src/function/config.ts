@@ -101,6 +101,8 @@ export interface RuntimeConfig {
   readonly limits: Limits;
   /** Remote MCP servers whose tools the agent may call (`mcp_servers`); empty when none. */
   readonly mcpServers: McpServers;
+  /** Bedrock knowledge bases `knowledge_base_search` searches (`knowledge_base_ids`); empty when none. */
+  readonly knowledgeBaseIds: readonly string[];
   /** Absent when no feature needs the state table. */
   readonly state?: StateConfig;
   /** Absent when jobs are off. */
@@ -142,6 +144,7 @@ export function resolveConfig(env: Env): RuntimeConfig {
     logContent: s.LOG_CONTENT,
     limits,
     mcpServers: s.MCP_SERVERS,
+    knowledgeBaseIds: s.KNOWLEDGE_BASE_IDS,
     ...stateConfig(s),
     ...jobsConfig(s, limits),
   };

@@ -19,7 +19,18 @@ import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
 import { ROLE_SUFFIX } from './derived-names';
 import { environmentSizeCheck, functionEnvironmentExpression } from './function-environment';
-import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, mcpSecretsPolicy, roleArn, secretPolicy, tracingPolicy } from './iam-policies';
+import {
+  bedrockPolicy,
+  knowledgeBasePolicy,
+  kmsPolicy,
+  lambdaTrustPolicy,
+  logGroupArn,
+  logsPolicy,
+  mcpSecretsPolicy,
+  roleArn,
+  secretPolicy,
+  tracingPolicy,
+} from './iam-policies';
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
 import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, orNull, splat } from './terraform-helpers';
@@ -64,7 +75,7 @@ export class AgentFunction extends Construct {
    * exactly the same.
    */
   readonly modelPolicies: ReadonlyArray<{ readonly name: string; readonly policy: string; readonly enabled: IResolvable }>;
-  /** What the tools reach (the MCP servers' token secrets), each a policy JSON and when it applies: the jobs worker gets exactly the same. */
+  /** What the tools reach (the MCP servers' token secrets, the knowledge bases), each a policy JSON and when it applies: the jobs worker gets exactly the same. */
   readonly toolPolicies: ReadonlyArray<{ readonly name: string; readonly policy: string; readonly enabled: IResolvable }>;
   /** Decrypting with kms_key_arn (environment, secret), when it is set. */
   readonly kmsPolicy: { readonly policy: string; readonly count: number };
@@ -156,7 +167,16 @@ export class AgentFunction extends Construct {
       'mcp_secret_arns',
     ).asList;
     const mcpSecretsOn = isNotEmpty(mcpSecretArns);
-    this.toolPolicies = [{ name: 'mcp-server-secrets', policy: mcpSecretsPolicy(this, mcpSecretArns, mcpSecretsOn), enabled: mcpSecretsOn }];
+    // The knowledge bases, in the function's Region and account.
+    const knowledgeBaseIds = vars.list('knowledge_base_ids');
+    const knowledgeBaseArns = Token.asList(
+      Fn.formatlist(`arn:%s:bedrock:%s:%s:knowledge-base/%s`, [context.partition, context.region, context.accountId, knowledgeBaseIds]),
+    );
+    const knowledgeBasesOn = isNotEmpty(knowledgeBaseIds);
+    this.toolPolicies = [
+      { name: 'mcp-server-secrets', policy: mcpSecretsPolicy(this, mcpSecretArns, mcpSecretsOn), enabled: mcpSecretsOn },
+      { name: 'knowledge-bases', policy: knowledgeBasePolicy(this, knowledgeBaseArns, knowledgeBasesOn), enabled: knowledgeBasesOn },
+    ];
     for (const [i, access] of this.toolPolicies.entries()) {
       named(
         new IamRolePolicy(this, `tool-${i}`, { count: countIf(access.enabled), role: this.role.name, name: access.name, policy: access.policy }),

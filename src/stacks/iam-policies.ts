@@ -81,6 +81,19 @@ export function mcpSecretsPolicy(scope: Construct, secretArns: string[], enabled
 }
 
 /**
+ * Search exactly the knowledge bases `knowledge_base_ids` names, with the
+ * Retrieve API. The document exists when `enabled` holds (any is named).
+ */
+export function knowledgeBasePolicy(scope: Construct, knowledgeBaseArns: string[], enabled: IResolvable): string {
+  return policyDocument(
+    scope,
+    'knowledge_bases',
+    [{ sid: 'RetrieveFromKnowledgeBases', effect: 'Allow', actions: ['bedrock:Retrieve'], resources: knowledgeBaseArns }],
+    countIf(enabled),
+  );
+}
+
+/**
  * Invoke the configured model only. Through an inference profile, the
  * foundation-model statement is further bound to that profile, so the model
  * cannot be called directly in the destination Regions. One of the two

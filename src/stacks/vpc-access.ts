@@ -66,6 +66,8 @@ export class VpcAccess extends Construct {
                   Fn.concat([
                     Token.asList(conditional(Op.eq(provider, 'anthropic'), ['secretsmanager'], [])),
                     Token.asList(conditional(Op.eq(provider, 'bedrock'), ['bedrock-runtime'], [])),
+                    // knowledge_base_search calls Retrieve.
+                    Token.asList(conditional(isNotEmpty(vars.list('knowledge_base_ids')), ['bedrock-agent-runtime'], [])),
                     // POST /jobs sends to the queue; the worker puts job events on the default bus.
                     Token.asList(conditional(vars.bool('async_jobs_enabled'), ['sqs'], [])),
                     Token.asList(conditional(Op.and(vars.bool('async_jobs_enabled'), vars.bool('job_events_enabled')), ['events'], [])),

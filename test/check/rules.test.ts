@@ -118,6 +118,31 @@ const BAD_FIXTURES: Array<[rule: string, label: string, breakIt: (plan: FixtureP
     },
   ],
   [
+    'AGENT-KB-001',
+    'a Retrieve grant on a knowledge base no setting names',
+    (p) => {
+      env(p).KNOWLEDGE_BASE_IDS = 'KB12345678';
+      resource(p, 'aws_iam_role_policy.knowledge_bases[0]', 'aws_iam_role_policy', {
+        role: 'claude-agent-role',
+        name: 'knowledge-bases',
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'bedrock:Retrieve',
+              Resource: [
+                'arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678',
+                'arn:aws:bedrock:us-east-1:123456789012:knowledge-base/HRDOCS0001',
+              ],
+            },
+          ],
+        }),
+      });
+    },
+  ],
+  ['AGENT-KB-001', 'a knowledge base the role may not search', (p) => void (env(p).KNOWLEDGE_BASE_IDS = 'KB12345678')],
+  [
     'AGENT-MODEL-001',
     'a Bedrock grant on a deployment that calls the Anthropic API',
     (p) => {

@@ -62,7 +62,9 @@ describe('npm run dev', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { output: string; tool_calls: Array<{ name: string; server?: string; is_error: boolean }> };
     expect(body.tool_calls).toEqual([{ name: 'demo__lookup_order', server: 'demo', is_error: false, duration_ms: expect.any(Number) }]);
-    expect(body.output).toBe('[canned answer from the local mock model] The tool answered this: Order A-1001: shipped on 2026-12-01, arriving 2026-12-04; total 42.00 EUR.');
+    expect(body.output).toBe(
+      '[canned answer from the local mock model] The tool answered this: Order A-1001: shipped on 2026-12-01, arriving 2026-12-04; total 42.00 EUR.',
+    );
   });
 
   test('--mock-model answers a structured-output request with the smallest result its schema allows', async () => {

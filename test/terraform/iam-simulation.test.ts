@@ -2,7 +2,7 @@
  * Least privilege, proven offline. Two deployments are planned against the
  * real provider, one with every feature on (Anthropic behind a secret,
  * customer keys, sessions, budgets, jobs, job events, schedules, the kill
- * switch, tracing, the VPC, an MCP server with a token secret) and one on Bedrock with model tiers and budgets
+ * switch, tracing, the VPC, an MCP server with a token secret, a knowledge base) and one on Bedrock with model tiers and budgets
  * alone. Each planned function then runs from the built zip under the
  * runtime client, with the environment the plan gives it and every AWS
  * endpoint behind a proxy that keeps what it saw. Every AWS call the code
@@ -24,6 +24,7 @@ import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
 import type { PlanJson, PlannedResource } from '../../src/terraform/terraform';
 import { startEventBridge, type EventBridgeServer } from '../fixtures/servers/eventbridge';
 import { startFaultProxy, type FaultProxy } from '../fixtures/servers/fault-proxy';
+import { startKnowledgeBases, type KnowledgeBasesServer } from '../fixtures/servers/knowledge-bases';
 import { startLambdaApi, type LambdaApiServer } from '../fixtures/servers/lambda-api';
 import { TEST_SECRET_ARN } from '../fixtures/tfvars';
 import { agentEvent, asCaller, eventFixture, withRoute } from '../helpers/events';
@@ -41,6 +42,12 @@ const SESSION = 'chat-2026-12-07.iam';
 /** The MCP server's token secret (the functions reach a local server in place of the planned URL). */
 const MCP_TOKEN_ARN = `arn:aws:secretsmanager:${REGION}:${TEST_ACCOUNT_ID}:secret:orders-mcp-token-QwErTy`;
 const MCP_TOKEN = 'mcp-token-for-iam';
+const KNOWLEDGE_BASE = 'KB12345678';
+/** A model turn that searches the knowledge base, then an answer. */
+const SEARCH_THEN_ANSWER = [
+  { kind: 'message' as const, content: [{ type: 'tool_use' as const, name: 'knowledge_base_search', input: { query: 'refunds' } }] },
+  { kind: 'message' as const, content: [{ type: 'text' as const, text: 'Done.' }] },
+];
 
 const EVERYTHING = [
   `anthropic_api_key_secret_arn = "${TEST_SECRET_ARN}"`,
@@ -59,6 +66,7 @@ const EVERYTHING = [
   `vpc_subnet_ids = ${JSON.stringify(SUBNETS)}`,
   'nat_egress_enabled = true',
   `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "${MCP_TOKEN_ARN}", allowed_tools = ["lookup_order"] } }`,
+  `knowledge_base_ids = ["${KNOWLEDGE_BASE}"]`,
 ].join('\n');
 const BEDROCK_TIERS = [
   'llm_provider = "bedrock"',
@@ -94,6 +102,7 @@ interface Services {
   readonly lambda: LambdaApiServer;
   readonly api: MessagesApiServer;
   readonly mcp: McpStandIn;
+  readonly knowledgeBases: KnowledgeBasesServer;
 }
 
 const rolesOf = (plan: PlanJson) => {
@@ -136,6 +145,7 @@ describe('IAM, simulated against the planned policies', () => {
       events: services.events.url,
       lambda: services.lambda.url,
       bedrock: services.api.url,
+      knowledgeBases: services.knowledgeBases.url,
     };
     const started = Object.fromEntries(await Promise.all(Object.entries(targets).map(async ([name, url]) => [name, await startFaultProxy(url)] as const)));
     proxies.push(...Object.values(started));
@@ -149,6 +159,7 @@ describe('IAM, simulated against the planned policies', () => {
         AWS_ENDPOINT_URL_EVENTBRIDGE: started.events.url,
         AWS_ENDPOINT_URL_LAMBDA: started.lambda.url,
         ANTHROPIC_BEDROCK_BASE_URL: started.bedrock.url,
+        AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: started.knowledgeBases.url,
         // The Messages API is not AWS: it has no IAM to simulate.
         ANTHROPIC_BASE_URL: services.api.url,
         STATE_CALL_TIMEOUT_MS: String(LOCAL_STATE_CALL_TIMEOUT_MS),
@@ -188,7 +199,7 @@ describe('IAM, simulated against the planned policies', () => {
     bedrock = planned(plans.bedrock, 'bedrock');
     const planValue = (plan: PlanJson, type: string, attribute: string) =>
       String(deploymentsOf(plan)[0].resources.find((r: PlannedResource) => r.type === type)?.values[attribute]);
-    const [dynamodb, sqs, secrets, events, lambda, api, mcp] = await Promise.all([
+    const [dynamodb, sqs, secrets, events, lambda, api, mcp, knowledgeBases] = await Promise.all([
       startDynamoDb(planValue(everything, 'aws_dynamodb_table', 'name')),
       startSqs(LOCAL_CREDENTIALS),
       startSecretsManager(TEST_SECRET_ARN, 'sk-ant-local-test'),
@@ -196,9 +207,10 @@ describe('IAM, simulated against the planned policies', () => {
       startLambdaApi(LOCAL_CREDENTIALS),
       startMessagesApi(),
       startMcpServer({ bearer: MCP_TOKEN }),
+      startKnowledgeBases(LOCAL_CREDENTIALS, { [KNOWLEDGE_BASE]: [{ text: 'Refunds take 14 days.', uri: 's3://docs/refunds.md', score: 0.9 }] }),
     ]);
     secrets.putSecret(MCP_TOKEN_ARN, MCP_TOKEN);
-    services = { dynamodb, sqs, secrets, events, lambda, api, mcp };
+    services = { dynamodb, sqs, secrets, events, lambda, api, mcp, knowledgeBases };
     api.setDefault({ kind: 'message', content: [{ type: 'text', text: 'Done.' }] });
     await start(everything, 'everything');
     await start(bedrock, 'bedrock');
@@ -207,6 +219,8 @@ describe('IAM, simulated against the planned policies', () => {
     const agent = fnOf('everything/claude-agent').fn;
     const ask = (body: unknown) => asCaller(agentEvent(body), ALICE);
     const route = (method: string, where: string) => asCaller(withRoute(eventFixture('get-health'), method, where), ALICE);
+    // The conversation searches the knowledge base (Retrieve).
+    api.enqueue(...SEARCH_THEN_ANSWER);
     await ok('POST /agent with a session', agent.invoke(ask({ input: 'My name is Ada.', session_id: SESSION })));
     await ok('GET /sessions/{id}', agent.invoke(route('GET', `/sessions/${SESSION}`)));
     await ok('DELETE /sessions/{id}', agent.invoke(route('DELETE', `/sessions/${SESSION}`)), 204);
@@ -220,6 +234,8 @@ describe('IAM, simulated against the planned policies', () => {
     const worker = fnOf('everything/claude-agent-jobs').fn;
     const mapping = new EventSourceMapping({ endpoint: sqs.url, queueUrl, queueArn: arn('sqs', queueName) });
     mappings.push(mapping);
+    // The job searches the knowledge base too.
+    api.enqueue(...SEARCH_THEN_ANSWER);
     const delivery = await mapping.deliver((event, remainingMs) => worker.invokeExport('jobs', event, remainingMs === undefined ? {} : { remainingMs }));
     if (!delivery || delivery.returned)
       throw new Error(`The worker did not finish the job: ${JSON.stringify(delivery?.outcome)}\n${worker.output.slice(-10).join('\n')}`);
@@ -429,6 +445,8 @@ describe('IAM, simulated against the planned policies', () => {
         { action: 'logs:PutLogEvents', resource: arn('logs', 'log-group:/aws/lambda/another-function:log-stream:x') },
         { action: 'iam:PassRole', resource: `arn:aws:iam::${TEST_ACCOUNT_ID}:role/claude-agent-role` },
         { action: 'bedrock:InvokeModelWithResponseStream', resource: `arn:aws:bedrock:${REGION}::foundation-model/anthropic.claude-opus-4-5` },
+        { action: 'bedrock:Retrieve', resource: arn('bedrock', 'knowledge-base/HRDOCS0001') },
+        { action: 'bedrock:RetrieveAndGenerate', resource: arn('bedrock', `knowledge-base/${KNOWLEDGE_BASE}`) },
         { action: 'ec2:CreateNetworkInterface', resource: arn('ec2', 'subnet/subnet-0ccccccccccccccccc') },
         {
           action: 'ec2:DeleteNetworkInterface',

@@ -1,9 +1,11 @@
 /**
- * Tools that reach the user's systems (mcp_servers), planned offline by
- * real Terraform against the real AWS provider schema: the servers reach
- * the agent and the worker as MCP_SERVERS, each role may read exactly the
- * servers' token secrets, a VPC reaches them through NAT, and bad servers
- * are refused at plan with a message naming them. Off, nothing of it.
+ * Tools that reach the user's systems (mcp_servers, knowledge_base_ids),
+ * planned offline by real Terraform against the real AWS provider schema:
+ * the settings reach the agent and the worker, each role may read exactly
+ * the servers' token secrets and retrieve from exactly the knowledge bases,
+ * a VPC reaches the servers through NAT and the knowledge bases through an
+ * interface endpoint, and bad values are refused at plan with a message
+ * naming them. Off, nothing of it.
  */
 import { evaluatePlan } from '../../src/check/rules';
 import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
@@ -24,6 +26,8 @@ const MCP_SERVERS = [
   '}',
 ].join('\n');
 const ONE_SERVER = 'mcp_servers = { docs = { url = "https://docs.example.com/mcp" } }';
+const KNOWLEDGE_BASES = 'knowledge_base_ids = ["KB12345678", "HRDOCS0001"]';
+const kbArn = (id: string) => `arn:aws:bedrock:us-east-1:${TEST_ACCOUNT_ID}:knowledge-base/${id}`;
 
 const byName = (plan: PlanJson, type: string, name: string) => plannedResources(plan, type).filter((r) => r.name === name);
 const policiesNamed = (plan: PlanJson, policyName: string) => plannedResources(plan, 'aws_iam_role_policy').filter((r) => r.values.name === policyName);
@@ -41,9 +45,9 @@ describe('mcp_servers', () => {
     const [good, bad] = await Promise.all([
       planEach('tools', {
         off: BASE,
-        on: [BASE, MCP_SERVERS, 'async_jobs_enabled = true', `kms_key_arn = "${KMS_KEY}"`].join('\n'),
+        on: [BASE, MCP_SERVERS, KNOWLEDGE_BASES, 'async_jobs_enabled = true', `kms_key_arn = "${KMS_KEY}"`].join('\n'),
         noSecrets: [BASE, ONE_SERVER].join('\n'),
-        bedrockVpc: [...VPC, 'llm_provider = "bedrock"', 'nat_egress_enabled = true', ONE_SERVER].join('\n'),
+        bedrockVpc: [...VPC, 'llm_provider = "bedrock"', 'nat_egress_enabled = true', ONE_SERVER, KNOWLEDGE_BASES].join('\n'),
       }),
       planEach(
         'tools-invalid',
@@ -54,6 +58,7 @@ describe('mcp_servers', () => {
           longToolName: `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", allowed_tools = ["${'x'.repeat(60)}"] } }`,
           partialSecretArn: `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:orders" } }`,
           zeroTimeout: 'mcp_servers = { orders = { url = "https://mcp.example.com/mcp", timeout_ms = 0 } }',
+          knowledgeBaseArn: `knowledge_base_ids = ["${kbArn('KB12345678')}"]`,
         },
         'variables',
       ),
@@ -62,9 +67,27 @@ describe('mcp_servers', () => {
     for (const [name, outcome] of Object.entries(bad)) refused[name] = rejected(outcome, name);
   }, 300_000);
 
-  test('off: no MCP_SERVERS in any environment and no token policy', () => {
+  test('off: no MCP_SERVERS or KNOWLEDGE_BASE_IDS in any environment, and no policy of theirs', () => {
     expect(envOf(plans.off, 'claude-agent')).not.toHaveProperty('MCP_SERVERS');
+    expect(envOf(plans.off, 'claude-agent')).not.toHaveProperty('KNOWLEDGE_BASE_IDS');
     expect(policiesNamed(plans.off, 'mcp-server-secrets')).toEqual([]);
+    expect(policiesNamed(plans.off, 'knowledge-bases')).toEqual([]);
+  });
+
+  test('each role may retrieve from exactly the knowledge bases named, and both functions are told which', () => {
+    for (const fn of ['claude-agent', 'claude-agent-jobs']) expect(envOf(plans.on, fn).KNOWLEDGE_BASE_IDS).toBe('KB12345678,HRDOCS0001');
+    const policies = policiesNamed(plans.on, 'knowledge-bases');
+    expect(policies.map((p) => p.values.role).sort()).toEqual(['claude-agent-jobs-role', 'claude-agent-role']);
+    for (const policy of policies)
+      expect(statements(policy.values.policy)).toEqual([
+        { Sid: 'RetrieveFromKnowledgeBases', Effect: 'Allow', Action: ['bedrock:Retrieve'], Resource: [kbArn('HRDOCS0001'), kbArn('KB12345678')] },
+      ]);
+  });
+
+  test('in a VPC, the knowledge bases are reached through a bedrock-agent-runtime interface endpoint', () => {
+    const services = plannedResources(plans.bedrockVpc, 'aws_vpc_endpoint').map((e) => String(e.values.service_name).split('.').pop());
+    expect(services).toContain('bedrock-agent-runtime');
+    expect(plannedResources(plans.noSecrets, 'aws_vpc_endpoint')).toEqual([]);
   });
 
   test('on: the agent and the worker get the servers as JSON of the same shape, unset fields null', () => {
@@ -116,6 +139,7 @@ describe('mcp_servers', () => {
     ['longToolName', /mcp_servers: orders: allowed_tools must hold 1 to 100 tool names .* at most 64 characters \(the name the model sees\)/],
     ['partialSecretArn', /mcp_servers: orders: auth_secret_arn must be the complete ARN of a Secrets Manager secret/],
     ['zeroTimeout', /mcp_servers: orders: timeout_ms must be a whole number of milliseconds from 1 to 900000/],
+    ['knowledgeBaseArn', /knowledge_base_ids must hold Amazon Bedrock knowledge base ids: up to 10 letters and digits each/],
   ])('%s is refused at plan, naming the server and the fix', (name, message) => {
     expect(refused[name].stderr).toMatch(message);
   });

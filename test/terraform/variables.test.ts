@@ -46,6 +46,7 @@ const INVALID_VALUES: Array<[label: string, assignment: string, message: RegExp]
   ['a negative token budget', 'caller_daily_token_budget = -5', /caller_daily_token_budget must be a whole number of tokens from 0 to 1000000000/],
   ['a negative cost budget', 'daily_cost_budget_usd = -1', /daily_cost_budget_usd must be a number of US dollars from 0 to 1000000/],
   ['a state key alias', 'state_kms_key_arn = "alias/state"', /state_kms_key_arn must be empty or the ARN of a KMS key/],
+  ['a knowledge base id with a dash', 'knowledge_base_ids = ["kb-123"]', /knowledge_base_ids must hold Amazon Bedrock knowledge base ids/],
   [
     'a route table that is not one',
     'vpc_route_table_ids = ["subnet-0123456789abcdef0"]',
@@ -112,6 +113,8 @@ describe('tfvars variants of one synthesized stack', () => {
           'architecture = "x86_64"',
           'memory_size = 1024',
           'cors_allowed_origins = ["https://app.example.com"]',
+          'mcp_servers = { docs = { url = "https://docs.example.com/mcp" } }',
+          'knowledge_base_ids = ["KB12345678"]',
         ].join('\n'),
         'created-secret': `anthropic_api_key = "${FAKE_KEY}"\n`,
         // Planned by model-tiers.test.ts and access.test.ts too: MODEL_TIERS, DEFAULT_MODEL_TIER and the AUTH_JWT_* settings reach the function.

@@ -11,7 +11,7 @@ import { AgentError, DeadlineError, ProviderError, type PartialResult } from '..
 import type { MessagesClient, ModelProvider } from '../providers/model-client';
 import { isAuthError, toProviderError } from '../providers/provider-errors';
 import { retryDelayMs } from '../providers/retry-policy';
-import { BUILT_IN_TOOLS, toolsFor, type ToolSet } from '../tools/toolset';
+import { configuredTools, toolsFor, type ToolSet } from '../tools/toolset';
 import { MIN_MODEL_CALL_MS, MIN_TOOL_MS, type Deadline } from './deadline';
 import type { AgentEvents, ToolCallRecord } from './events';
 import { estimateCostUsd, type PriceTable } from './pricing';
@@ -208,11 +208,12 @@ function timeout(state: AgentResult, when: string, prices: PriceTable): Deadline
  * what the deadline can spare before the first model call).
  */
 function toolsOf({ config, deadline, requestId }: AgentRun): Promise<ToolSet> {
+  const base = configuredTools(config.knowledgeBaseIds, config.awsRegion);
   const budgetMs = deadline.remainingMs() - MIN_MODEL_CALL_MS;
-  // No server, or no time to list: the built-in tools (and a run out of time stops at the next check).
-  if (Object.keys(config.mcpServers).length === 0 || budgetMs <= 0) return Promise.resolve(BUILT_IN_TOOLS);
+  // No server, or no time to list: the deployment's own tools (and a run out of time stops at the next check).
+  if (Object.keys(config.mcpServers).length === 0 || budgetMs <= 0) return Promise.resolve(base);
   return deadline.abortable((signal) =>
-    toolsFor(config.mcpServers, { defaultTimeoutMs: config.limits.toolTimeoutMs, budgetMs, signal, region: config.awsRegion, requestId }),
+    toolsFor(base, config.mcpServers, { defaultTimeoutMs: config.limits.toolTimeoutMs, budgetMs, signal, region: config.awsRegion, requestId }),
   );
 }
 

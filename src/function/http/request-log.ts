@@ -8,7 +8,7 @@ import { findUpstreamRequestId, reportError } from '../error-report';
 import { AgentError } from '../errors';
 import { logRequest } from '../logging';
 import { toolUsage } from '../metrics/request-metrics';
-import { findTool } from '../tools';
+import { configuredTools } from '../tools/toolset';
 import { getRuntime, type Runtime } from '../runtime';
 import { printable } from '../text';
 import type { HttpFailure } from './error-response';
@@ -78,7 +78,9 @@ export function logOutcome(request: DecodedRequest, startedAt: number, streaming
       ...(logContent && agentInput !== undefined ? { input: agentInput } : {}),
       ...(logContent && result ? { output: result.output } : {}),
     },
-    toolUsage(spent?.tool_calls ?? [], (name) => findTool(name) !== undefined),
+    toolUsage(spent?.tool_calls ?? [], (name) =>
+      runtime ? configuredTools(runtime.config.knowledgeBaseIds, runtime.config.awsRegion).find(name) !== undefined : false,
+    ),
   );
 }
 

@@ -322,6 +322,14 @@ export const SETTINGS = {
       'Remote MCP servers (Streamable HTTP) whose tools the agent may call, by name, e.g. { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "arn:aws:secretsmanager:…:secret:orders-mcp-AbCdEf", allowed_tools = ["lookup_order"], timeout_ms = 10000 } }: at most 10. The model sees each tool as <server>__<tool>. auth_secret_arn (optional) names the secret sent as "Authorization: Bearer <value>"; allowed_tools (optional, default every tool the server lists) is an allow-list; timeout_ms (optional, default tool_timeout_ms) bounds each call. In a VPC the servers are reached through NAT (nat_egress_enabled).',
     delivery: { by: 'variable', variable: 'mcp_servers', group: 'Tools' },
   },
+  KNOWLEDGE_BASE_IDS: {
+    type: 'list',
+    default: [],
+    itemPattern: { regex: '^[0-9A-Za-z]{1,10}$', expected: 'Amazon Bedrock knowledge base ids: up to 10 letters and digits each, e.g. "KB12345678"' },
+    description:
+      'Amazon Bedrock knowledge bases in the function\'s Region the agent may search with the tool knowledge_base_search (the Retrieve API), e.g. ["KB12345678"]. The role may bedrock:Retrieve exactly these. Empty: no such tool.',
+    delivery: { by: 'variable', variable: 'knowledge_base_ids', group: 'Tools' },
+  },
   LOG_CONTENT: {
     type: 'bool',
     default: false,

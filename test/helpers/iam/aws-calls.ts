@@ -104,6 +104,10 @@ export function iamRequestsOf(request: SeenRequest, where: CallContext): IamRequ
       return [{ action: 'lambda:PutFunctionConcurrency', resource: name.startsWith('arn:') ? name : arn('lambda', `function:${name}`) }];
     }
     case 'bedrock': {
+      // Knowledge bases (Bedrock Agent Runtime signs for bedrock too): Retrieve on the knowledge base.
+      const retrieve = /^\/knowledgebases\/([^/]+)\/retrieve$/.exec(request.path);
+      if (request.method === 'POST' && retrieve)
+        return [{ action: 'bedrock:Retrieve', resource: arn('bedrock', `knowledge-base/${decodeURIComponent(retrieve[1])}`) }];
       const invoke = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/.exec(request.path);
       if (request.method !== 'POST' || !invoke) throw new Error(`Bedrock ${request.method} ${request.path} is not mapped: add its action and resource`);
       const action = invoke[2] === 'invoke' ? 'bedrock:InvokeModel' : 'bedrock:InvokeModelWithResponseStream';
