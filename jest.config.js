@@ -8,8 +8,8 @@
  *   matrix, the caller-identity cases, the jobs (a queue and a table
  *   driven through the worker, the slowest file), sessions and budgets (a
  *   table through the same DynamoDB client), the init prefetch, the MCP
- *   servers' tools and the knowledge bases exercise the handler's logic,
- *   not the Node it runs on:
+ *   servers' tools, the knowledge bases and the server tools exercise the
+ *   handler's logic, not the Node it runs on:
  *   they run on Lambda's Node only, which keeps CI within its time;
  * - `terraform`: offline plans with the real provider (slow: run alone with
  *   `npm run test:terraform`, or skip with `npm run test:fast`).
@@ -72,6 +72,7 @@ module.exports = {
         '/test/artifact/sessions\\.test\\.ts$',
         '/test/artifact/mcp-tools\\.test\\.ts$',
         '/test/artifact/knowledge-bases\\.test\\.ts$',
+        '/test/artifact/server-tools\\.test\\.ts$',
       ],
       setupFiles: ['<rootDir>/test/setup/node-host.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',

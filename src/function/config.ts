@@ -12,6 +12,7 @@ import { holds, readSettings, readSettingsOf, type Env, type Settings } from './
 import { STATE_FEATURE_SETTINGS, STATE_TABLE_NEEDED } from './state/features';
 import DEFAULT_SYSTEM_PROMPT from './system-prompt.md';
 import type { McpServers } from './tools/mcp/servers';
+import type { ServerToolName, ServerToolsConfig } from './tools/server-tools';
 
 export type LlmProvider = Settings['LLM_PROVIDER'];
 
@@ -103,6 +104,8 @@ export interface RuntimeConfig {
   readonly mcpServers: McpServers;
   /** Bedrock knowledge bases `knowledge_base_search` searches (`knowledge_base_ids`); empty when none. */
   readonly knowledgeBaseIds: readonly string[];
+  /** Anthropic's server tools (`server_tools`) and their options; no names when none. */
+  readonly serverTools: ServerToolsConfig;
   /** Absent when no feature needs the state table. */
   readonly state?: StateConfig;
   /** Absent when jobs are off. */
@@ -145,6 +148,12 @@ export function resolveConfig(env: Env): RuntimeConfig {
     limits,
     mcpServers: s.MCP_SERVERS,
     knowledgeBaseIds: s.KNOWLEDGE_BASE_IDS,
+    serverTools: {
+      names: s.SERVER_TOOLS as readonly ServerToolName[],
+      webSearchMaxUses: s.WEB_SEARCH_MAX_USES,
+      webFetchMaxUses: s.WEB_FETCH_MAX_USES,
+      allowedDomains: s.WEB_ALLOWED_DOMAINS,
+    },
     ...stateConfig(s),
     ...jobsConfig(s, limits),
   };

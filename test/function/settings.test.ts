@@ -162,6 +162,21 @@ describe('settings', () => {
     expect(() => resolveConfig({ MCP_SERVERS: value })).toThrow(/^Environment variable MCP_SERVERS /);
   });
 
+  test('server tools on Bedrock are refused, naming the setting and the fix', () => {
+    expect(() => resolveConfig({ LLM_PROVIDER: 'bedrock', SERVER_TOOLS: 'web_search' })).toThrow(
+      /^SERVER_TOOLS \(web_search, web_fetch, code_execution\) run on Anthropic's servers, and LLM_PROVIDER "bedrock" offers none of them: empty SERVER_TOOLS, or use LLM_PROVIDER = "anthropic"\.$/,
+    );
+    expect(resolveConfig({ SERVER_TOOLS: 'web_search,code_execution' }).serverTools).toEqual({
+      names: ['web_search', 'code_execution'],
+      webSearchMaxUses: 5,
+      webFetchMaxUses: 5,
+      allowedDomains: [],
+    });
+    expect(() => resolveConfig({ SERVER_TOOLS: 'computer' })).toThrow(
+      /SERVER_TOOLS must hold server tool names: "web_search", "web_fetch" or "code_execution"/,
+    );
+  });
+
   test('every environment variable the configuration reads is in the table', () => {
     const read = new Set<string>();
     const recording = new Proxy({}, { get: (_target, name) => (typeof name === 'string' && read.add(name), undefined) });

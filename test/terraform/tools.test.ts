@@ -59,6 +59,8 @@ describe('mcp_servers', () => {
           partialSecretArn: `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:orders" } }`,
           zeroTimeout: 'mcp_servers = { orders = { url = "https://mcp.example.com/mcp", timeout_ms = 0 } }',
           knowledgeBaseArn: `knowledge_base_ids = ["${kbArn('KB12345678')}"]`,
+          serverToolsOnBedrock: 'llm_provider = "bedrock"\nserver_tools = ["web_search"]',
+          unknownServerTool: 'server_tools = ["computer"]',
         },
         'variables',
       ),
@@ -140,6 +142,11 @@ describe('mcp_servers', () => {
     ['partialSecretArn', /mcp_servers: orders: auth_secret_arn must be the complete ARN of a Secrets Manager secret/],
     ['zeroTimeout', /mcp_servers: orders: timeout_ms must be a whole number of milliseconds from 1 to 900000/],
     ['knowledgeBaseArn', /knowledge_base_ids must hold Amazon Bedrock knowledge base ids: up to 10 letters and digits each/],
+    [
+      'serverToolsOnBedrock',
+      /server_tools \(web_search, web_fetch, code_execution\) run on Anthropic's servers, and llm_provider "bedrock" offers none of them/,
+    ],
+    ['unknownServerTool', /server_tools must hold server tool names: "web_search", "web_fetch" or "code_execution"/],
   ])('%s is refused at plan, naming the server and the fix', (name, message) => {
     expect(refused[name].stderr).toMatch(message);
   });

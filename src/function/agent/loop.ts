@@ -11,6 +11,7 @@ import { AgentError, DeadlineError, ProviderError, type PartialResult } from '..
 import type { MessagesClient, ModelProvider } from '../providers/model-client';
 import { isAuthError, toProviderError } from '../providers/provider-errors';
 import { retryDelayMs } from '../providers/retry-policy';
+import { serverToolDefinitions, type ServerToolsConfig } from '../tools/server-tools';
 import { configuredTools, toolsFor, type ToolSet } from '../tools/toolset';
 import { MIN_MODEL_CALL_MS, MIN_TOOL_MS, type Deadline } from './deadline';
 import type { AgentEvents, ToolCallRecord } from './events';
@@ -97,6 +98,10 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
   const messages: MessageParam[] = [...request.messages.map((m) => ({ role: m.role, content: m.content })), { role: 'user', content: request.input }];
   let forceSubmit = false;
   let invalidSubmissions = 0;
+  /** Code execution's container, kept from call to call so its files and state carry over. */
+  let container: string | undefined;
+  /** The text of a paused turn, which the next call continues. */
+  let pausedText = '';
 
   try {
     const tools = await toolsOf(run);
@@ -118,10 +123,12 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         model: request.model,
         max_tokens: Math.max(1, Math.min(request.maxTokens, limits.tokenBudget - spent)),
         system: [{ type: 'text', text: config.systemPrompt, cache_control: { type: 'ephemeral' } }],
-        tools: toolDefinitions(tools, outputSchema?.json),
+        tools: toolDefinitions(tools, config.serverTools, outputSchema?.json),
         ...(outputSchema ? { tool_choice: forceSubmit ? { type: 'tool', name: SUBMIT_TOOL_NAME } : { type: 'any' } } : {}),
+        ...(container ? { container } : {}),
         messages,
       });
+      container = message.container?.id ?? container;
       const call = emptyUsage();
       addUsage(call, message.usage);
       await charge(call, false);
@@ -130,7 +137,8 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
         .filter((b): b is Anthropic.TextBlock => b.type === 'text')
         .map((b) => b.text)
         .join('');
-      if (text) state.output = text;
+      // After a paused turn, the answer goes on where the paused part ended.
+      if (text) state.output = pausedText + text;
       state.stop_reason = message.stop_reason ?? 'end_turn';
 
       const toolUses = message.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
@@ -158,6 +166,12 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       }
 
       const calls = toolUses.filter((t) => t !== submission);
+      // A long server-tool turn (web search, code execution) pauses: sent back as it is, the model goes on with it.
+      if (message.stop_reason === 'pause_turn' && calls.length === 0 && results.length === 0) {
+        if (text) pausedText = state.output;
+        continue;
+      }
+      pausedText = '';
       if (calls.length === 0 && results.length === 0) {
         if (!outputSchema || message.stop_reason === 'max_tokens') return finish(state, state.stop_reason, config.prices);
         forceSubmit = true; // answered in prose: ask for the structured result
@@ -217,9 +231,10 @@ function toolsOf({ config, deadline, requestId }: AgentRun): Promise<ToolSet> {
   );
 }
 
-/** Tool definitions, the last one marked for prompt caching (which caches all of them). */
-function toolDefinitions(set: ToolSet, outputSchema: Record<string, unknown> | undefined): Anthropic.ToolUnion[] {
-  const tools: Anthropic.Tool[] = set.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
+/** Tool definitions (the run's, Anthropic's server tools, the result's), the last one marked for prompt caching (which caches all of them). */
+function toolDefinitions(set: ToolSet, serverTools: ServerToolsConfig, outputSchema: Record<string, unknown> | undefined): Anthropic.ToolUnion[] {
+  const tools: Anthropic.ToolUnion[] = set.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
+  tools.push(...serverToolDefinitions(serverTools));
   if (outputSchema) tools.push(submitTool(outputSchema));
   tools[tools.length - 1] = { ...tools[tools.length - 1], cache_control: { type: 'ephemeral' } };
   return tools;

@@ -6,6 +6,7 @@
  * not an invoice. Pure data and arithmetic: the stack reads the built-in
  * table too, to refuse at plan a model that has no price.
  */
+import { WEB_SEARCH_USD_PER_REQUEST } from '../tools/server-tools';
 import type { Usage } from './usage';
 
 /** One model's price, as `model_prices` spells it. @unit US dollars per million tokens */
@@ -73,6 +74,7 @@ export function estimateCostUsd(model: string, usage: Usage, custom: PriceTable 
       usage.cache_creation_input_tokens * price.cacheWrite +
       usage.cache_read_input_tokens * price.cacheRead +
       usage.output_tokens * price.output) /
-    PER_MILLION;
+      PER_MILLION +
+    (usage.web_search_requests ?? 0) * WEB_SEARCH_USD_PER_REQUEST;
   return Math.round(cost * 1e6) / 1e6;
 }

@@ -330,6 +330,42 @@ export const SETTINGS = {
       'Amazon Bedrock knowledge bases in the function\'s Region the agent may search with the tool knowledge_base_search (the Retrieve API), e.g. ["KB12345678"]. The role may bedrock:Retrieve exactly these. Empty: no such tool.',
     delivery: { by: 'variable', variable: 'knowledge_base_ids', group: 'Tools' },
   },
+  SERVER_TOOLS: {
+    type: 'list',
+    default: [],
+    itemPattern: { regex: '^(web_search|web_fetch|code_execution)$', expected: 'server tool names: "web_search", "web_fetch" or "code_execution"' },
+    description:
+      'Anthropic\'s server-side tools the model may use, run by the Messages API itself, any of ["web_search", "web_fetch", "code_execution"]. Web searches are priced (10 US dollars per 1000) into cost_usd, CostUSD and the budgets; fetches cost their tokens only; code execution is billed by Anthropic per container hour, which no response reports. The Anthropic API only: Bedrock runs none of them.',
+    delivery: { by: 'variable', variable: 'server_tools', group: 'Tools' },
+  },
+  WEB_SEARCH_MAX_USES: {
+    type: 'int',
+    default: 5,
+    min: 1,
+    max: 100,
+    unit: 'searches',
+    description: 'With web_search in server_tools: most web searches one model call may make, 1 to 100.',
+    delivery: { by: 'variable', variable: 'web_search_max_uses', group: 'Tools', onlyWhen: { notEmpty: 'SERVER_TOOLS' } },
+  },
+  WEB_FETCH_MAX_USES: {
+    type: 'int',
+    default: 5,
+    min: 1,
+    max: 100,
+    unit: 'fetches',
+    description: 'With web_fetch in server_tools: most pages one model call may fetch, 1 to 100.',
+    delivery: { by: 'variable', variable: 'web_fetch_max_uses', group: 'Tools', onlyWhen: { notEmpty: 'SERVER_TOOLS' } },
+  },
+  WEB_ALLOWED_DOMAINS: {
+    type: 'list',
+    default: [],
+    itemPattern: {
+      regex: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(/[^\\s]*)?$',
+      expected: 'lower-case domains, optionally with a path, e.g. "docs.example.com" or "example.com/blog"',
+    },
+    description: 'With web_search or web_fetch: the only domains they may reach, e.g. ["docs.example.com"]. Empty: any domain.',
+    delivery: { by: 'variable', variable: 'web_allowed_domains', group: 'Tools', onlyWhen: { notEmpty: 'SERVER_TOOLS' } },
+  },
   LOG_CONTENT: {
     type: 'bool',
     default: false,
@@ -556,6 +592,12 @@ export const SETTING_RULES: readonly SettingRule[] = [
     holds: { any: [{ all: [{ isEmpty: 'AUTH_JWT_ISSUER' }, { isEmpty: 'AUTH_JWT_LOCAL_ISSUER' }] }, { notEmpty: 'AUTH_JWT_AUDIENCE' }] },
     message: (n) =>
       `${n('AUTH_JWT_ISSUER')} is set, but ${n('AUTH_JWT_AUDIENCE')} is empty: set it to the audiences your tokens carry (for Cognito, the app client id), so tokens the issuer made for other apps are refused.`,
+  },
+  {
+    setting: 'SERVER_TOOLS',
+    holds: { any: [{ isEmpty: 'SERVER_TOOLS' }, { equals: ['LLM_PROVIDER', 'anthropic'] }] },
+    message: (n) =>
+      `${n('SERVER_TOOLS')} (web_search, web_fetch, code_execution) run on Anthropic's servers, and ${n('LLM_PROVIDER')} "bedrock" offers none of them: empty ${n('SERVER_TOOLS')}, or use ${n('LLM_PROVIDER')} = "anthropic".`,
   },
   {
     setting: 'AUTH_JWT_LOCAL_ISSUER',
