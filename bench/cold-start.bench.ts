@@ -6,6 +6,9 @@
  *   request after it, with zero-latency stand-ins and again with a 50 ms
  *   network in front of them (startDelayProxy: a new connection costs its
  *   handshakes), where the difference is counted in round trips;
+ * - the init phase and first request with tools that reach the user's
+ *   systems (an MCP server with a token secret, a knowledge base, server
+ *   tools) against the same configuration without them;
  * - the code init loads (the build's init set) and the whole zip.
  * Rounds are interleaved, so machine noise hits every configuration alike.
  */
@@ -15,6 +18,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { httpResponseOf } from '../src/dev/lambda/function-url';
 import type { InvocationOutcome } from '../src/dev/lambda/invocation';
+import { startMcpServer } from '../src/dev/stand-ins/mcp-server';
 import { startMessagesApi } from '../src/dev/stand-ins/messages-api';
 import { startSecretsManager } from '../src/dev/stand-ins/secrets-manager';
 import { median, type Row } from './lib';
@@ -22,6 +26,8 @@ import { startDelayProxy, type DelayProxy } from './network-delay';
 import { anthropicBenchEnv, BENCH_SECRET_ARN, benchNode, buildZip, functionUrlEvent, zipFunction } from './zip-function';
 
 const ROUNDS = 11;
+const MCP_TOKEN = 'bench-mcp-token';
+const MCP_TOKEN_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-mcp-token-AbCdEf';
 /** The simulated network's round trip. @unit ms */
 const ROUND_TRIP_MS = 50;
 
@@ -35,6 +41,8 @@ export async function benchColdStart(): Promise<{ node: string; rows: Row[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-bench-cold-'));
   const api = await startMessagesApi();
   const secrets = await startSecretsManager(BENCH_SECRET_ARN, 'sk-bench');
+  const mcp = await startMcpServer({ bearer: MCP_TOKEN });
+  secrets.putSecret(MCP_TOKEN_ARN, MCP_TOKEN);
   const proxies: DelayProxy[] = [];
   const node = benchNode();
   try {
@@ -43,6 +51,13 @@ export async function benchColdStart(): Promise<{ node: string; rows: Row[] }> {
     const hello = await buildZip(path.join(dir, 'hello'), 'bench/fixtures/hello-world.ts');
     const anthropic = (apiUrl: string, secretsUrl: string) => anthropicBenchEnv(apiUrl, secretsUrl);
     const bedrock = (apiUrl: string) => ({ LLM_PROVIDER: 'bedrock', MODEL_ID: 'us.anthropic.claude-sonnet-5-5', ANTHROPIC_BEDROCK_BASE_URL: apiUrl });
+    // The tools of #27 on: init lists the MCP server's tools (reading its token); the request offers them all.
+    const withTools = {
+      ...anthropic(api.url, secrets.url),
+      MCP_SERVERS: JSON.stringify({ orders: { url: mcp.url, auth_secret_arn: MCP_TOKEN_ARN, allowed_tools: ['lookup_order', 'list_orders'] } }),
+      KNOWLEDGE_BASE_IDS: 'KB12345678',
+      SERVER_TOOLS: 'web_search,web_fetch',
+    };
 
     /** A new execution environment: its init, its first request, and the warm request after it. */
     const coldStart = async (taskRoot: string, env: Record<string, string>): Promise<Sample> => {
@@ -65,9 +80,10 @@ export async function benchColdStart(): Promise<{ node: string; rows: Row[] }> {
       proxies.push(apiProxy, secretsProxy);
       return { api: apiProxy.url, secrets: secretsProxy.url };
     };
-    const samples: Record<'hello' | 'anthropic' | 'bedrock' | 'anthropicDelayed' | 'bedrockDelayed', Sample[]> = {
+    const samples: Record<'hello' | 'anthropic' | 'tools' | 'bedrock' | 'anthropicDelayed' | 'bedrockDelayed', Sample[]> = {
       hello: [],
       anthropic: [],
+      tools: [],
       bedrock: [],
       anthropicDelayed: [],
       bedrockDelayed: [],
@@ -75,6 +91,7 @@ export async function benchColdStart(): Promise<{ node: string; rows: Row[] }> {
     for (let i = 0; i < ROUNDS; i += 1) {
       samples.hello.push(await coldStart(hello.taskRoot, {}));
       samples.anthropic.push(await coldStart(agent.taskRoot, anthropic(api.url, secrets.url)));
+      samples.tools.push(await coldStart(agent.taskRoot, withTools));
       samples.bedrock.push(await coldStart(agent.taskRoot, bedrock(api.url)));
       const slow = await delayed();
       samples.anthropicDelayed.push(await coldStart(agent.taskRoot, anthropic(slow.api, slow.secrets)));
@@ -115,6 +132,20 @@ export async function benchColdStart(): Promise<{ node: string; rows: Row[] }> {
           baselineName: 'the warm request after it',
           baseline: of('bedrock', 'warm'),
           target: { max: 20, of: 'delta' },
+        },
+        {
+          name: 'init phase, anthropic, with an MCP server (its tools listed at init), a knowledge base and server tools',
+          value: of('tools', 'init'),
+          unit: 'ms',
+          baselineName: 'the same without them',
+          baseline: of('anthropic', 'init'),
+        },
+        {
+          name: 'first request after init, with them',
+          value: of('tools', 'first'),
+          unit: 'ms',
+          baselineName: 'the warm request after it',
+          baseline: of('tools', 'warm'),
         },
         {
           name: `init phase, anthropic, ${ROUND_TRIP_MS} ms network`,
@@ -170,7 +201,7 @@ export async function benchColdStart(): Promise<{ node: string; rows: Row[] }> {
       ],
     };
   } finally {
-    await Promise.all([api.close(), secrets.close(), ...proxies.map((p) => p.close())]);
+    await Promise.all([api.close(), secrets.close(), mcp.close(), ...proxies.map((p) => p.close())]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

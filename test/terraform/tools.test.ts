@@ -10,7 +10,7 @@
 import { evaluatePlan } from '../../src/check/rules';
 import { TEST_ACCOUNT_ID } from '../../src/terraform/local-sts';
 import type { PlanJson, TfRun } from '../../src/terraform/terraform';
-import { plannedResources, planEach, planned, rejected, statements } from '../helpers/terraform';
+import { plannedResources, planEach, planned, rejected, statements, type PlanOutcome } from '../helpers/terraform';
 
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:anthropic-api-key-AbCdEf`;
 const ORDERS_TOKEN_ARN = `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:orders-mcp-token-QwErTy`;
@@ -39,14 +39,16 @@ const envOf = (plan: PlanJson, functionName: string) => {
 
 describe('mcp_servers', () => {
   const plans: Record<string, PlanJson> = {};
+  let toolsOff: PlanOutcome;
   const refused: Record<string, TfRun> = {};
 
   beforeAll(async () => {
     const [good, bad] = await Promise.all([
       planEach('tools', {
         off: BASE,
-        on: [BASE, MCP_SERVERS, KNOWLEDGE_BASES, 'async_jobs_enabled = true', `kms_key_arn = "${KMS_KEY}"`].join('\n'),
+        on: [BASE, MCP_SERVERS, KNOWLEDGE_BASES, 'server_tools = ["web_search"]', 'async_jobs_enabled = true', `kms_key_arn = "${KMS_KEY}"`].join('\n'),
         noSecrets: [BASE, ONE_SERVER].join('\n'),
+        withoutTools: [BASE, 'async_jobs_enabled = true', `kms_key_arn = "${KMS_KEY}"`].join('\n'),
         bedrockVpc: [...VPC, 'llm_provider = "bedrock"', 'nat_egress_enabled = true', ONE_SERVER, KNOWLEDGE_BASES].join('\n'),
       }),
       planEach(
@@ -65,7 +67,9 @@ describe('mcp_servers', () => {
         'variables',
       ),
     ]);
-    for (const [name, outcome] of Object.entries(good)) plans[name] = planned(outcome, name);
+    const { withoutTools, ...rest } = good;
+    toolsOff = withoutTools;
+    for (const [name, outcome] of Object.entries(rest)) plans[name] = planned(outcome, name);
     for (const [name, outcome] of Object.entries(bad)) refused[name] = rejected(outcome, name);
   }, 300_000);
 
@@ -116,6 +120,19 @@ describe('mcp_servers', () => {
         .map((p) => p.values.role)
         .sort(),
     ).toEqual(['claude-agent-jobs-role', 'claude-agent-role']);
+  });
+
+  test('web search reaches both functions and needs no permission: the roles hold the policies above and nothing more', () => {
+    for (const fn of ['claude-agent', 'claude-agent-jobs']) expect(envOf(plans.on, fn)).toMatchObject({ SERVER_TOOLS: 'web_search', WEB_SEARCH_MAX_USES: '5' });
+    const names = (plan: PlanJson) => new Set(plannedResources(plan, 'aws_iam_role_policy').map((p) => `${String(p.values.role)} ${String(p.values.name)}`));
+    const withoutTools = planned(toolsOff, 'jobs and key, no tools');
+    const added = [...names(plans.on)].filter((n) => !names(withoutTools).has(n)).sort();
+    expect(added).toEqual([
+      'claude-agent-jobs-role knowledge-bases',
+      'claude-agent-jobs-role mcp-server-secrets',
+      'claude-agent-role knowledge-bases',
+      'claude-agent-role mcp-server-secrets',
+    ]);
   });
 
   test('servers without a token secret need no Secrets Manager permission', () => {

@@ -92,13 +92,21 @@ describe('tfvars variants of one synthesized stack', () => {
   let failedPreconditions: TfRun[];
 
   beforeAll(async () => {
-    // The example file with every line uncommented, and only the secret filled in.
+    // The example file with every line uncommented, and only the secret (and the server tools, whose options reach the function with them) filled in.
+    const filled: Record<string, string> = {
+      anthropic_api_key_secret_arn: `"${SECRET_ARN}"`,
+      server_tools: '["web_search", "web_fetch"]',
+      web_allowed_domains: '["docs.example.com"]',
+    };
     const example = fs
       .readFileSync(path.join(REPO_ROOT, 'terraform.tfvars.example'), 'utf8')
       .split('\n')
       .filter((line) => /^# [a-z0-9_]+ = /.test(line))
       .map((line) => line.slice(2))
-      .map((line) => (line.startsWith('anthropic_api_key_secret_arn =') ? `anthropic_api_key_secret_arn = "${SECRET_ARN}"` : line));
+      .map((line) => {
+        const name = line.split(' = ')[0];
+        return name in filled ? `${name} = ${filled[name]}` : line;
+      });
     const numbered = (table: Array<[string, string, RegExp]>, prefix: string): Record<string, string> =>
       Object.fromEntries(table.map(([, tfvars], i) => [`${prefix}-${i}`, tfvars]));
     const [plans, validations] = await Promise.all([
