@@ -5,16 +5,12 @@
  * knowledge bases they name; no other, and each of them.
  */
 import type { PlannedResource } from '../terraform/terraform';
-import { envUnknown, functionEnv, list, resourcesOf, roleNameOf, statementsByRole, type Deployment, type RoleStatement } from './deployments';
-import { violation, type PolicyRule } from './rule';
+import { envUnknown, functionEnv, list, resourcesOf, roleNameOf, statementsByRole, type Deployment } from './deployments';
+import { violation, type PolicyRule, type Violation } from './rule';
 
-const ID = 'AGENT-IAM-005';
-const KB_ID = 'AGENT-KB-001';
 /** The action knowledge_base_search needs. */
 export const KNOWLEDGE_BASE_ACTION = 'bedrock:Retrieve';
 const KNOWLEDGE_BASE_ARN = /^arn:[a-z-]+:bedrock:[a-z0-9-]+:\d{12}:knowledge-base\/([0-9A-Za-z]+)$/;
-
-const isSecretsManager = (action: string) => action.toLowerCase().startsWith('secretsmanager:');
 
 /** The secrets a function reads, from its environment: the API key's, and each MCP server's token. */
 export function secretsOf(fn: PlannedResource): string[] {
@@ -32,39 +28,6 @@ export function secretsOf(fn: PlannedResource): string[] {
   return [...secrets];
 }
 
-function check(d: Deployment): ReturnType<PolicyRule['check']> {
-  const byRole = statementsByRole(d);
-  return resourcesOf(d, 'aws_lambda_function').flatMap((fn) => {
-    // An environment known only after apply (a secret created in the same apply) is reported as not evaluated.
-    if (envUnknown(d, fn)) return [];
-    const role = roleNameOf(fn);
-    const grants: RoleStatement[] = (role ? (byRole.get(role) ?? []) : []).filter(
-      ({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some(isSecretsManager),
-    );
-    const named = secretsOf(fn);
-    const granted = new Set<string>();
-    const extra = grants.flatMap(({ resource, statement }) =>
-      list(statement.Resource).flatMap((arn) => {
-        if (named.includes(arn)) {
-          granted.add(arn);
-          return [];
-        }
-        return [
-          violation(
-            ID,
-            resource,
-            `grants ${list(statement.Action).join(', ')} on ${arn}, a secret ${String(fn.values.function_name)} does not read (${named.join(', ') || 'none'})`,
-          ),
-        ];
-      }),
-    );
-    const missing = named
-      .filter((arn) => !granted.has(arn))
-      .map((arn) => violation(ID, fn, `reads the secret ${arn}, but its role may not: the read would be denied`));
-    return [...extra, ...missing];
-  });
-}
-
 /** The knowledge bases a function searches, from its environment. */
 function knowledgeBasesOf(fn: PlannedResource): string[] {
   const ids = functionEnv(fn).KNOWLEDGE_BASE_IDS;
@@ -76,49 +39,79 @@ function knowledgeBasesOf(fn: PlannedResource): string[] {
     : [];
 }
 
-function checkKnowledgeBases(d: Deployment): ReturnType<PolicyRule['check']> {
+/** A rule that a role's grants of some actions name exactly what its function's settings name. */
+interface ExactGrants {
+  readonly id: string;
+  /** Whether a statement's action is one the rule is about. */
+  readonly governs: (action: string) => boolean;
+  /** What the function's settings name (ARNs, ids). */
+  readonly namedBy: (fn: PlannedResource) => string[];
+  /** What a granted resource ARN names, in the terms of `namedBy`. */
+  readonly nameOf: (arn: string) => string | undefined;
+  /** What a thing is called in messages: "secret", "knowledge base". */
+  readonly noun: string;
+}
+
+/** Grants of `rule`'s actions on anything the function's settings do not name, and what they name that no grant covers. */
+function exactGrants(rule: ExactGrants, d: Deployment): Violation[] {
   const byRole = statementsByRole(d);
   return resourcesOf(d, 'aws_lambda_function').flatMap((fn) => {
+    // An environment known only after apply (a secret created in the same apply) is reported as not evaluated.
     if (envUnknown(d, fn)) return [];
     const role = roleNameOf(fn);
-    const grants = (role ? (byRole.get(role) ?? []) : []).filter(
-      ({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some((a) => a.toLowerCase() === KNOWLEDGE_BASE_ACTION.toLowerCase()),
-    );
-    const named = knowledgeBasesOf(fn);
+    const grants = (role ? (byRole.get(role) ?? []) : []).filter(({ statement }) => statement.Effect !== 'Deny' && list(statement.Action).some(rule.governs));
+    const named = rule.namedBy(fn);
     const granted = new Set<string>();
     const extra = grants.flatMap(({ resource, statement }) =>
       list(statement.Resource).flatMap((arn) => {
-        const id = KNOWLEDGE_BASE_ARN.exec(arn)?.[1];
-        if (id !== undefined && named.includes(id)) {
-          granted.add(id);
+        const name = rule.nameOf(arn);
+        if (name !== undefined && named.includes(name)) {
+          granted.add(name);
           return [];
         }
+        const action = list(statement.Action).join(', ');
         return [
           violation(
-            KB_ID,
+            rule.id,
             resource,
-            `grants ${KNOWLEDGE_BASE_ACTION} on ${arn}, not a knowledge base ${String(fn.values.function_name)} searches (${named.join(', ') || 'none'})`,
+            `grants ${action} on ${arn}, a ${rule.noun} ${String(fn.values.function_name)} does not use (${named.join(', ') || 'none'})`,
           ),
         ];
       }),
     );
     const missing = named
-      .filter((id) => !granted.has(id))
-      .map((id) => violation(KB_ID, fn, `searches the knowledge base ${id}, but its role may not retrieve from it: the search would be denied`));
+      .filter((name) => !granted.has(name))
+      .map((name) => violation(rule.id, fn, `uses the ${rule.noun} ${name}, but its role may not: the call would be denied`));
     return [...extra, ...missing];
   });
 }
 
+const SECRETS: ExactGrants = {
+  id: 'AGENT-IAM-005',
+  governs: (action) => action.toLowerCase().startsWith('secretsmanager:'),
+  namedBy: secretsOf,
+  nameOf: (arn) => arn,
+  noun: 'secret',
+};
+
+const KNOWLEDGE_BASES: ExactGrants = {
+  id: 'AGENT-KB-001',
+  governs: (action) => action.toLowerCase() === KNOWLEDGE_BASE_ACTION.toLowerCase(),
+  namedBy: knowledgeBasesOf,
+  nameOf: (arn) => KNOWLEDGE_BASE_ARN.exec(arn)?.[1],
+  noun: 'knowledge base',
+};
+
 export const TOOL_RULES: readonly PolicyRule[] = [
   {
-    id: ID,
+    id: SECRETS.id,
     reason:
       "Secrets Manager reads name exactly the secrets each function's settings name (anthropic_api_key_secret_arn, mcp_servers' auth_secret_arn), no other, and each of them.",
-    check,
+    check: (d) => exactGrants(SECRETS, d),
   },
   {
-    id: KB_ID,
+    id: KNOWLEDGE_BASES.id,
     reason: "bedrock:Retrieve names exactly the knowledge bases each function's knowledge_base_ids names, no other, and each of them.",
-    check: checkKnowledgeBases,
+    check: (d) => exactGrants(KNOWLEDGE_BASES, d),
   },
 ];

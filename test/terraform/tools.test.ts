@@ -47,7 +47,6 @@ describe('mcp_servers', () => {
       planEach('tools', {
         off: BASE,
         on: [BASE, MCP_SERVERS, KNOWLEDGE_BASES, 'server_tools = ["web_search"]', 'async_jobs_enabled = true', `kms_key_arn = "${KMS_KEY}"`].join('\n'),
-        noSecrets: [BASE, ONE_SERVER].join('\n'),
         withoutTools: [BASE, 'async_jobs_enabled = true', `kms_key_arn = "${KMS_KEY}"`].join('\n'),
         bedrockVpc: [...VPC, 'llm_provider = "bedrock"', 'nat_egress_enabled = true', ONE_SERVER, KNOWLEDGE_BASES].join('\n'),
       }),
@@ -55,14 +54,17 @@ describe('mcp_servers', () => {
         'tools-invalid',
         {
           vpcWithoutNat: [...VPC, 'llm_provider = "bedrock"', ONE_SERVER].join('\n'),
-          plainHttp: 'mcp_servers = { docs = { url = "http://docs.example.com/mcp" } }',
-          ambiguousName: 'mcp_servers = { my__docs = { url = "https://docs.example.com/mcp" } }',
-          longToolName: `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", allowed_tools = ["${'x'.repeat(60)}"] } }`,
-          partialSecretArn: `mcp_servers = { orders = { url = "https://mcp.example.com/mcp", auth_secret_arn = "arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:orders" } }`,
-          zeroTimeout: 'mcp_servers = { orders = { url = "https://mcp.example.com/mcp", timeout_ms = 0 } }',
-          knowledgeBaseArn: `knowledge_base_ids = ["${kbArn('KB12345678')}"]`,
           serverToolsOnBedrock: 'llm_provider = "bedrock"\nserver_tools = ["web_search"]',
-          unknownServerTool: 'server_tools = ["computer"]',
+          // Terraform reports every failed validation of a plan: one plan holds a bad value for each.
+          badValues: [
+            'mcp_servers = {',
+            '  docs     = { url = "http://docs.example.com/mcp" }',
+            '  my__docs = { url = "https://docs.example.com/mcp" }',
+            `  orders   = { url = "https://mcp.example.com/mcp", allowed_tools = ["${'x'.repeat(60)}"], auth_secret_arn = "arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:orders", timeout_ms = 0 }`,
+            '}',
+            `knowledge_base_ids = ["${kbArn('KB12345678')}"]`,
+            'server_tools = ["computer"]',
+          ].join('\n'),
         },
         'variables',
       ),
@@ -93,7 +95,7 @@ describe('mcp_servers', () => {
   test('in a VPC, the knowledge bases are reached through a bedrock-agent-runtime interface endpoint', () => {
     const services = plannedResources(plans.bedrockVpc, 'aws_vpc_endpoint').map((e) => String(e.values.service_name).split('.').pop());
     expect(services).toContain('bedrock-agent-runtime');
-    expect(plannedResources(plans.noSecrets, 'aws_vpc_endpoint')).toEqual([]);
+    expect(plannedResources(plans.off, 'aws_vpc_endpoint')).toEqual([]);
   });
 
   test('on: the agent and the worker get the servers as JSON of the same shape, unset fields null', () => {
@@ -136,8 +138,8 @@ describe('mcp_servers', () => {
   });
 
   test('servers without a token secret need no Secrets Manager permission', () => {
-    expect(JSON.parse(envOf(plans.noSecrets, 'claude-agent').MCP_SERVERS)).toHaveProperty('docs');
-    expect(policiesNamed(plans.noSecrets, 'mcp-server-secrets')).toEqual([]);
+    expect(JSON.parse(envOf(plans.bedrockVpc, 'claude-agent').MCP_SERVERS)).toHaveProperty('docs');
+    expect(policiesNamed(plans.bedrockVpc, 'mcp-server-secrets')).toEqual([]);
   });
 
   test('in a VPC on Bedrock, the servers are reached through NAT: HTTPS egress to the internet, described as for them', () => {
@@ -148,23 +150,28 @@ describe('mcp_servers', () => {
   });
 
   test('the planned deployments pass npm run check', () => {
-    for (const name of ['on', 'noSecrets', 'bedrockVpc']) expect(evaluatePlan(plans[name]).violations).toEqual([]);
+    for (const name of ['on', 'bedrockVpc']) expect(evaluatePlan(plans[name]).violations).toEqual([]);
   });
 
   test.each([
-    ['vpcWithoutNat', /mcp_servers in a VPC need internet egress: .* set nat_egress_enabled = true/],
-    ['plainHttp', /mcp_servers: docs: url must be an https URL without credentials or fragment/],
-    ['ambiguousName', /mcp_servers must have names that are each a server name of 1 to 20 characters/],
-    ['longToolName', /mcp_servers: orders: allowed_tools must hold 1 to 100 tool names .* at most 64 characters \(the name the model sees\)/],
-    ['partialSecretArn', /mcp_servers: orders: auth_secret_arn must be the complete ARN of a Secrets Manager secret/],
-    ['zeroTimeout', /mcp_servers: orders: timeout_ms must be a whole number of milliseconds from 1 to 900000/],
-    ['knowledgeBaseArn', /knowledge_base_ids must hold Amazon Bedrock knowledge base ids: up to 10 letters and digits each/],
+    ['mcp_servers in a VPC without NAT', 'vpcWithoutNat', /mcp_servers in a VPC need internet egress: .* set nat_egress_enabled = true/],
+    ['plain http to a host that is not loopback', 'badValues', /mcp_servers: docs: url must be an https URL without credentials or fragment/],
+    ['a server name with "__"', 'badValues', /mcp_servers must have names that are each a server name of 1 to 20 characters/],
     [
+      'a tool name the model could not see whole',
+      'badValues',
+      /mcp_servers: orders: allowed_tools must hold 1 to 100 tool names .* at most 64 characters \(the name the model sees\)/,
+    ],
+    ['a partial secret ARN', 'badValues', /mcp_servers: orders: auth_secret_arn must be the complete ARN of a Secrets Manager secret/],
+    ['a zero timeout', 'badValues', /mcp_servers: orders: timeout_ms must be a whole number of milliseconds from 1 to 900000/],
+    ['a knowledge base ARN instead of its id', 'badValues', /knowledge_base_ids must hold Amazon Bedrock knowledge base ids: up to 10 letters and digits each/],
+    [
+      'server tools on Bedrock',
       'serverToolsOnBedrock',
       /server_tools \(web_search, web_fetch, code_execution\) run on Anthropic's servers, and llm_provider "bedrock" offers none of them/,
     ],
-    ['unknownServerTool', /server_tools must hold server tool names: "web_search", "web_fetch" or "code_execution"/],
-  ])('%s is refused at plan, naming the server and the fix', (name, message) => {
+    ['an unknown server tool', 'badValues', /server_tools must hold server tool names: "web_search", "web_fetch" or "code_execution"/],
+  ])('%s is refused at plan, naming it and the fix', (_label, name, message) => {
     expect(refused[name].stderr).toMatch(message);
   });
 });
