@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { bundleFailed, entryNotFound, nativeAddon } from './errors';
 import { nativeImportGuard, nativePackagesIn, type NativePackage } from './native-guard';
+import { stripSettingDescriptions } from './strip-descriptions';
 import { BUNDLE_NAME, CHUNK_DIR, type ResolvedBuildOptions } from './options';
 
 export interface BundleFile {
@@ -97,7 +98,7 @@ async function runEsbuild(options: ResolvedBuildOptions, external: string[]): Pr
       // Text assets (e.g. the knowledge base) are bundled as strings.
       loader: { '.md': 'text', '.txt': 'text' },
       external,
-      plugins: [guard],
+      plugins: [guard, stripSettingDescriptions(options.root)],
       logLevel: 'silent',
     });
     const files = result.outputFiles

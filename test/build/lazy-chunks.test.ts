@@ -6,8 +6,12 @@
  * output_schema engine, the Secrets Manager signer, Bedrock's credential
  * providers, the jobs worker's code or the MCP client. The manifest marks what init loads.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SETTINGS } from '../../src/function/settings/table';
+import type { Setting } from '../../src/function/settings/types';
 import { build, type BuildResult } from '../../build/pipeline';
+import { unpackZip } from '../../build/zip';
 import { REPO_ROOT } from '../helpers/project';
 import { makeTempDir, removeDir } from '../helpers/temp';
 
@@ -58,6 +62,18 @@ describe('lazy chunks', () => {
     const bedrock = Object.entries(result.metafile.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes('@anthropic-ai/bedrock-sdk')));
     expect(bedrock).toHaveLength(1);
     expect(bedrock[0][0]).toMatch(/chunks\/.*\.mjs$/);
+  });
+
+  test("the settings' descriptions stay out of the zip, and the texts of the function's messages stay in", () => {
+    const unpacked = path.join(outDir, 'unpacked');
+    unpackZip(fs.readFileSync(result.zipPath), unpacked);
+    const code = result.manifest.entries.map((e) => fs.readFileSync(path.join(unpacked, e.path), 'utf8')).join('\n');
+    // A run of plain words from each text: the minifier may re-escape quotes, never words.
+    const words = (text: string) => /[A-Za-z][A-Za-z ,]{24,}/.exec(text)?.[0] ?? text;
+    const settings: Setting[] = Object.values(SETTINGS);
+    expect(settings.filter((s) => code.includes(words(s.description))).map((s) => s.description)).toEqual([]);
+    expect(code).toContain(words(SETTINGS.MCP_SERVERS.urlPattern.expected));
+    expect(code).toContain(words(SETTINGS.KNOWLEDGE_BASE_IDS.itemPattern.expected));
   });
 
   test('the zip stays within its budget, and the code every cold start loads within its own', () => {

@@ -185,11 +185,21 @@ describe('settings', () => {
     expect([...read].sort()).toEqual(Object.keys(SETTINGS).sort());
   });
 
+  const sources = (dir: string): string[] =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : /\.m?ts$/.test(e.name) ? [path.join(dir, e.name)] : []));
+
+  test("no module of the function reads a setting's description: the build leaves them out of the zip", () => {
+    // A module that reaches the table (SETTINGS, or a setting it is handed) and reads `.description`.
+    const readers = sources(FUNCTION_DIR).filter((file) => {
+      const text = fs.readFileSync(file, 'utf8');
+      return /\bSETTINGS\b|\bsetting\b/.test(text) && /(?:\bSETTINGS(?:\.\w+|\[[^\]]+\])|\bsetting)\.description\b/.test(text);
+    });
+    expect(readers.map((f) => path.relative(FUNCTION_DIR, f))).toEqual([]);
+  });
+
   test('no module of the function reads the environment but through the table', () => {
-    const sources = (dir: string): string[] =>
-      fs
-        .readdirSync(dir, { withFileTypes: true })
-        .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : /\.m?ts$/.test(e.name) ? [path.join(dir, e.name)] : []));
     const readers = sources(FUNCTION_DIR).filter((file) => /process\.env|\benv\s*\[|\benv\.[A-Z_]+/.test(fs.readFileSync(file, 'utf8')));
     // runtime.ts hands process.env to the configuration, init.mts to the prefetch, metrics/context.ts to the metrics' own two
     // settings and breaker/handler.ts to the kill switch's; settings/read.ts is the table's reader. providers/get-secret-value.ts
