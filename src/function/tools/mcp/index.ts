@@ -114,13 +114,20 @@ async function toolsOf(name: string, state: ServerState, options: McpToolsOption
     );
     return [];
   }
-  // Concurrent requests of one environment share one listing (a provisioned environment can serve several).
+  // Concurrent requests of one environment share one listing (a provisioned environment can serve several): it is
+  // bounded by the server's own time, and each request waits for it only as long as it can spare.
   state.listing ??= list(name, state, options).finally(() => {
     state.listing = undefined;
   });
+  const patience = AbortSignal.any([options.signal, AbortSignal.timeout(Math.max(1, options.budgetMs))]);
   try {
-    return await state.listing;
+    return await untilAborted(state.listing, patience);
   } catch (error) {
+    if (isGiveUp(error)) {
+      // The request's own time ran out: the server is not at fault, and the listing goes on for the next request.
+      leftOut(name, 'the request had no more time to wait for its listing', options);
+      return [];
+    }
     const cause = describe(error);
     state.leftOutUntil = Date.now() + RETRY_AFTER_MS;
     state.leftOutCause = cause;
@@ -129,11 +136,14 @@ async function toolsOf(name: string, state: ServerState, options: McpToolsOption
   }
 }
 
+/** A listing bounded by the server's timeout_ms, at most MAX_LISTING_MS, whoever waits for it. */
 async function list(name: string, state: ServerState, options: McpToolsOptions): Promise<readonly Tool[]> {
-  const timeoutMs = Math.max(1, Math.min(state.config.timeoutMs ?? options.defaultTimeoutMs, MAX_LISTING_MS, options.budgetMs));
-  const signal = AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]);
+  const timeoutMs = Math.max(1, Math.min(state.config.timeoutMs ?? options.defaultTimeoutMs, MAX_LISTING_MS));
+  const signal = AbortSignal.timeout(timeoutMs);
   const attempt = async () => {
-    const connection = await connectionOf(state, options.region, signal, timeoutMs);
+    const connection = await untilAborted(connectionOf(state, options.region, timeoutMs), signal).catch((error: unknown) => {
+      throw isGiveUp(error) ? new Error(`it did not answer within ${timeoutMs} ms (connecting)`) : error;
+    });
     return connection.listTools(signal, timeoutMs);
   };
   let listed: Awaited<ReturnType<McpConnection['listTools']>>;
@@ -199,7 +209,7 @@ function mcpTool(server: string, listed: ListedTool, config: McpServerConfig, { 
       const timeoutMs = config.timeoutMs ?? defaultTimeoutMs;
       let result: CallToolResult;
       try {
-        const connection = await connectionOf(current, region, signal, timeoutMs);
+        const connection = await untilAborted(connectionOf(current, region, timeoutMs), signal);
         result = await connection.callTool(listed.name, input, signal, timeoutMs);
       } catch (error) {
         if (signal.aborted) throw error;
@@ -253,9 +263,10 @@ export function resultText(result: CallToolResult): string {
   return text === '' ? '(the tool returned no content)' : text;
 }
 
-function connectionOf(state: ServerState, region: string, signal: AbortSignal, timeoutMs: number): Promise<McpConnection> {
+/** The server's connection, opened once (bounded by `timeoutMs`, whoever waits for it) and shared by the environment's requests. */
+function connectionOf(state: ServerState, region: string, timeoutMs: number): Promise<McpConnection> {
   if (!state.connection) {
-    const opening = bearerOf(state, region).then((bearer) => connect(state.config.url, bearer, signal, timeoutMs));
+    const opening = bearerOf(state, region).then((bearer) => connect(state.config.url, bearer, AbortSignal.timeout(timeoutMs), timeoutMs));
     state.connection = opening;
     opening.catch(() => {
       if (state.connection === opening) state.connection = undefined;
@@ -301,6 +312,34 @@ async function closeQuietly(connection: Promise<McpConnection>): Promise<void> {
   } catch {
     // Closing a connection that never opened, or whose server is gone.
   }
+}
+
+/** The reason a wait given up by `untilAborted` rejects with. */
+class GaveUp extends Error {
+  constructor(reason: unknown) {
+    super(reason instanceof Error ? reason.message : 'aborted');
+    this.name = 'GaveUp';
+  }
+}
+const isGiveUp = (error: unknown): boolean => error instanceof GaveUp;
+
+/** `promise`, or a GaveUp as soon as `signal` aborts (the work behind the promise goes on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new GaveUp(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new GaveUp(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function describe(error: unknown): string {
