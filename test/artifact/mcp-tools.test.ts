@@ -96,7 +96,9 @@ describe('MCP servers through the zip', () => {
       expect(offered().filter((n) => n.startsWith('silent__'))).toEqual([]);
       expect(offered()).toContain('orders__lookup_order');
       const leftOut = ctx.fn.jsonLines().filter((line) => line.message === 'mcp server left out');
-      expect(leftOut).toEqual([expect.objectContaining({ level: 'WARN', server: 'silent', cause: `it did not answer within ${SILENT_TIMEOUT_MS} ms (connecting)` })]);
+      expect(leftOut).toEqual([
+        expect.objectContaining({ level: 'WARN', server: 'silent', cause: `it did not answer within ${SILENT_TIMEOUT_MS} ms (connecting)` }),
+      ]);
       // When another request comes within the retry pause
       const seen = silent.requests.length;
       const second = await ctx.invoke(agentEvent({ input: 'hi again' }));
