@@ -240,9 +240,11 @@ function describeMcp(environment: Record<string, string>, localSecrets: boolean)
   if (!environment.MCP_SERVERS) return undefined;
   let servers: Record<string, { url?: unknown; auth_secret_arn?: unknown }>;
   try {
-    servers = JSON.parse(environment.MCP_SERVERS) as typeof servers;
+    const parsed: unknown = JSON.parse(environment.MCP_SERVERS);
+    if (!parsed || typeof parsed !== 'object' || Object.values(parsed).some((server) => !server || typeof server !== 'object')) throw new Error('not servers');
+    servers = parsed as typeof servers;
   } catch {
-    return 'MCP_SERVERS is not JSON: the function will refuse it, naming what it must be';
+    return 'MCP_SERVERS is not a JSON object of servers: the function will refuse it, naming what it must be';
   }
   const names = Object.entries(servers).map(([name, server]) => `${name} (${String(server.url)})`);
   const tokens = Object.entries(servers).filter(([name, server]) => typeof server.auth_secret_arn === 'string' && name !== MCP_DEMO_SERVER);

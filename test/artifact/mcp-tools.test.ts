@@ -182,6 +182,34 @@ describe('MCP servers through the zip', () => {
     expect(usage).toMatchObject({ server: 'orders', calls: 1, errors: 1 });
   });
 
+  test('a server that forgot its session (a restart) gets a new one, and the call is made once', async () => {
+    // Given a stateful server, and a call made on its session
+    const stateful = await startMcpServer({ sessions: true });
+    try {
+      await ctx.useEnv({ MCP_SERVERS: JSON.stringify({ stateful: { url: stateful.url, allowed_tools: ['lookup_order'] } }) });
+      const ask = async (order: string) => {
+        ctx.api.enqueue(
+          { kind: 'message', content: [use(`toolu_${order}`, 'stateful__lookup_order', { order_id: order })] },
+          { kind: 'message', content: [text('Done.')] },
+        );
+        return ctx.invoke(agentEvent({ input: `Where is ${order}?` }));
+      };
+      expect((await ask('A-1001')).json.tool_calls).toEqual([expect.objectContaining({ name: 'stateful__lookup_order', is_error: false })]);
+      // When the server forgets every session, and the next call names the old one
+      stateful.forgetSessions();
+      const after = await ask('A-1002');
+      // Then the call succeeds on a new session, and the server ran each call once
+      expect(after.json.tool_calls).toEqual([expect.objectContaining({ name: 'stateful__lookup_order', is_error: false })]);
+      expect(stateful.calls).toEqual([
+        { tool: 'lookup_order', args: { order_id: 'A-1001' } },
+        { tool: 'lookup_order', args: { order_id: 'A-1002' } },
+      ]);
+      expect(stateful.requests.flatMap((r) => r.rpc).filter((m) => m === 'initialize')).toHaveLength(2);
+    } finally {
+      await stateful.close();
+    }
+  });
+
   test('a server that refuses the token is left out, and the log line says it answered 401', async () => {
     // Given the secret holds a token the server does not accept
     await ctx.useEnv({});

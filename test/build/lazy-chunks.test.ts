@@ -48,6 +48,7 @@ describe('lazy chunks', () => {
     'src/function/breaker/handler.ts',
     // MCP servers' tools: the SDK and the code around it load on first use, only where mcp_servers names a server.
     '@modelcontextprotocol/sdk',
+    '@aws-sdk/client-bedrock-agent-runtime',
     'src/function/tools/mcp/index.ts',
   ])('no statically imported output contains %s', (pkg) => {
     const closure = staticClosure();

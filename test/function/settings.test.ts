@@ -143,6 +143,11 @@ describe('settings', () => {
   test.each([
     ['plain http to a host that is not loopback', server({ url: 'http://mcp.example.com/mcp' }), /orders" whose url must be an https URL/],
     ['credentials in the URL', server({ url: 'https://user:pw@mcp.example.com/mcp' }), /orders" whose url must be/],
+    [
+      'a key in the query string',
+      server({ url: 'https://mcp.example.com/mcp?api_key=k' }),
+      /orders" whose url must be an https URL without credentials, query or fragment/,
+    ],
     ['a loopback look-alike host', server({ url: 'http://localhost.example.com/mcp' }), /orders" whose url must be/],
     [
       'a secret ARN without its 6 random characters',

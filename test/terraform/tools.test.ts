@@ -59,6 +59,7 @@ describe('mcp_servers', () => {
           badValues: [
             'mcp_servers = {',
             '  docs     = { url = "http://docs.example.com/mcp" }',
+            '  keyed    = { url = "https://docs.example.com/mcp?api_key=k" }',
             '  my__docs = { url = "https://docs.example.com/mcp" }',
             `  orders   = { url = "https://mcp.example.com/mcp", allowed_tools = ["${'x'.repeat(60)}"], auth_secret_arn = "arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT_ID}:secret:orders", timeout_ms = 0 }`,
             '}',
@@ -155,7 +156,8 @@ describe('mcp_servers', () => {
 
   test.each([
     ['mcp_servers in a VPC without NAT', 'vpcWithoutNat', /mcp_servers in a VPC need internet egress: .* set nat_egress_enabled = true/],
-    ['plain http to a host that is not loopback', 'badValues', /mcp_servers: docs: url must be an https URL without credentials or fragment/],
+    ['a key in the query string', 'badValues', /mcp_servers: docs, keyed: url must be an https URL without credentials, query or fragment/],
+    ['plain http to a host that is not loopback', 'badValues', /mcp_servers: docs(, keyed)?: url must be an https URL without credentials, query or fragment/],
     ['a server name with "__"', 'badValues', /mcp_servers must have names that are each a server name of 1 to 20 characters/],
     [
       'a tool name the model could not see whole',

@@ -13,6 +13,7 @@
  * - `failing_lookup`: an `isError` result.
  * With `bearer`, a request without `Authorization: Bearer <bearer>` gets a 401.
  */
+import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -28,12 +29,16 @@ export interface McpStandIn {
   readonly calls: Array<{ tool: string; args: Record<string, unknown> }>;
   /** Leaves every request unanswered while `on` (a server that never answers). */
   hang(on: boolean): void;
+  /** With `sessions`: forgets every session, as a restarted server would (their next requests get a 404). */
+  forgetSessions(): void;
   close(): Promise<void>;
 }
 
 export interface McpStandInOptions {
   /** The token every request must carry as `Authorization: Bearer <bearer>`. @default - none needed */
   readonly bearer?: string;
+  /** Keep sessions (`Mcp-Session-Id`), as a stateful server does. @default false: stateless */
+  readonly sessions?: boolean;
 }
 
 const ORDERS: Readonly<Record<string, { customer: string; status: string; total: string }>> = {
@@ -108,6 +113,7 @@ export async function startMcpServer(options: McpStandInOptions = {}): Promise<M
         res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null }));
         return;
       }
+      if (options.sessions) return sessionful(req, res, body);
       const mcp = orderServer(calls);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       res.on('close', () => {
@@ -122,12 +128,39 @@ export async function startMcpServer(options: McpStandInOptions = {}): Promise<M
         });
     });
   });
+  /** With sessions: a server and transport per session, as the SDK's stateful example keeps them; an unknown session is a 404. */
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  function sessionful(req: http.IncomingMessage, res: http.ServerResponse, body: unknown): void {
+    const id = req.headers['mcp-session-id'];
+    let transport = typeof id === 'string' ? sessions.get(id) : undefined;
+    if (typeof id === 'string' && !transport) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
+      return;
+    }
+    if (!transport) {
+      const created = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (sid) => void sessions.set(sid, created),
+      });
+      transport = created;
+      void orderServer(calls).connect(created);
+    }
+    transport.handleRequest(req, res, body).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  }
+
   const listening = await listenOnLoopback(server);
   return {
     url: `${listening.url}/mcp`,
     requests,
     calls,
     hang: (on) => void (hanging = on),
+    forgetSessions: () => {
+      for (const transport of sessions.values()) void transport.close();
+      sessions.clear();
+    },
     close: listening.close,
   };
 }

@@ -104,7 +104,7 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
   let pausedText = '';
 
   try {
-    const tools = await toolsOf(run);
+    let tools: ToolSet | undefined;
     for (;;) {
       if (state.iterations >= limits.maxIterations) return finish(state, 'max_iterations', config.prices);
       const spent = budgetTokens(state.usage);
@@ -113,6 +113,8 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
 
       await run.checkpoint?.();
       await run.meter?.beforeModelCall();
+      // Listed once the request may spend (a caller over budget never waits for an MCP listing).
+      tools ??= await toolsOf(run);
       state.iterations += 1;
       const charge = async (call: Usage, estimated: boolean): Promise<void> => {
         addUsage(state.usage, call);
@@ -182,7 +184,8 @@ export async function runAgent(run: AgentRun): Promise<AgentResult> {
       if (calls.length > 0) {
         if (!deadline.canStart(MIN_TOOL_MS)) throw timeout(state, 'before the requested tools could run', config.prices);
         await run.checkpoint?.();
-        const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events, findTool: (name) => tools.find(name) });
+        const offered = tools;
+        const ran = await runToolCalls(calls, { timeoutMs: limits.toolTimeoutMs, deadline, events, findTool: (name) => offered?.find(name) });
         state.tool_calls.push(...ran.records);
         results.push(...ran.results);
       }

@@ -309,9 +309,9 @@ export const SETTINGS = {
     maxKeyChars: 20,
     maxEntries: 10,
     urlPattern: {
-      regex: '^(https://[^\\s/@?#]+(/[^\\s#]*)?|http://(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|localhost|\\[::1\\])(:[0-9]{1,5})?(/[^\\s#]*)?)$',
+      regex: '^(https://[^\\s/@?#]+(/[^\\s?#]*)?|http://(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|localhost|\\[::1\\])(:[0-9]{1,5})?(/[^\\s?#]*)?)$',
       expected:
-        'an https URL without credentials or fragment, e.g. "https://mcp.example.com/mcp" (plain http only on a loopback address, for tests and npm run dev; a token belongs in auth_secret_arn)',
+        'an https URL without credentials, query or fragment, e.g. "https://mcp.example.com/mcp" (plain http only on a loopback address, for tests and npm run dev; a token belongs in auth_secret_arn, never in the URL)',
     },
     secretArnPattern: SECRET_ARN_PATTERN,
     toolNamePattern: { regex: '^[A-Za-z0-9_-]{1,64}$', expected: 'tool names of 1 to 64 characters of A-Za-z0-9, "_" and "-"' },

@@ -100,10 +100,21 @@ export function isAuthFailure(error: unknown): boolean {
   return error instanceof StreamableHTTPError && (error.code === 401 || error.code === 403);
 }
 
-/** The connection itself broke (transport error, expired session): open a new one for the next use. A tool's own error leaves it. */
+/**
+ * The connection itself is gone: closed, a request that never reached the
+ * server (fetch failed), or a session the server no longer knows (HTTP 404,
+ * after which the MCP spec has the client start a new one). An HTTP error
+ * such as 429 or 503, or a tool's own error, leaves the connection as it is.
+ */
 export function isConnectionFailure(error: unknown): boolean {
   if (error instanceof McpError) return error.code === (ErrorCode.ConnectionClosed as number);
-  return !(error instanceof Error && error.name === 'AbortError');
+  if (error instanceof StreamableHTTPError) return error.code === 404;
+  return error instanceof TypeError;
+}
+
+/** A failure after which the server cannot have run the request: the session it named was gone (HTTP 404). */
+export function isSessionGone(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && error.code === 404;
 }
 
 /** The server does not know the tool (any more): its list is read again. */

@@ -18,6 +18,7 @@ import {
   httpStatusOf,
   isAuthFailure,
   isConnectionFailure,
+  isSessionGone,
   isUnknownTool,
   type CallToolResult,
   type ListedTool,
@@ -116,9 +117,16 @@ async function toolsOf(name: string, state: ServerState, options: McpToolsOption
   }
   // Concurrent requests of one environment share one listing (a provisioned environment can serve several): it is
   // bounded by the server's own time, and each request waits for it only as long as it can spare.
-  state.listing ??= list(name, state, options).finally(() => {
-    state.listing = undefined;
-  });
+  state.listing ??= list(name, state, options)
+    .catch((error: unknown) => {
+      // Recorded here, so a failure is remembered even when every request gave up waiting for it.
+      state.leftOutUntil = Date.now() + RETRY_AFTER_MS;
+      state.leftOutCause = describe(error);
+      throw error;
+    })
+    .finally(() => {
+      state.listing = undefined;
+    });
   const patience = AbortSignal.any([options.signal, AbortSignal.timeout(Math.max(1, options.budgetMs))]);
   try {
     return await untilAborted(state.listing, patience);
@@ -128,10 +136,7 @@ async function toolsOf(name: string, state: ServerState, options: McpToolsOption
       leftOut(name, 'the request had no more time to wait for its listing', options);
       return [];
     }
-    const cause = describe(error);
-    state.leftOutUntil = Date.now() + RETRY_AFTER_MS;
-    state.leftOutCause = cause;
-    leftOut(name, cause, options);
+    leftOut(name, describe(error), options);
     return [];
   }
 }
@@ -140,8 +145,10 @@ async function toolsOf(name: string, state: ServerState, options: McpToolsOption
 async function list(name: string, state: ServerState, options: McpToolsOptions): Promise<readonly Tool[]> {
   const timeoutMs = Math.max(1, Math.min(state.config.timeoutMs ?? options.defaultTimeoutMs, MAX_LISTING_MS));
   const signal = AbortSignal.timeout(timeoutMs);
+  let used: Promise<McpConnection> | undefined;
   const attempt = async () => {
-    const connection = await untilAborted(connectionOf(state, options.region, timeoutMs), signal).catch((error: unknown) => {
+    used = connectionOf(state, options.region, timeoutMs);
+    const connection = await untilAborted(used, signal).catch((error: unknown) => {
       throw isGiveUp(error) ? new Error(`it did not answer within ${timeoutMs} ms (connecting)`) : error;
     });
     return connection.listTools(signal, timeoutMs);
@@ -150,7 +157,7 @@ async function list(name: string, state: ServerState, options: McpToolsOptions):
   try {
     listed = await attempt();
   } catch (error) {
-    forget(state, error);
+    forget(state, error, used);
     // A stale connection (a session the server ended, a socket closed while frozen) or a rotated token: once more, afresh.
     if (signal.aborted || !(isAuthFailure(error) || isConnectionFailure(error))) throw error;
     listed = await attempt();
@@ -207,13 +214,26 @@ function mcpTool(server: string, listed: ListedTool, config: McpServerConfig, { 
       if (!current) throw new Error(`The MCP server ${server} is no longer configured.`);
       // The runner's signal fires at the tool's timeout or the deadline; the SDK's own timeout is a backstop.
       const timeoutMs = config.timeoutMs ?? defaultTimeoutMs;
+      const call = async (): Promise<CallToolResult> => {
+        const used = connectionOf(current, region, timeoutMs);
+        try {
+          return await (await untilAborted(used, signal)).callTool(listed.name, input, signal, timeoutMs);
+        } catch (error) {
+          if (!signal.aborted) forget(current, error, used);
+          throw error;
+        }
+      };
       let result: CallToolResult;
       try {
-        const connection = await untilAborted(connectionOf(current, region, timeoutMs), signal);
-        result = await connection.callTool(listed.name, input, signal, timeoutMs);
+        try {
+          result = await call();
+        } catch (error) {
+          // A session the server ended (a restart, an expiry): it never ran the call, so once more on a new one.
+          if (signal.aborted || !isSessionGone(error)) throw error;
+          result = await call();
+        }
       } catch (error) {
         if (signal.aborted) throw error;
-        forget(current, error);
         if (isUnknownTool(error)) current.tools = undefined;
         throw new Error(`The MCP server ${server} failed the call: ${describe(error)}`);
       }
@@ -298,12 +318,14 @@ function bearerOf(state: ServerState, region: string): Promise<string | undefine
 }
 
 /** After a failure: a broken connection is dropped, and a refused token read again. */
-function forget(state: ServerState, error: unknown): void {
+/**
+ * After a failure on `used`: a refused token is read again, and a connection
+ * that is gone (or refused the token) is not used again. It is dropped, not
+ * closed: other calls may still be waiting on it, and it holds no stream.
+ */
+function forget(state: ServerState, error: unknown, used: Promise<McpConnection> | undefined): void {
   if (isAuthFailure(error)) state.bearer = undefined;
-  if ((isAuthFailure(error) || isConnectionFailure(error)) && state.connection) {
-    void closeQuietly(state.connection);
-    state.connection = undefined;
-  }
+  if ((isAuthFailure(error) || isConnectionFailure(error)) && used !== undefined && state.connection === used) state.connection = undefined;
 }
 
 async function closeQuietly(connection: Promise<McpConnection>): Promise<void> {

@@ -29,13 +29,7 @@ export function modelToolName(server: string, tool: string): string {
   return `${server}${TOOL_NAME_SEPARATOR}${tool}`;
 }
 
-/** The server of a name the model called, when it is shaped like an MCP tool's. */
-export function serverOf(name: string): string | undefined {
-  const at = name.indexOf(TOOL_NAME_SEPARATOR);
-  return at > 0 ? name.slice(0, at) : undefined;
-}
-
-/** Whether `url` is one the function may contact: https anywhere, http only on a loopback address. */
+/** Whether `url` is one the function may contact: https anywhere, http only on a loopback address; no credentials, query or fragment. */
 export function isAllowedServerUrl(url: string): boolean {
   let parsed: URL;
   try {
@@ -43,7 +37,8 @@ export function isAllowedServerUrl(url: string): boolean {
   } catch {
     return false;
   }
-  if (parsed.username !== '' || parsed.password !== '') return false;
+  // Credentials belong in auth_secret_arn: a URL sits in plain text in the function's environment.
+  if (parsed.username !== '' || parsed.password !== '' || parsed.search !== '' || parsed.hash !== '') return false;
   if (parsed.protocol === 'https:') return true;
   return parsed.protocol === 'http:' && isLoopback(parsed.hostname);
 }
