@@ -10,8 +10,8 @@ import { anthropicEnv, withZipRuntime } from '../helpers/zip-runtime';
 
 const ORDERS_TOKEN = 'mcp-orders-token-3f9a';
 const ORDERS_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-mcp-token-QwErTy';
-/** The orders server's calls are bounded by this (its slow tool never answers). */
-const ORDERS_TIMEOUT_MS = 1_500;
+/** The orders server's calls and listing are bounded by this (its slow tool never answers); room for a loaded machine to list within it. */
+const ORDERS_TIMEOUT_MS = 2_500;
 /** The silent server's listing is bounded by this. */
 const SILENT_TIMEOUT_MS = 500;
 

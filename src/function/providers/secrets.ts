@@ -5,6 +5,7 @@
  * honours the SDK's standard `AWS_ENDPOINT_URL_SECRETS_MANAGER` and reads
  * the secret in the Region its ARN names.
  */
+import { untilAborted } from '../until-aborted';
 import { DeadlineError, ProviderError } from '../errors';
 import { getSecretString, MissingCredentialsError, SecretsManagerError, UnknownPartitionError } from './get-secret-value';
 
@@ -38,27 +39,8 @@ export function getApiKey(source: SecretSource, options: ReadOptions = {}): Prom
       if (cached?.value === value) cached = undefined;
     });
   }
-  return untilAborted(cached.value, options.signal);
-}
-
-/** `promise`, or a DeadlineError as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(outOfTime());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(outOfTime());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+  // A DeadlineError as soon as the request's deadline aborts the wait.
+  return untilAborted(cached.value, options.signal, outOfTime);
 }
 
 function outOfTime(): DeadlineError {

@@ -11,6 +11,7 @@
  */
 import { getSecretString } from '../../providers/get-secret-value';
 import { writeLogLine } from '../../logging';
+import { untilAborted } from '../../until-aborted';
 import { bounded, printable } from '../../text';
 import type { Tool } from '../types';
 import {
@@ -129,7 +130,7 @@ async function toolsOf(name: string, state: ServerState, options: McpToolsOption
     });
   const patience = AbortSignal.any([options.signal, AbortSignal.timeout(Math.max(1, options.budgetMs))]);
   try {
-    return await untilAborted(state.listing, patience);
+    return await untilAborted(state.listing, patience, () => new GaveUp(patience.reason));
   } catch (error) {
     if (isGiveUp(error)) {
       // The request's own time ran out: the server is not at fault, and the listing goes on for the next request.
@@ -148,7 +149,7 @@ async function list(name: string, state: ServerState, options: McpToolsOptions):
   let used: Promise<McpConnection> | undefined;
   const attempt = async () => {
     used = connectionOf(state, options.region, timeoutMs);
-    const connection = await untilAborted(used, signal).catch((error: unknown) => {
+    const connection = await untilAborted(used, signal, () => new GaveUp(signal.reason)).catch((error: unknown) => {
       throw isGiveUp(error) ? new Error(`it did not answer within ${timeoutMs} ms (connecting)`) : error;
     });
     return connection.listTools(signal, timeoutMs);
@@ -217,7 +218,7 @@ function mcpTool(server: string, listed: ListedTool, config: McpServerConfig, { 
       const call = async (): Promise<CallToolResult> => {
         const used = connectionOf(current, region, timeoutMs);
         try {
-          return await (await untilAborted(used, signal)).callTool(listed.name, input, signal, timeoutMs);
+          return await (await untilAborted(used, signal, () => new GaveUp(signal.reason))).callTool(listed.name, input, signal, timeoutMs);
         } catch (error) {
           if (!signal.aborted) forget(current, error, used);
           throw error;
@@ -344,25 +345,6 @@ class GaveUp extends Error {
   }
 }
 const isGiveUp = (error: unknown): boolean => error instanceof GaveUp;
-
-/** `promise`, or a GaveUp as soon as `signal` aborts (the work behind the promise goes on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new GaveUp(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new GaveUp(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
