@@ -19,18 +19,7 @@ import { Construct } from 'constructs';
 import type { FunctionArtifact } from './artifact';
 import { ROLE_SUFFIX } from './derived-names';
 import { environmentSizeCheck, functionEnvironmentExpression } from './function-environment';
-import {
-  bedrockPolicy,
-  knowledgeBasePolicy,
-  kmsPolicy,
-  lambdaTrustPolicy,
-  logGroupArn,
-  logsPolicy,
-  mcpSecretsPolicy,
-  roleArn,
-  secretPolicy,
-  tracingPolicy,
-} from './iam-policies';
+import { bedrockPolicy, kmsPolicy, lambdaTrustPolicy, logGroupArn, logsPolicy, roleArn, secretPolicy, toolAccessPolicy, tracingPolicy } from './iam-policies';
 import type { ModelLocals } from './model-locals';
 import type { StackContext } from './stack-context';
 import { countIf, first, isEmpty, isNotEmpty, named, onlyIf, orNull, splat } from './terraform-helpers';
@@ -174,8 +163,26 @@ export class AgentFunction extends Construct {
     );
     const knowledgeBasesOn = isNotEmpty(knowledgeBaseIds);
     this.toolPolicies = [
-      { name: 'mcp-server-secrets', policy: mcpSecretsPolicy(this, mcpSecretArns, mcpSecretsOn), enabled: mcpSecretsOn },
-      { name: 'knowledge-bases', policy: knowledgeBasePolicy(this, knowledgeBaseArns, knowledgeBasesOn), enabled: knowledgeBasesOn },
+      {
+        name: 'mcp-server-secrets',
+        policy: toolAccessPolicy(
+          this,
+          'mcp_server_secrets',
+          { sid: 'ReadMcpServerTokens', actions: ['secretsmanager:GetSecretValue'], resources: mcpSecretArns },
+          mcpSecretsOn,
+        ),
+        enabled: mcpSecretsOn,
+      },
+      {
+        name: 'knowledge-bases',
+        policy: toolAccessPolicy(
+          this,
+          'knowledge_bases',
+          { sid: 'RetrieveFromKnowledgeBases', actions: ['bedrock:Retrieve'], resources: knowledgeBaseArns },
+          knowledgeBasesOn,
+        ),
+        enabled: knowledgeBasesOn,
+      },
     ];
     for (const [i, access] of this.toolPolicies.entries()) {
       named(

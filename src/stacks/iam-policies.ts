@@ -68,29 +68,17 @@ export function secretPolicy(scope: Construct, secretArn: string): string {
 }
 
 /**
- * Read the MCP servers' bearer tokens: exactly the secrets `mcp_servers`
- * names in `auth_secret_arn`. The document exists when `enabled` holds (any is named).
+ * What a tool reaches: `actions` on exactly the `resources` its settings
+ * name (the MCP servers' token secrets, the knowledge bases). The document
+ * exists when `enabled` holds (any is named).
  */
-export function mcpSecretsPolicy(scope: Construct, secretArns: string[], enabled: IResolvable): string {
-  return policyDocument(
-    scope,
-    'mcp_server_secrets',
-    [{ sid: 'ReadMcpServerTokens', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: secretArns }],
-    countIf(enabled),
-  );
-}
-
-/**
- * Search exactly the knowledge bases `knowledge_base_ids` names, with the
- * Retrieve API. The document exists when `enabled` holds (any is named).
- */
-export function knowledgeBasePolicy(scope: Construct, knowledgeBaseArns: string[], enabled: IResolvable): string {
-  return policyDocument(
-    scope,
-    'knowledge_bases',
-    [{ sid: 'RetrieveFromKnowledgeBases', effect: 'Allow', actions: ['bedrock:Retrieve'], resources: knowledgeBaseArns }],
-    countIf(enabled),
-  );
+export function toolAccessPolicy(
+  scope: Construct,
+  name: string,
+  statement: { readonly sid: string; readonly actions: string[]; readonly resources: string[] },
+  enabled: IResolvable,
+): string {
+  return policyDocument(scope, name, [{ ...statement, effect: 'Allow' }], countIf(enabled));
 }
 
 /**

@@ -169,25 +169,20 @@ export class Jobs extends Construct {
         'jobs_worker',
       ),
     ];
-    // The model exactly as the agent reaches it, and the deployment's key as the agent uses it.
-    for (const [i, access] of agent.modelPolicies.entries()) {
-      const count = countIf(Op.and(this.enabled, access.enabled));
-      policies.push(
-        named(
-          new IamRolePolicy(this, `worker-model-${i}`, { count, role: roleName, name: access.name, policy: access.policy }),
-          `jobs_worker_${access.name.replace(/-/g, '_')}`,
-        ),
-      );
-    }
-    // What the agent's tools reach, exactly as the agent has it.
-    for (const [i, access] of agent.toolPolicies.entries()) {
-      const count = countIf(Op.and(this.enabled, access.enabled));
-      policies.push(
-        named(
-          new IamRolePolicy(this, `worker-tool-${i}`, { count, role: roleName, name: access.name, policy: access.policy }),
-          `jobs_worker_${access.name.replace(/-/g, '_')}`,
-        ),
-      );
+    // The model exactly as the agent reaches it (the deployment's key as the agent uses it), and what its tools reach.
+    for (const [kind, accesses] of [
+      ['model', agent.modelPolicies],
+      ['tool', agent.toolPolicies],
+    ] as const) {
+      for (const [i, access] of accesses.entries()) {
+        const count = countIf(Op.and(this.enabled, access.enabled));
+        policies.push(
+          named(
+            new IamRolePolicy(this, `worker-${kind}-${i}`, { count, role: roleName, name: access.name, policy: access.policy }),
+            `jobs_worker_${access.name.replace(/-/g, '_')}`,
+          ),
+        );
+      }
     }
     const keyCount = countIf(withKey);
     policies.push(

@@ -11,6 +11,7 @@ import type * as AgentRuntime from '@aws-sdk/client-bedrock-agent-runtime';
 import type { KnowledgeBaseRetrievalResult, RetrievalResultLocation } from '@aws-sdk/client-bedrock-agent-runtime';
 import type * as HttpHandler from '@smithy/node-http-handler';
 import { lazyClient } from '../aws-client';
+import { bounded } from '../text';
 import { ToolInputError, type Tool } from './types';
 
 export const KNOWLEDGE_BASE_TOOL = 'knowledge_base_search';
@@ -20,6 +21,8 @@ const MAX_RESULTS = 20;
 const MAX_QUERY_CHARS = 1_000;
 /** Attempts per Retrieve call: one retry for a throttle or a dropped connection. */
 const MAX_ATTEMPTS = 2;
+/** Longest failure quoted to the model per knowledge base. @unit characters */
+const MAX_FAILURE_CHARS = 300;
 
 type Loaded = { readonly sdk: typeof AgentRuntime; readonly http: typeof HttpHandler };
 // HTTP/1.1, not the client's default HTTP/2: Retrieve is one request and one JSON answer.
@@ -118,5 +121,5 @@ function sourceOf(location: RetrievalResultLocation | undefined): string {
 /** The error's AWS name (AccessDeniedException, ResourceNotFoundException, …) and message: what a model and a reader can act on. */
 function failureOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  return `${error.name}: ${error.message}`.slice(0, 300);
+  return bounded(`${error.name}: ${error.message}`, MAX_FAILURE_CHARS);
 }
